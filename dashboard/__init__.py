@@ -1,0 +1,1 @@
+"""Presentation: folium maps, static export, tables, the CLI and the Streamlit pages."""

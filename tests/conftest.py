@@ -1,0 +1,56 @@
+"""Shared fixtures: the real boundaries in ../shared (optional) and a headless chromium (optional)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_COMMUNES = REPO.parent / "shared" / "data" / "real" / "vn_communes_2025.gpkg"
+CHROMIUM = os.environ.get("COVERAGE_MAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+#: Screenshots written by browser tests, for people to look at.
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def real_communes_path() -> Path:
+    if not REAL_COMMUNES.exists():
+        pytest.skip(f"real 2025 boundaries not found at {REAL_COMMUNES}")
+    return REAL_COMMUNES
+
+
+def chromium_missing_reason() -> str | None:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"chromium not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright (Python) not installed: pip install -e '.[test]'"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian chromium driven by Playwright; skipped with the reason when unavailable."""
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
