@@ -1,0 +1,4 @@
+"""Domain logic: indicators, aggregation, classification, gaps, views and simplification.
+
+Pure functions on (Geo)DataFrames; no Streamlit, folium or matplotlib here.
+"""

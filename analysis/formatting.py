@@ -1,0 +1,44 @@
+"""Numbers the way each language writes them: Vietnamese 1.459 and 85,5 %; English 1,459 and 85.5%.
+
+The one number formatter of the project: gap reasons, legends, KPI cards, tables and the CLI use it.
+"""
+
+from __future__ import annotations
+
+import math
+
+NO_DATA_TEXT = {"vi": "không có dữ liệu", "en": "no data"}
+
+
+def format_number(value, lang: str = "vi", decimals: int = 0) -> str:
+    """Format a number with the language's thousands and decimal separators.
+
+    >>> format_number(1459), format_number(85.5, decimals=1), format_number(1459, "en")
+    ('1.459', '85,5', '1,459')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA_TEXT.get(lang, NO_DATA_TEXT["vi"])
+    text = f"{float(value):,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_percent(value, lang: str = "vi", decimals: int = 1) -> str:
+    """A percentage: "85,5 %" in Vietnamese, "85.5%" in English; whole numbers lose the ",0"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA_TEXT.get(lang, NO_DATA_TEXT["vi"])
+    if float(value).is_integer():
+        decimals = 0
+    number = format_number(value, lang, decimals)
+    return f"{number}%" if lang == "en" else f"{number} %"
+
+
+def format_value(value, unit: str, lang: str = "vi") -> str:
+    """A value with its unit: percentages as :func:`format_percent`, others with one decimal under 100."""
+    if unit == "%":
+        return format_percent(value, lang)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA_TEXT.get(lang, NO_DATA_TEXT["vi"])
+    decimals = 1 if abs(float(value)) < 100 and not float(value).is_integer() else 0
+    return f"{format_number(value, lang, decimals)} {unit}".strip()

@@ -1,0 +1,213 @@
+"""What is shown: a view specification and the one function that builds the table behind a map.
+
+The app, the exports and the CLI all call :func:`build_view_table`, so a CSV exported from the dashboard has
+exactly the rows and values of the map on screen, and a link (``ViewSpec.to_params``) reproduces the view.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from analysis.aggregate import commune_to_province, latest_period
+from analysis.indicators import compute_indicator, get_indicator
+from loaders.schema import KEY_COLUMN, LEVELS, NAME_COLUMN, PERIOD
+
+#: One-click area filters (SPEC §4) → how a unit qualifies. Several chosen areas combine with OR
+#: ("mountainous or island"), since planners ask for the hard places together.
+AREA_FILTERS = {
+    "mountainous": ("is_mountainous", None),
+    "island": ("is_island", None),
+    "border": ("is_border", None),
+    "ethnic": ("ethnic_region", ("II", "III")),
+    "extremely_difficult": ("is_extremely_difficult", None),
+}
+AREA_LABELS = {
+    "mountainous": ("Miền núi", "Mountainous"),
+    "island": ("Hải đảo", "Island"),
+    "border": ("Biên giới", "Border"),
+    "ethnic": ("Vùng dân tộc thiểu số (khu vực II, III)", "Ethnic-minority region (II, III)"),
+    "extremely_difficult": ("Đặc biệt khó khăn", "Extremely difficult"),
+}
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """Everything that decides what a map or table shows."""
+
+    level: str = "commune"
+    indicator: str = "smartphone_share"
+    period: str | None = None              # None: the latest period in the data
+    province: str | None = None            # province code
+    commune: str | None = None             # commune code (hamlet level: that commune's hamlets)
+    areas: tuple[str, ...] = field(default_factory=tuple)
+    threshold: float | None = None         # keep units whose value is below (or above) this
+    threshold_below: bool = True
+
+    def __post_init__(self):
+        if self.level not in LEVELS:
+            raise ValueError(f"unknown level {self.level!r}; choose one of: {', '.join(LEVELS)}")
+        get_indicator(self.indicator)
+        unknown = set(self.areas) - set(AREA_FILTERS)
+        if unknown:
+            raise ValueError(f"unknown area {sorted(unknown)[0]!r}; choose from: {', '.join(AREA_FILTERS)}")
+
+    def to_params(self) -> dict[str, str]:
+        """Query parameters for a URL; defaults are left out so links stay short."""
+        params = {"level": self.level, "indicator": self.indicator}
+        optional = {"period": self.period, "province": self.province, "commune": self.commune}
+        params.update({key: value for key, value in optional.items() if value})
+        if self.areas:
+            params["area"] = ",".join(self.areas)
+        if self.threshold is not None:
+            params["threshold"] = f"{self.threshold:g}"
+            if not self.threshold_below:
+                params["above"] = "1"
+        return params
+
+    @classmethod
+    def from_params(cls, params) -> "ViewSpec":
+        """Rebuild a view from query parameters, ignoring values that are not valid."""
+        get = params.get
+        spec = cls()
+        changes = {}
+        if get("level") in LEVELS:
+            changes["level"] = get("level")
+        try:
+            get_indicator(get("indicator") or "")
+            changes["indicator"] = get("indicator")
+        except KeyError:
+            pass
+        for key in ("period", "province", "commune"):
+            if get(key):
+                changes[key] = str(get(key))
+        areas = tuple(area for area in str(get("area") or "").split(",") if area in AREA_FILTERS)
+        if areas:
+            changes["areas"] = areas
+        try:
+            changes["threshold"] = float(get("threshold")) if get("threshold") else None
+        except ValueError:
+            pass
+        changes["threshold_below"] = get("above") != "1"
+        return replace(spec, **changes)
+
+
+def area_mask(units: pd.DataFrame, areas) -> pd.Series:
+    """True for units in any of the chosen areas (all True when none is chosen)."""
+    if not areas:
+        return pd.Series(True, index=units.index)
+    mask = pd.Series(False, index=units.index)
+    for area in areas:
+        column, accepted = AREA_FILTERS[area]
+        if column not in units.columns:
+            continue
+        values = units[column]
+        mask |= values.isin(accepted) if accepted else values.fillna(False).astype(bool)
+    return mask
+
+
+_PREFIXES = ("tỉnh ", "thành phố ", "xã ", "phường ", "đặc khu ", "thị trấn ")
+
+
+def _name_key(text) -> str:
+    key = " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
+    for prefix in _PREFIXES:
+        if key.startswith(prefix):
+            return key[len(prefix):]
+    return key
+
+
+def resolve_unit(units: pd.DataFrame, level: str, query: str) -> str | None:
+    """The code of the unit at ``level`` whose code or name matches ``query``, or None.
+
+    A code may have lost its leading zeros ("1" → "01"); a name matches regardless of case, spacing,
+    Unicode form and a leading "Tỉnh"/"Xã"/… prefix.
+    """
+    key_column, name_column = KEY_COLUMN[level], NAME_COLUMN[level]
+    codes = units[key_column].astype(str)
+    text = str(query).strip()
+    if text.isdigit() and len(codes):
+        padded = text.zfill(codes.str.len().max())
+        if (codes == padded).any():
+            return padded
+    matches = codes[units[name_column].map(_name_key) == _name_key(text)]
+    return matches.iloc[0] if len(matches) else None
+
+
+def select_units(units: pd.DataFrame, spec: ViewSpec, communes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The units of ``spec.level`` inside the chosen province, commune and areas.
+
+    Area classes are commune attributes; hamlets inherit them from ``communes`` when they lack the columns.
+    """
+    selected = units
+    if spec.province and "province_code" in selected.columns:
+        selected = selected[selected["province_code"].astype(str) == spec.province]
+    if spec.commune and spec.level == "hamlet" and "commune_code" in selected.columns:
+        selected = selected[selected["commune_code"].astype(str) == spec.commune]
+    if spec.areas:
+        if spec.level == "hamlet" and communes is not None and "is_mountainous" not in selected.columns:
+            classes = communes.set_index("commune_code")
+            inherited = classes.reindex(selected["commune_code"]).set_index(selected.index)
+            selected = selected[area_mask(inherited, spec.areas)]
+        else:
+            selected = selected[area_mask(selected, spec.areas)]
+    return selected
+
+
+def stats_for_period(stats: pd.DataFrame, period: str | None) -> tuple[pd.DataFrame, str | None]:
+    """The rows of one period (the latest when ``period`` is None) and the period used."""
+    if PERIOD not in stats.columns:
+        return stats, None
+    period = period or latest_period(stats)
+    return stats[stats[PERIOD].astype(str) == str(period)], period
+
+
+def province_stats_for_areas(communes: pd.DataFrame, commune_stats: pd.DataFrame, areas) -> pd.DataFrame:
+    """Province statistics summed over only the communes in ``areas`` (all communes when none)."""
+    if not areas:
+        return commune_to_province(commune_stats)
+    chosen = set(communes.loc[area_mask(communes, areas), "commune_code"].astype(str))
+    return commune_to_province(commune_stats[commune_stats["commune_code"].astype(str).isin(chosen)])
+
+
+def build_view_table(units: pd.DataFrame, stats: pd.DataFrame, spec: ViewSpec,
+                     communes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows a map shows: selected units joined to one period of statistics, with the indicator.
+
+    Parameters
+    ----------
+    units : (Geo)DataFrame
+        Units of ``spec.level`` (canonical columns).
+    stats : DataFrame
+        Statistics of the same level, all periods. For province level with areas chosen, pass
+        :func:`province_stats_for_areas` so only those communes count.
+    spec : ViewSpec
+    communes : DataFrame, optional
+        Commune units, whose area classes hamlets inherit.
+
+    Returns
+    -------
+    (Geo)DataFrame
+        The selected units (every one, also those without statistics: their ``value`` is NaN) with the
+        count columns, ``value`` (the indicator), ``numerator``, ``denominator`` and ``period``;
+        ``attrs["period"]`` holds the period used.
+    """
+    key = KEY_COLUMN[spec.level]
+    selected = select_units(units, spec, communes)
+    period_stats, period = stats_for_period(stats, spec.period)
+    stat_columns = [c for c in period_stats.columns if c == key or c not in selected.columns]
+    period_stats = period_stats[stat_columns].drop_duplicates(subset=[key], keep="last")
+    table = selected.merge(period_stats, on=key, how="left")
+    indicator = get_indicator(spec.indicator)
+    table["value"] = compute_indicator(table, spec.indicator, spec.level).to_numpy()
+    for role, column in (("numerator", indicator.numerator), ("denominator", indicator.denominator)):
+        table[role] = pd.to_numeric(table[column], errors="coerce") if column in table.columns else float("nan")
+    table[PERIOD] = period
+    if spec.threshold is not None:
+        keep = table["value"] < spec.threshold if spec.threshold_below else table["value"] > spec.threshold
+        table = table[keep.fillna(False)]
+    table = table.reset_index(drop=True)
+    table.attrs["period"] = period
+    return table
