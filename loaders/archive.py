@@ -1,0 +1,300 @@
+"""Safe handling of uploaded files and zip archives (SPEC §11).
+
+Uploads come from people, by e-mail, from communes: they may be huge, truncated, or hostile. Before anything is
+read we check the upload size; a zip is inspected entry by entry *before* extraction (paths, symlinks, declared
+sizes, compression ratio), then extracted by streaming with the caps enforced on the bytes actually written,
+because a zip's declared sizes can lie. Only the file types the loaders read are extracted.
+
+Every refusal is an :class:`UploadError`: a :class:`~loaders.errors.LoaderError` (one line, naming the file) in
+Vietnamese, with the English text available for the app's English mode.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from loaders.errors import LoaderError
+
+MB = 1024 * 1024
+#: The extensions the loaders read; anything else in a zip is skipped, never extracted.
+KNOWN_EXTENSIONS = frozenset({
+    ".shp", ".shx", ".dbf", ".prj", ".cpg", ".geojson", ".json", ".gpkg", ".parquet", ".csv", ".xlsx",
+})
+_CHUNK = 1024 * 1024
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+#: key -> (Vietnamese, English). Placeholders are filled from the error's params.
+MESSAGES = {
+    "too_big": (
+        "tệp quá lớn ({size_mb:.1f} MB); giới hạn là {limit_mb:.0f} MB. Hãy chia nhỏ tệp hoặc nén lại.",
+        "file too large ({size_mb:.1f} MB); the limit is {limit_mb:.0f} MB. Split or compress it.",
+    ),
+    "empty": (
+        "tệp rỗng (0 byte). Hãy kiểm tra lại tệp đã lưu đúng chưa.",
+        "the file is empty (0 bytes). Check that it was saved correctly.",
+    ),
+    "bad_zip": (
+        "tệp ZIP bị hỏng hoặc không đầy đủ (có thể tải về chưa xong). Hãy nén và gửi lại.",
+        "the ZIP file is corrupt or truncated (perhaps an incomplete download). Zip it and send it again.",
+    ),
+    "unsafe_path": (
+        "tệp ZIP chứa đường dẫn không an toàn ({entry}); không giải nén. Hãy nén lại chỉ các tệp dữ liệu.",
+        "the ZIP holds an unsafe path ({entry}); nothing extracted. Zip only the data files again.",
+    ),
+    "symlink": (
+        "tệp ZIP chứa liên kết tượng trưng ({entry}); không giải nén.",
+        "the ZIP holds a symbolic link ({entry}); nothing extracted.",
+    ),
+    "unpacked_too_big": (
+        "nội dung giải nén quá lớn ({size_mb:.1f} MB); giới hạn là {limit_mb:.0f} MB.",
+        "the unpacked content is too large ({size_mb:.1f} MB); the limit is {limit_mb:.0f} MB.",
+    ),
+    "ratio": (
+        "tệp ZIP có tỷ lệ nén bất thường ({entry}: {ratio:.0f} lần, giới hạn {limit:.0f}); có thể là "
+        "\"bom ZIP\", không giải nén.",
+        "the ZIP has an abnormal compression ratio ({entry}: {ratio:.0f}×, limit {limit:.0f}); possibly a "
+        "zip bomb, nothing extracted.",
+    ),
+    "encrypted": (
+        "tệp ZIP có mật khẩu ({entry}); hãy nén lại không đặt mật khẩu.",
+        "the ZIP is password-protected ({entry}); zip it again without a password.",
+    ),
+    "no_known_files": (
+        "tệp ZIP không chứa tệp dữ liệu nào đọc được (cần .shp/.shx/.dbf/.prj, .geojson, .gpkg, .parquet, "
+        ".csv hoặc .xlsx).",
+        "the ZIP holds no readable data file (expected .shp/.shx/.dbf/.prj, .geojson, .gpkg, .parquet, "
+        ".csv or .xlsx).",
+    ),
+    "unknown_type": (
+        "loại tệp {ext} không được hỗ trợ (chỉ nhận .zip, .shp, .geojson, .json, .gpkg, .parquet, .csv, .xlsx).",
+        "file type {ext} is not supported (only .zip, .shp, .geojson, .json, .gpkg, .parquet, .csv, .xlsx).",
+    ),
+}
+
+
+class UploadError(LoaderError):
+    """An upload refused for safety or size, with the message in Vietnamese (``str``) and English.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`MESSAGES`.
+    path : str or Path, optional
+        The uploaded file; its name prefixes the message.
+    **params
+        Values for the message's placeholders.
+    """
+
+    def __init__(self, key: str, path: str | Path | None = None, **params):
+        self.key = key
+        self.params = params
+        super().__init__(MESSAGES[key][0].format(**params), path)
+
+    def text(self, lang: str = "vi") -> str:
+        """The one-line message in ``lang`` (``"vi"`` or ``"en"``), prefixed by the file name."""
+        message = MESSAGES[self.key][1 if lang == "en" else 0].format(**self.params)
+        text = message if self.path is None else f"{Path(self.path).name}: {message}"
+        return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Caps for one upload: its own size, its unpacked size, and the compression ratio of any zip entry."""
+
+    max_upload_bytes: int = 100 * MB
+    max_unpacked_bytes: int = 500 * MB
+    max_ratio: float = 100.0
+
+    @classmethod
+    def from_settings(cls, settings: dict | None = None) -> "ArchiveLimits":
+        """Read ``[upload]`` from ``settings.toml`` (``max_upload_mb``, ``max_unpacked_mb``, ``max_zip_ratio``)."""
+        if settings is None:
+            from analysis.settings import load_settings
+
+            settings = load_settings()
+        upload = settings.get("upload", {})
+        default = cls()
+        return cls(
+            max_upload_bytes=int(float(upload.get("max_upload_mb", default.max_upload_bytes / MB)) * MB),
+            max_unpacked_bytes=int(float(upload.get("max_unpacked_mb", default.max_unpacked_bytes / MB)) * MB),
+            max_ratio=float(upload.get("max_zip_ratio", default.max_ratio)),
+        )
+
+
+def check_upload_size(path: str | Path, limits: ArchiveLimits | None = None) -> int:
+    """Refuse an empty upload or one over the cap; return its size in bytes."""
+    limits = limits or ArchiveLimits.from_settings()
+    size = Path(path).stat().st_size
+    if size == 0:
+        raise UploadError("empty", path)
+    if size > limits.max_upload_bytes:
+        raise UploadError("too_big", path, size_mb=size / MB, limit_mb=limits.max_upload_bytes / MB)
+    return size
+
+
+def check_bytes_size(name: str, size: int, limits: ArchiveLimits | None = None) -> None:
+    """Same check as :func:`check_upload_size` for bytes still in memory (before they touch the disk)."""
+    limits = limits or ArchiveLimits.from_settings()
+    if size == 0:
+        raise UploadError("empty", name)
+    if size > limits.max_upload_bytes:
+        raise UploadError("too_big", name, size_mb=size / MB, limit_mb=limits.max_upload_bytes / MB)
+
+
+def is_zip(path: str | Path) -> bool:
+    """True when the file is named .zip or starts with a zip signature (people rename files)."""
+    path = Path(path)
+    if path.suffix.lower() == ".zip":
+        return True
+    with open(path, "rb") as handle:
+        return handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def safe_member_path(name: str) -> PurePosixPath | None:
+    """The relative path an entry may be extracted to, or ``None`` when the name is unsafe.
+
+    Unsafe: absolute (``/etc/x``, ``\\\\server\\x``), a drive letter (``C:x``), any ``..`` part, or NUL bytes.
+    Backslashes count as separators, as Windows zip tools write them.
+    """
+    if "\x00" in name:
+        return None
+    normalised = name.replace("\\", "/")
+    if normalised.startswith("/") or _DRIVE.match(normalised):
+        return None
+    parts = [p for p in normalised.split("/") if p not in ("", ".")]
+    if not parts or any(p == ".." for p in parts):
+        return None
+    return PurePosixPath(*parts)
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    mode = info.external_attr >> 16
+    return stat.S_ISLNK(mode)
+
+
+def _wanted(path: PurePosixPath) -> bool:
+    # macOS resource forks and hidden files are noise, never data
+    if any(part.startswith(".") or part == "__MACOSX" for part in path.parts):
+        return False
+    return path.suffix.lower() in KNOWN_EXTENSIONS
+
+
+def _open_zip(zip_path: Path) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(zip_path)
+        archive.infolist()
+        return archive
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+        raise UploadError("bad_zip", zip_path) from None
+
+
+def inspect_zip(zip_path: str | Path, limits: ArchiveLimits | None = None) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
+    """Check a zip before extracting anything; return the entries to extract with their safe paths.
+
+    Every entry is checked, including the ones that would be skipped: a hostile entry means the whole
+    archive is refused rather than partly used.
+
+    Raises
+    ------
+    UploadError
+        Corrupt zip, unsafe path, symlink, encrypted entry, total unpacked size over the cap, an entry whose
+        compression ratio exceeds the cap, or no readable file.
+    """
+    zip_path = Path(zip_path)
+    limits = limits or ArchiveLimits.from_settings()
+    check_upload_size(zip_path, limits)
+    with _open_zip(zip_path) as archive:
+        infos = archive.infolist()
+    wanted, total = [], 0
+    for info in infos:
+        target = safe_member_path(info.filename)
+        if target is None:
+            raise UploadError("unsafe_path", zip_path, entry=info.filename[:80])
+        if _is_symlink(info):
+            raise UploadError("symlink", zip_path, entry=info.filename[:80])
+        if info.is_dir():
+            continue
+        if info.flag_bits & 0x1:
+            raise UploadError("encrypted", zip_path, entry=info.filename[:80])
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MB and ratio > limits.max_ratio:
+            raise UploadError("ratio", zip_path, entry=info.filename[:80], ratio=ratio, limit=limits.max_ratio)
+        total += info.file_size
+        if total > limits.max_unpacked_bytes:
+            raise UploadError("unpacked_too_big", zip_path, size_mb=total / MB,
+                              limit_mb=limits.max_unpacked_bytes / MB)
+        if _wanted(target):
+            wanted.append((info, target))
+    if not wanted:
+        raise UploadError("no_known_files", zip_path)
+    return wanted
+
+
+def _copy_capped(source, handle, budget: int, declared: int, zip_path: Path, limits: ArchiveLimits) -> int:
+    """Stream one entry; stop as soon as it outgrows its declared size or the remaining budget."""
+    written = 0
+    while True:
+        chunk = source.read(_CHUNK)
+        if not chunk:
+            return written
+        written += len(chunk)
+        if written > declared or written > budget:
+            # the header lied about the size: treat it as a bomb, whatever the ratio said
+            raise UploadError("unpacked_too_big", zip_path, size_mb=written / MB,
+                              limit_mb=limits.max_unpacked_bytes / MB)
+        handle.write(chunk)
+
+
+def safe_extract(zip_path: str | Path, dest_dir: str | Path, limits: ArchiveLimits | None = None) -> list[Path]:
+    """Extract the readable files of a zip into ``dest_dir`` after :func:`inspect_zip`; return their paths.
+
+    Parameters
+    ----------
+    zip_path : str or Path
+        The uploaded zip (never modified).
+    dest_dir : str or Path
+        An empty directory for the extracted files (created if missing). On any error the files written so
+        far are removed, so a refused archive leaves nothing behind.
+    limits : ArchiveLimits, optional
+        Defaults to the ``[upload]`` settings.
+
+    Returns
+    -------
+    list of Path
+        The extracted files, in archive order, each inside ``dest_dir``.
+    """
+    zip_path, dest_dir = Path(zip_path), Path(dest_dir)
+    limits = limits or ArchiveLimits.from_settings()
+    entries = inspect_zip(zip_path, limits)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    root = dest_dir.resolve()
+    written: list[Path] = []
+    budget = limits.max_unpacked_bytes
+    try:
+        with _open_zip(zip_path) as archive:
+            for info, relative in entries:
+                target = root.joinpath(*relative.parts)
+                if root not in target.resolve().parents:  # belt and braces after safe_member_path
+                    raise UploadError("unsafe_path", zip_path, entry=info.filename[:80])
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(info) as source, open(target, "xb") as handle:
+                    written.append(target)
+                    budget -= _copy_capped(source, handle, budget, info.file_size, zip_path, limits)
+    except UploadError:
+        _remove(written)
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+        _remove(written)
+        if isinstance(error, FileExistsError):  # two entries with the same name after normalising
+            raise UploadError("unsafe_path", zip_path, entry=str(Path(error.filename or "").name)) from None
+        raise UploadError("bad_zip", zip_path) from None
+    return written
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,154 @@
+"""Safe zip extraction: caps, path traversal, symlinks, zip bombs, corrupt archives (issue 7, SPEC §11)."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from loaders.archive import (
+    MB, ArchiveLimits, UploadError, check_bytes_size, check_upload_size, inspect_zip, is_zip, safe_extract,
+    safe_member_path,
+)
+
+LIMITS = ArchiveLimits(max_upload_bytes=5 * MB, max_unpacked_bytes=20 * MB, max_ratio=100)
+
+
+def _zip(path: Path, entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_limits_come_from_settings():
+    limits = ArchiveLimits.from_settings({"upload": {"max_upload_mb": 2, "max_unpacked_mb": 3, "max_zip_ratio": 7}})
+    assert limits == ArchiveLimits(2 * MB, 3 * MB, 7.0)
+    assert ArchiveLimits.from_settings({}) == ArchiveLimits()
+
+
+def test_extracts_only_known_files_of_a_shapefile_zip(tmp_path):
+    archive = _zip(tmp_path / "ranh_gioi.zip", {
+        "xa/communes.shp": b"shp", "xa/communes.shx": b"shx", "xa/communes.dbf": b"dbf",
+        "xa/communes.prj": b"prj", "xa/communes.cpg": b"UTF-8", "xa/readme.exe": b"MZ",
+        "__MACOSX/xa/._communes.shp": b"junk", "xa/": b"",
+    })
+    out = safe_extract(archive, tmp_path / "out", LIMITS)
+    names = sorted(p.relative_to(tmp_path / "out").as_posix() for p in out)
+    assert names == ["xa/communes.cpg", "xa/communes.dbf", "xa/communes.prj", "xa/communes.shp", "xa/communes.shx"]
+    assert (tmp_path / "out/xa/communes.shp").read_bytes() == b"shp"
+    assert not (tmp_path / "out/xa/readme.exe").exists() and not (tmp_path / "out/__MACOSX").exists()
+
+
+@pytest.mark.parametrize("name", [
+    "../evil.shp", "xa/../../evil.shp", "/etc/evil.shp", "C:/evil.shp", "c:evil.shp", "..\\evil.shp",
+    "\\\\server\\share\\evil.shp",
+])
+def test_unsafe_paths_refuse_the_whole_archive(tmp_path, name):
+    archive = _zip(tmp_path / "x.zip", {"ok.shp": b"shp", name: b"evil"})
+    dest = tmp_path / "out"
+    with pytest.raises(UploadError, match="đường dẫn không an toàn") as caught:
+        safe_extract(archive, dest, LIMITS)
+    assert caught.value.key == "unsafe_path"
+    assert "unsafe path" in caught.value.text("en")
+    assert not dest.exists() or list(dest.rglob("*")) == []
+    assert not (tmp_path / "evil.shp").exists()
+
+
+def test_safe_member_path():
+    assert str(safe_member_path("a/./b.shp")) == "a/b.shp"
+    assert str(safe_member_path("a\\b.shp")) == "a/b.shp"
+    for bad in ("", "/", "../a", "a/../../b", "/a", "D:\\a", "a\x00.shp"):
+        assert safe_member_path(bad) is None
+
+
+def test_symlink_entries_are_refused(tmp_path):
+    path = tmp_path / "link.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("ok.csv", "a\n")
+        info = zipfile.ZipInfo("link.csv")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(info, "/etc/passwd")
+    with pytest.raises(UploadError, match="liên kết"):
+        safe_extract(path, tmp_path / "out", LIMITS)
+
+
+def test_zip_bomb_is_refused_by_ratio_before_extraction(tmp_path):
+    archive = _zip(tmp_path / "bomb.zip", {"so_lieu.csv": b"0" * (8 * MB)})
+    assert archive.stat().st_size < 100_000  # highly compressible: thousands of times smaller
+    with pytest.raises(UploadError, match="bom ZIP"):
+        safe_extract(archive, tmp_path / "out", LIMITS)
+    assert not (tmp_path / "out").exists()
+
+
+def test_zip_bomb_is_refused_by_total_unpacked_size(tmp_path):
+    loose = ArchiveLimits(max_upload_bytes=5 * MB, max_unpacked_bytes=20 * MB, max_ratio=10_000)
+    archive = _zip(tmp_path / "bomb.zip", {f"part{i}.csv": b"0" * (6 * MB) for i in range(4)})
+    with pytest.raises(UploadError, match="giải nén quá lớn"):
+        safe_extract(archive, tmp_path / "out", loose)
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_entry_larger_than_its_declared_size_stops_extraction(tmp_path):
+    # forge a header that declares 10 bytes for a 3 MB entry: the stream cap catches the lie
+    archive = _zip(tmp_path / "liar.zip", {"a.csv": b"x" * (3 * MB)}, compression=zipfile.ZIP_STORED)
+    data = bytearray(archive.read_bytes())
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 24:central + 28] = (10).to_bytes(4, "little")  # uncompressed size in the central directory
+    archive.write_bytes(bytes(data))
+    with pytest.raises(UploadError) as caught:
+        safe_extract(archive, tmp_path / "out", LIMITS)
+    assert caught.value.key in ("unpacked_too_big", "bad_zip")
+    assert not (tmp_path / "out/a.csv").exists()
+
+
+def test_truncated_zip_gets_a_clear_message(tmp_path):
+    good = _zip(tmp_path / "good.zip", {"a.csv": b"ma_xa,so_to\n" * 1000})
+    truncated = tmp_path / "cut.zip"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(UploadError, match="bị hỏng hoặc không đầy đủ") as caught:
+        safe_extract(truncated, tmp_path / "out", LIMITS)
+    assert str(caught.value).startswith("cut.zip: ")
+    assert "corrupt or truncated" in caught.value.text("en")
+
+
+def test_corrupted_entry_bytes_are_reported_as_corrupt(tmp_path):
+    archive = _zip(tmp_path / "crc.zip", {"a.csv": b"abcdefgh" * 1000}, compression=zipfile.ZIP_STORED)
+    data = bytearray(archive.read_bytes())
+    data[100] ^= 0xFF  # flip a byte of the stored content: CRC check fails while reading
+    archive.write_bytes(bytes(data))
+    with pytest.raises(UploadError, match="bị hỏng"):
+        safe_extract(archive, tmp_path / "out", LIMITS)
+    assert not (tmp_path / "out/a.csv").exists()
+
+
+def test_zip_without_readable_files(tmp_path):
+    archive = _zip(tmp_path / "docs.zip", {"huong_dan.docx": b"PK", "anh.png": b"\x89PNG"})
+    with pytest.raises(UploadError, match="không chứa tệp dữ liệu"):
+        inspect_zip(archive, LIMITS)
+
+
+def test_upload_size_caps(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(UploadError, match="rỗng"):
+        check_upload_size(empty, LIMITS)
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as handle:
+        handle.truncate(6 * MB)  # sparse: no need to write the bytes
+    with pytest.raises(UploadError, match="quá lớn .*giới hạn là 5 MB"):
+        check_upload_size(big, LIMITS)
+    with pytest.raises(UploadError, match="quá lớn"):
+        check_bytes_size("big.csv", 6 * MB, LIMITS)
+    small = tmp_path / "ok.csv"
+    small.write_bytes(b"a")
+    assert check_upload_size(small, LIMITS) == 1
+
+
+def test_is_zip_by_name_or_signature(tmp_path):
+    renamed = _zip(tmp_path / "ranh_gioi.dat", {"a.csv": b"a"})
+    text = tmp_path / "a.csv"
+    text.write_text("a,b\n")
+    assert is_zip(renamed) and not is_zip(text)
