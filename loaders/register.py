@@ -1,0 +1,140 @@
+"""The official register of administrative units, from the ``vietnamadminunits`` package (MIT).
+
+* ``admin_units``: the 3,321 commune-level units of 1 July 2025 (34 provinces) with their official codes.
+* ``admin_units_legacy``: the ~10,000 communes before the reform (63 provinces, with districts).
+* ``convert_address`` maps a legacy commune to the 2025 unit it became part of.
+
+Used by the join to recognise official 2025 codes and names, and to map statistics still keyed by pre-2025
+communes onto 2025 units (always reported as such, never silently).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from loaders.numbers import pad_code
+from loaders.text import ascii_key, name_key, nfc, strip_diacritics
+
+
+@lru_cache(maxsize=1)
+def official_units() -> pd.DataFrame:
+    """The 2025 register: one row per commune-level unit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``commune_code``, ``commune_name`` (without type), ``commune_type``, ``commune_fullname``,
+        ``province_code``, ``province_name`` (short, e.g. "Hà Nội"), ``province_fullname``.
+    """
+    from vietnamadminunits.database import query
+
+    rows = query("SELECT wardCode, wardShort, wardType, ward, provinceCode, provinceShort, province "
+                 "FROM admin_units")
+    table = pd.DataFrame(rows).rename(columns={
+        "wardCode": "commune_code", "wardShort": "commune_name", "wardType": "commune_type",
+        "ward": "commune_fullname", "provinceCode": "province_code", "provinceShort": "province_name",
+        "province": "province_fullname",
+    })
+    for column in table.columns:
+        table[column] = table[column].map(nfc)
+    return table.sort_values("commune_code", ignore_index=True)
+
+
+@lru_cache(maxsize=1)
+def legacy_units() -> pd.DataFrame:
+    """The pre-2025 register: ``legacy_code``, ``commune_name``, ``commune_fullname``, ``district_name``,
+    ``district_fullname``, ``province_name``, ``province_fullname`` and the name keys used to look names up."""
+    from vietnamadminunits.database import query
+
+    rows = query("SELECT wardCode, wardShort, ward, districtShort, district, provinceShort, province "
+                 "FROM admin_units_legacy")
+    table = pd.DataFrame(rows).rename(columns={
+        "wardCode": "legacy_code", "wardShort": "commune_name", "ward": "commune_fullname",
+        "districtShort": "district_name", "district": "district_fullname", "provinceShort": "province_name",
+        "province": "province_fullname",
+    })
+    for column in table.columns:
+        table[column] = table[column].map(nfc)
+    table["province_key"] = table["province_name"].map(lambda n: ascii_key(n, "province"))
+    table["district_key"] = table["district_name"].map(lambda n: ascii_key(n, "district"))
+    table["commune_key"] = table["commune_name"].map(lambda n: name_key(n, "commune"))
+    table["commune_ascii"] = table["commune_name"].map(lambda n: ascii_key(n, "commune"))
+    return table
+
+
+@lru_cache(maxsize=1)
+def _official_codes() -> frozenset[str]:
+    return frozenset(official_units()["commune_code"])
+
+
+def is_official_code(code) -> bool:
+    """True when ``code`` (any form: ``1234``, ``"01234"``, ``"1234.0"``) is a 2025 commune code."""
+    padded = pad_code(code, 5)
+    return padded is not None and padded in _official_codes()
+
+
+def _convert(address: str) -> dict | None:
+    """Run the package's legacy → 2025 converter; ``None`` when it finds no 2025 commune."""
+    from vietnamadminunits import convert_address
+
+    try:
+        unit = convert_address(address)
+    except Exception:  # noqa: BLE001 - the third-party parser raises assorted errors on unparseable text
+        return None
+    if not getattr(unit, "ward_code", None):
+        return None
+    return {
+        "commune_code": unit.ward_code, "commune_name": nfc(unit.short_ward), "province_code": unit.province_code,
+        "province_name": nfc(unit.short_province),
+    }
+
+
+def find_legacy(commune_name=None, province_name=None, district_name=None, legacy_code=None) -> pd.DataFrame:
+    """Rows of the legacy register matching a code, or a commune name within a province (and district).
+
+    Names match by :func:`loaders.text.name_key`; names typed without diacritics match without them.
+    """
+    table = legacy_units()
+    if legacy_code is not None:
+        return table[table["legacy_code"] == pad_code(legacy_code, 5)]
+    if not commune_name:
+        return table.iloc[0:0]
+    candidates = table
+    if province_name:
+        candidates = candidates[candidates["province_key"] == ascii_key(province_name, "province")]
+    if district_name:
+        candidates = candidates[candidates["district_key"] == ascii_key(district_name, "district")]
+    exact = candidates[candidates["commune_key"] == name_key(commune_name, "commune")]
+    if len(exact) or strip_diacritics(str(commune_name)) != str(commune_name):
+        return exact  # a name written with diacritics must match them: "Chiềng Hoà" is not "Chiềng Hoa"
+    return candidates[candidates["commune_ascii"] == ascii_key(commune_name, "commune")]
+
+
+def map_legacy_to_2025(commune_name=None, province_name=None, district_name=None, legacy_code=None) -> dict | None:
+    """Map a pre-2025 commune to the 2025 unit it is now part of.
+
+    Parameters
+    ----------
+    commune_name, province_name, district_name : str, optional
+        The legacy names as a statistics file writes them (with or without type prefix or diacritics).
+    legacy_code : str, optional
+        The legacy 5-digit commune code.
+
+    Returns
+    -------
+    dict or None
+        ``commune_code``, ``commune_name``, ``province_code``, ``province_name`` of the 2025 unit and
+        ``legacy`` (e.g. ``"Xã Đông La, Huyện Hoài Đức, Thành phố Hà Nội"``), or ``None`` when the legacy unit is
+        unknown or ambiguous (the same name in two districts and no district given).
+    """
+    matches = find_legacy(commune_name, province_name, district_name, legacy_code)
+    if len(matches) != 1:
+        return None
+    row = matches.iloc[0]
+    legacy = f"{row['commune_fullname']}, {row['district_fullname']}, {row['province_fullname']}"
+    mapped = _convert(legacy)
+    if mapped is None:
+        return None
+    return {**mapped, "legacy": legacy, "legacy_code": row["legacy_code"]}
