@@ -1,0 +1,115 @@
+"""Load, clean and join files and describe the result: ``validate(...) -> dict`` (SPEC §8, ``--json`` shape).
+
+The dict is the stable contract of ``coverage-map validate --json``; the app's upload page shows the same report.
+Everything in it is JSON-safe (no NaN, no numpy types).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from loaders.boundaries import all_names_nfc, read_boundaries
+from loaders.join import join_stats
+from loaders.stats import read_stats
+
+#: How many rows of the joined table the report shows.
+SAMPLE_ROWS = 5
+_SAMPLE_DROP = ("geometry", "source_sheet", "unit_index")
+
+
+def json_safe(value):
+    """Turn numpy scalars, NaN and pandas NA into plain JSON values (recursively for lists and dicts)."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (str, int)):
+        return value
+    return str(value)
+
+
+def _sample(table: pd.DataFrame) -> list[dict]:
+    head = table.drop(columns=[c for c in _SAMPLE_DROP if c in table]).head(SAMPLE_ROWS)
+    return [json_safe(record) for record in head.to_dict("records")]
+
+
+def _units_for(units: pd.DataFrame, level: str, stats_level: str) -> tuple[pd.DataFrame, str]:
+    """Units to join statistics of ``stats_level`` to: commune figures on hamlet shapes join to their communes."""
+    if level == "hamlet" and stats_level == "commune" and "commune_code" in units:
+        communes = units.drop_duplicates("commune_code").assign(level="commune")
+        return communes, "commune"
+    return units, level
+
+
+def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
+    """Load a boundary file and any statistics files, join them, and report in the SPEC §8 shape.
+
+    Parameters
+    ----------
+    boundaries : str or Path
+        A boundary file (see :func:`loaders.boundaries.read_boundaries`).
+    stats : iterable of str or Path
+        Statistics files (CSV, XLSX), all joined to the boundaries.
+    level : str, optional
+        The boundaries' level, detected when not given.
+    crs : int or str, optional
+        CRS of boundary coordinates that declare none.
+
+    Returns
+    -------
+    dict
+        ``boundaries`` (features, crs_in, reprojected, invalid_fixed, encoding, empty, level, layer, names_nfc,
+        problems, path), ``stats`` (one entry per file: path, rows, periods, columns, problems, level), ``join``
+        (matched_by_code, matched_by_name, matched_legacy, unmatched_stats, units_without_stats, duplicates) and
+        ``sample`` (first rows of the joined table, or of the units when no statistics were given).
+
+    Raises
+    ------
+    LoaderError
+        When a file cannot be used at all.
+    """
+    load = read_boundaries(boundaries, level=level, crs=crs)
+    units, info = load.units, load.info
+    report = {
+        "boundaries": {
+            "path": info["path"], "layer": info["layer"], "level": info["level"], "features": info["features"],
+            "crs_in": info["crs_in"], "reprojected": info["reprojected"], "invalid_fixed": info["invalid_fixed"],
+            "empty": info["empty"], "encoding": info["encoding"], "names_nfc": all_names_nfc(units),
+            "problems": info["problems"],
+        },
+        "stats": [],
+        "join": {"matched_by_code": 0, "matched_by_name": 0, "matched_legacy": 0, "unmatched_stats": [],
+                 "units_without_stats": int(len(units)), "duplicates": []},
+        "sample": _sample(pd.DataFrame(units)),
+    }
+    loads = [read_stats(path) for path in stats]
+    if not loads:
+        return json_safe(report)
+    report["stats"] = [
+        {key: stats_load.info[key] for key in ("path", "rows", "periods", "columns", "problems", "level")}
+        for stats_load in loads
+    ]
+    stats_level = loads[0].info["level"]
+    join_units, join_level = _units_for(units, info["level"], stats_level)
+    table = pd.concat([s.table.assign(source_file=Path(s.info["path"]).name) for s in loads], ignore_index=True)
+    result = join_stats(join_units, table, join_level)
+    report["join"] = {key: result.report[key] for key in (
+        "matched_by_code", "matched_by_name", "matched_legacy", "unmatched_stats", "units_without_stats",
+        "duplicates")}
+    report["sample"] = _sample(result.table)
+    return json_safe(report)
