@@ -156,7 +156,7 @@ def _check_head(kind: str, head: bytes, path: Path) -> None:
         if not text.startswith((b"{", b"[")):
             raise LoaderError("not valid GeoJSON: the file is not JSON", path)
     elif not head.startswith(_MAGIC[kind]):
-        raise LoaderError(f"not a valid {kind} file (wrong file header; is it another kind of file renamed?)",
+        raise LoaderError(f"not a valid {kind.lower()} (wrong file header: is it another kind of file renamed?)",
                           path)
 
 
