@@ -1,0 +1,293 @@
+"""What an exported map says: the view table, its classes and colours, and every text on the map.
+
+Static images (:mod:`dashboard.static_map`), the standalone HTML (:mod:`dashboard.html_export`) and batch atlases
+(:mod:`dashboard.batch`) all draw a :class:`MapView`, so a PNG and an HTML file of the same view carry the same
+title, legend, period and source line. No matplotlib or folium here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.classify import Classification, Scheme, TargetBased, classify
+from analysis.formatting import format_number, format_value
+from analysis.indicators import Indicator, get_indicator, overall_value
+from analysis.settings import near_target_band
+from analysis.view import AREA_LABELS, ViewSpec
+from dashboard import palettes
+from dashboard.i18n import t
+from loaders.schema import NAME_COLUMN
+
+#: Classification schemes offered by the exports ("target" = below / near / at target).
+SCHEME_KEYS = ("quantiles", "equal_interval", "natural_breaks", "target")
+_LEVEL_LABELS = {"province": "level_province", "commune": "level_commune", "hamlet": "level_hamlet"}
+
+
+@dataclass
+class MapView:
+    """Everything an exported map shows.
+
+    Attributes
+    ----------
+    table : GeoDataFrame
+        The rows shown (:func:`analysis.view.build_view_table`), EPSG:4326, with ``value``.
+    spec : ViewSpec
+    lang : str
+        "vi" or "en".
+    classification : Classification
+        Class of every row of ``table`` (``class_of`` −1 = no data).
+    colours : list of str
+        One colour per class.
+    legend_labels : list of str
+        One label per class (class breaks in the language's number format, with counts).
+    title, subtitle, legend_title, no_data_label, source_line : str
+    notes : list of str
+        Lines under the legend: population-weighted value of the whole view, target, number of units.
+    demo : bool
+        The data are demo data: every map says "Dữ liệu minh họa".
+    context : GeoDataFrame or None
+        Units drawn in grey around the view (e.g. neighbouring provinces) and in the locator inset.
+    highlight : GeoDataFrame or None
+        The part of ``context`` the view covers (filled in the inset).
+    """
+
+    table: pd.DataFrame
+    spec: ViewSpec
+    lang: str
+    classification: Classification
+    colours: list[str]
+    legend_labels: list[str]
+    title: str
+    subtitle: str
+    legend_title: str
+    no_data_label: str
+    source_line: str
+    notes: list[str] = field(default_factory=list)
+    demo: bool = False
+    context: pd.DataFrame | None = None
+    highlight: pd.DataFrame | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def indicator(self) -> Indicator:
+        return get_indicator(self.spec.indicator)
+
+    def feature_colours(self) -> list[str | None]:
+        """Colour of every row of ``table``; None for "no data"."""
+        return [self.colours[c] if c >= 0 else None for c in self.classification.class_of]
+
+
+def format_period(period: str | None, lang: str = "vi") -> str:
+    """"2025-Q3" → "Quý 3/2025" (vi) or "Q3 2025" (en); "2025-07" → "Tháng 7/2025" / "07/2025"."""
+    if not period:
+        return ""
+    text = str(period)
+    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", text)
+    month = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if quarter:
+        year, q = quarter.groups()
+        return f"Q{q} {year}" if lang == "en" else f"Quý {q}/{year}"
+    if month:
+        year, m = month.groups()
+        return f"{m}/{year}" if lang == "en" else f"Tháng {int(m)}/{year}"
+    return text if lang == "en" else f"Năm {text}"
+
+
+def resolve_scheme(scheme: str | Scheme, indicator: Indicator) -> str | Scheme:
+    """The scheme key or object for :func:`analysis.classify.classify` ("target" → :class:`TargetBased`).
+
+    Raises
+    ------
+    ValueError
+        "target" for an indicator with no target, or an unknown key.
+    """
+    if not isinstance(scheme, str) or scheme != "target":
+        if isinstance(scheme, str) and scheme not in SCHEME_KEYS:
+            raise ValueError(f"unknown classification {scheme!r}; choose one of: {', '.join(SCHEME_KEYS)}")
+        return scheme
+    if indicator.target is None:
+        raise ValueError(f"indicator {indicator.key!r} has no target; choose another classification")
+    return TargetBased(indicator.target, near_target_band(), indicator.higher_is_better)
+
+
+def _decimals(classification: Classification) -> int:
+    """One decimal when the classes are narrow or the values small, none otherwise."""
+    if not classification.k:
+        return 0
+    spans = [hi - lo for lo, hi in classification.intervals()]
+    small = max(abs(classification.lower), *(abs(b) for b in classification.bins)) < 100
+    return 1 if small or (spans and min(spans) < 5) else 0
+
+
+def class_labels(classification: Classification, indicator: Indicator, lang: str = "vi",
+                 scheme: str | Scheme | None = None, counts: bool = True) -> list[str]:
+    """Legend label of each class: "42,5 – 60,1" or, for target classes, "Chưa đạt (< 70 %)".
+
+    Parameters
+    ----------
+    classification : Classification
+    indicator : Indicator
+    lang : str
+    scheme : str or Scheme, optional
+        The :class:`TargetBased` scheme used, for its target and band.
+    counts : bool
+        Append the number of units in each class, e.g. " (312)".
+    """
+    decimals = _decimals(classification)
+    number = lambda value: format_number(value, lang, decimals)  # noqa: E731
+    if isinstance(scheme, TargetBased) and classification.names:
+        unit = indicator.unit(lang)
+        unit = ("%" if lang == "en" else " %") if unit == "%" else f" {unit}"
+        low, high = scheme.target - scheme.band, scheme.target
+        if not scheme.higher_is_better:
+            low, high = scheme.target, scheme.target + scheme.band
+        ranges = {"below": f"< {number(low)}{unit}", "middle": f"{number(low)} – {number(high)}{unit}",
+                  "above": f"≥ {number(high)}{unit}" if scheme.higher_is_better else f"> {number(high)}{unit}"}
+        if not scheme.higher_is_better:
+            ranges["below"] = f"≤ {number(low)}{unit}"
+        order = ("below", "middle", "above")
+        labels = [f"{t(name, lang)} ({ranges[where]})" for name, where in zip(classification.names, order)]
+    else:
+        labels = [f"{number(lo)} – {number(hi)}" for lo, hi in classification.intervals()]
+    if counts:
+        labels = [f"{label}  ({format_number(n, lang)})" for label, n in zip(labels, classification.counts())]
+    return labels
+
+
+def class_colours(classification: Classification, indicator: Indicator) -> list[str]:
+    """ColorBrewer colours of the classes (target classes by name, others sequential by direction)."""
+    if classification.names:
+        return palettes.target_colours(classification.names)
+    return palettes.sequential(classification.k, indicator.higher_is_better)
+
+
+def reclassify(values, template: Classification) -> Classification:
+    """Classes of ``values`` with the bounds of ``template`` (values beyond them go to the end classes)."""
+    array = np.asarray(values, dtype=float)
+    class_of = np.full(array.shape, -1, dtype=int)
+    present = ~np.isnan(array)
+    bins = np.asarray(template.bins, dtype=float)
+    if len(bins):
+        class_of[present] = np.minimum(np.searchsorted(bins, array[present], side="left"), len(bins) - 1)
+    return Classification(template.scheme, template.lower, template.bins, class_of, template.names)
+
+
+def legend_title(indicator: Indicator, lang: str = "vi") -> str:
+    """ "Điện thoại thông minh (%)": the indicator's short name with its unit."""
+    short = indicator.short(lang)
+    short = short[:1].upper() + short[1:]
+    unit = indicator.unit(lang)
+    return f"{short} ({unit})" if unit else short
+
+
+def summary_notes(table: pd.DataFrame, spec: ViewSpec, indicator: Indicator, lang: str = "vi") -> list[str]:
+    """The view in numbers: "Chung toàn địa bàn: 61,2 %" (ratio of the summed counts), "Mục tiêu: 80 %",
+    "75 xã, phường, đặc khu"."""
+    unit = indicator.unit(lang)
+    notes = []
+    average = overall_value(table, indicator.key, spec.level)
+    if not np.isnan(average):
+        overall = "Overall" if lang == "en" else "Chung toàn địa bàn"
+        notes.append(f"{overall}: {format_value(average, unit, lang)}")
+    if indicator.target is not None:
+        notes.append(f"{t('target', lang)}: {format_value(indicator.target, unit, lang)}")
+    count = format_number(len(table), lang)
+    notes.append(f"{count} {t(_LEVEL_LABELS[spec.level], lang).lower()}" if lang == "vi"
+                 else f"{count} units ({t(_LEVEL_LABELS[spec.level], lang).lower()})")
+    return notes
+
+
+def _unique_text(table: pd.DataFrame, column: str) -> str | None:
+    if column not in table.columns:
+        return None
+    values = table[column].dropna().astype(str).unique()
+    return values[0] if len(values) == 1 else None
+
+
+def subtitle_text(table: pd.DataFrame, spec: ViewSpec, period: str | None, lang: str = "vi",
+                  place: str | None = None) -> str:
+    """Area, level and period: "Sơn La · Xã, phường, đặc khu · Miền núi · Kỳ số liệu: Quý 3/2025"."""
+    if place is None:
+        if spec.commune:
+            place = _unique_text(table, NAME_COLUMN["commune"]) or spec.commune
+            province = _unique_text(table, NAME_COLUMN["province"])
+            place = f"{place}, {province}" if province else place
+        elif spec.province:
+            place = _unique_text(table, NAME_COLUMN["province"]) or spec.province
+        else:
+            place = t("all_country", lang)
+    parts = [place, t(_LEVEL_LABELS[spec.level], lang)]
+    parts += [AREA_LABELS[area][1 if lang == "en" else 0] for area in spec.areas]
+    if period:
+        parts.append(f"{t('period', lang)}: {format_period(period, lang)}")
+    return " · ".join(part for part in parts if part)
+
+
+def source_text(metadata: dict | None, lang: str = "vi", today: dt.date | None = None) -> str:
+    """ "Nguồn: … · Xuất ngày 22/11/2026" from the dataset metadata (``sources`` or ``source``)."""
+    metadata = metadata or {}
+    sources = metadata.get("sources", metadata.get("source")) or []
+    if isinstance(sources, (str, dict)):
+        sources = [sources]
+    names = [s.get("name") or s.get("title") or "" if isinstance(s, dict) else str(s) for s in sources]
+    names = [name for name in names if name]
+    today = today or dt.date.today()
+    date = today.isoformat() if lang == "en" else today.strftime("%d/%m/%Y")
+    exported = f"Exported {date}" if lang == "en" else f"Xuất ngày {date}"
+    if not names:
+        return exported
+    return f"{t('source', lang)}: {'; '.join(names)} · {exported}"
+
+
+def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
+                     scheme: str | Scheme = "quantiles", k: int = 5, metadata: dict | None = None,
+                     context: pd.DataFrame | None = None, highlight: pd.DataFrame | None = None,
+                     same_classes_as: Classification | None = None, place: str | None = None) -> MapView:
+    """Classify a view table and write every text of its map.
+
+    Parameters
+    ----------
+    table : GeoDataFrame
+        From :func:`analysis.view.build_view_table` (``attrs["period"]`` is the period shown).
+    spec : ViewSpec
+    lang : str
+        "vi" (default) or "en".
+    scheme : str or Scheme
+        "quantiles", "equal_interval", "natural_breaks", "target" or a scheme object.
+    k : int
+        Number of classes.
+    metadata : dict, optional
+        Dataset metadata (``demo``, ``sources``).
+    context, highlight : GeoDataFrame, optional
+        Surrounding units (grey) and the part the view covers (for the locator inset).
+    same_classes_as : Classification, optional
+        Use these class bounds instead of classifying ``table`` (pages of an atlas share one legend).
+    place : str, optional
+        Overrides the place named in the subtitle.
+    """
+    indicator = get_indicator(spec.indicator)
+    scheme = resolve_scheme(scheme, indicator)
+    values = pd.to_numeric(table["value"], errors="coerce").to_numpy(dtype=float)
+    classes = reclassify(values, same_classes_as) if same_classes_as is not None else classify(values, scheme, k)
+    period = table.attrs.get("period") or _unique_text(table, "period")
+    unit = indicator.unit(lang)
+    metadata = metadata or {}
+    return MapView(
+        table=table, spec=spec, lang=lang, classification=classes,
+        colours=class_colours(classes, indicator),
+        legend_labels=class_labels(classes, indicator, lang, scheme),
+        title=indicator.label(lang),
+        subtitle=subtitle_text(table, spec, period, lang, place),
+        legend_title=legend_title(indicator, lang),
+        notes=summary_notes(table, spec, indicator, lang),
+        no_data_label=f"{t('no_data', lang)}  ({format_number(int(np.sum(classes.class_of < 0)), lang)})",
+        source_line=source_text(metadata, lang),
+        demo=bool(metadata.get("demo")),
+        context=context, highlight=highlight,
+        extra={"period": period, "scheme": scheme},
+    )

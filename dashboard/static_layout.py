@@ -1,0 +1,213 @@
+"""Page layout of the static map: reserved regions so that nothing overlaps, and the map furniture.
+
+The page is cut into regions before anything is drawn: a header (title, subtitle), the map, a side panel (legend
+above, locator inset below) and a footer (source and date, "Dữ liệu minh họa"). The map axes keep a strip at the
+bottom with no data in it for the scale bar and the north arrow. Sizes are fractions of the page height, so a
+1920×1080 PNG, an A4 PDF and an A3 PDF look alike.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib_scalebar.scalebar import ScaleBar
+
+from dashboard.palettes import NO_DATA_COLOUR, NO_DATA_HATCH
+
+#: Hatch of "no data": the same diagonal as the interactive map, distinct from every class colour.
+NO_DATA_HATCH_PATTERN = "////"
+DEMO_COLOUR = "#b2182b"
+TEXT_COLOUR = "#222222"
+MUTED_COLOUR = "#555555"
+#: Share of the map box kept free of data at the bottom, for the scale bar and the north arrow.
+FURNITURE_STRIP = 0.11
+MARGIN = 0.02
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Font sizes in points, proportional to the page height."""
+
+    title: float
+    subtitle: float
+    legend: float
+    footer: float
+
+    @classmethod
+    def for_height(cls, height_in: float) -> "Fonts":
+        points = height_in * 72
+        return cls(title=points * 0.040, subtitle=points * 0.026, legend=points * 0.022, footer=points * 0.017)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Regions of the page as figure fractions ``(left, bottom, width, height)``."""
+
+    header: tuple[float, float, float, float]
+    map: tuple[float, float, float, float]
+    legend: tuple[float, float, float, float]
+    inset: tuple[float, float, float, float] | None
+    footer: tuple[float, float, float, float]
+    title_lines: list[str]
+    subtitle_lines: list[str]
+
+
+def _wrap(text: str, size_pt: float, width_in: float) -> list[str]:
+    """Lines of ``text`` that fit ``width_in`` (DejaVu Sans averages ~0.6 em per character)."""
+    chars = max(20, int(width_in * 72 / (size_pt * 0.6)))
+    return textwrap.wrap(text, chars) or [""]
+
+
+def plan_layout(width_in: float, height_in: float, title: str, subtitle: str, fonts: Fonts,
+                with_inset: bool, data_aspect: float | None = None) -> Layout:
+    """Cut the page into header, map, legend, inset and footer regions.
+
+    The header grows with the number of wrapped title and subtitle lines, so long titles push the map down
+    instead of running over it. When the data are taller than the map box is wide (Vietnam on a slide), the
+    map box narrows to the data and the map and legend are centred together instead of drifting apart.
+
+    Parameters
+    ----------
+    data_aspect : float, optional
+        Height / width of the data extent (metric CRS, padding included).
+    """
+    usable_w = 1 - 2 * MARGIN
+    title_lines = _wrap(title, fonts.title, width_in * usable_w)
+    subtitle_lines = _wrap(subtitle, fonts.subtitle, width_in * usable_w)
+    line = 1.35 / (height_in * 72)  # one point as a fraction of the height, times the line spacing
+    header_h = (len(title_lines) * fonts.title + len(subtitle_lines) * fonts.subtitle) * line + 0.02
+    footer_h = 2 * fonts.footer * line + 0.01
+    top = 1 - MARGIN
+    header = (MARGIN, top - header_h, usable_w, header_h)
+    footer = (MARGIN, MARGIN, usable_w, footer_h)
+    body_bottom = MARGIN + footer_h + 0.015
+    body_top = top - header_h - 0.015
+    body_h = body_top - body_bottom
+    # A side panel of at least ~3.4 in keeps legend labels on one line on A4 as on a slide.
+    panel_w = max(0.26, min(0.34, 3.4 / width_in))
+    map_w = usable_w - panel_w - 0.02
+    map_left = MARGIN
+    if data_aspect:
+        needed = body_h * height_in * (1 - FURNITURE_STRIP) / data_aspect / width_in
+        narrow = min(map_w, max(needed, 0.3))  # never so narrow that the scale bar and arrow collide
+        map_left += (map_w - narrow) / 2
+        map_w = narrow
+    panel_left = map_left + map_w + 0.02
+    map_box = (map_left, body_bottom, map_w, body_h)
+    if with_inset:
+        legend = (panel_left, body_bottom + body_h * 0.42, panel_w, body_h * 0.58)
+        inset = (panel_left, body_bottom, panel_w, body_h * 0.38)
+    else:
+        legend, inset = (panel_left, body_bottom, panel_w, body_h), None
+    return Layout(header, map_box, legend, inset, footer, title_lines, subtitle_lines)
+
+
+def fit_extent(bounds, box_w_in: float, box_h_in: float, strip: float = FURNITURE_STRIP,
+               pad: float = 0.03):
+    """Axis limits that show ``bounds`` at equal scale in a box, leaving the bottom ``strip`` free of data.
+
+    Parameters
+    ----------
+    bounds : (minx, miny, maxx, maxy)
+        Data bounds in a metric CRS.
+    box_w_in, box_h_in : float
+        Size of the map axes in inches.
+    strip : float
+        Fraction of the box height kept empty at the bottom.
+    pad : float
+        Margin around the data as a fraction of its size.
+
+    Returns
+    -------
+    (xlim, ylim) : tuple of (float, float)
+        Limits whose aspect equals the box's, so ``set_aspect("equal")`` needs no further change.
+    """
+    minx, miny, maxx, maxy = bounds
+    width = max(maxx - minx, 1.0) * (1 + 2 * pad)
+    height = max(maxy - miny, 1.0) * (1 + 2 * pad)
+    units_per_inch = max(width / box_w_in, height / (box_h_in * (1 - strip)))
+    span_x, span_y = box_w_in * units_per_inch, box_h_in * units_per_inch
+    centre_x = (minx + maxx) / 2
+    data_top = maxy + (maxy - miny) * pad
+    # Data sit at the top of the box, centred vertically in the part above the strip.
+    free = span_y * (1 - strip) - height
+    top = data_top + free / 2
+    return (centre_x - span_x / 2, centre_x + span_x / 2), (top - span_y, top)
+
+
+def draw_header(fig: Figure, layout: Layout, fonts: Fonts) -> None:
+    """Title (indicator) and subtitle (area, level, period), left-aligned at the top of the page."""
+    left, bottom, _, height = layout.header
+    y = bottom + height
+    line = 1.35 / (fig.get_figheight() * 72)
+    for text in layout.title_lines:
+        fig.text(left, y, text, fontsize=fonts.title, fontweight="bold", va="top", color=TEXT_COLOUR,
+                 gid="title")
+        y -= fonts.title * line
+    for text in layout.subtitle_lines:
+        fig.text(left, y, text, fontsize=fonts.subtitle, va="top", color=MUTED_COLOUR, gid="subtitle")
+        y -= fonts.subtitle * line
+
+
+def draw_footer(fig: Figure, layout: Layout, fonts: Fonts, source_line: str, demo_text: str | None) -> None:
+    """Source and date on the left; "Dữ liệu minh họa" in a box on the right when the data are demo data."""
+    left, bottom, width, height = layout.footer
+    fig.text(left, bottom + height / 2, source_line, fontsize=fonts.footer, va="center", color=MUTED_COLOUR,
+             gid="source")
+    if demo_text:
+        fig.text(left + width, bottom + height / 2, demo_text, fontsize=fonts.footer * 1.15, va="center",
+                 ha="right", color=DEMO_COLOUR, fontweight="bold", gid="demo",
+                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": DEMO_COLOUR})
+
+
+def legend_handles(colours, labels, no_data_label: str):
+    """One swatch per class and a hatched grey "no data" swatch (never confused with the lowest class)."""
+    handles = [Patch(facecolor=colour, edgecolor="#888888", linewidth=0.5, label=label)
+               for colour, label in zip(colours, labels)]
+    handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#888888", hatch=NO_DATA_HATCH_PATTERN,
+                         hatchcolor=NO_DATA_HATCH, linewidth=0.5, label=no_data_label))
+    return handles
+
+
+def draw_legend(ax, title: str, colours, labels, no_data_label: str, fonts: Fonts, notes=()) -> None:
+    """The legend in its own axes: title with unit, class breaks, "no data"; optional note lines below."""
+    ax.set_axis_off()
+    legend = ax.legend(handles=legend_handles(colours, labels, no_data_label), loc="upper left",
+                       title=title, fontsize=fonts.legend, title_fontsize=fonts.legend * 1.05,
+                       frameon=False, alignment="left", handlelength=1.8, handleheight=1.1,
+                       labelspacing=0.55, borderaxespad=0.0)
+    legend.get_title().set_fontweight("bold")
+    if notes:  # anchored to the bottom of the legend region, so they never run into the swatches above
+        ax.text(0, 0, "\n".join(notes), transform=ax.transAxes, fontsize=fonts.footer * 1.1, va="bottom",
+                linespacing=1.5, color=MUTED_COLOUR, gid="notes")
+
+
+def add_scale_bar(ax, fonts: Fonts) -> ScaleBar:
+    """A metric scale bar (data units are metres) in the free strip at the bottom left of the map."""
+    bar = ScaleBar(1.0, units="m", location="lower left", length_fraction=0.22, frameon=False,
+                   font_properties={"size": fonts.footer}, color=TEXT_COLOUR, scale_loc="top",
+                   border_pad=0.4)
+    ax.add_artist(bar)
+    return bar
+
+
+def add_north_arrow(ax, box_w_in: float, box_h_in: float, fonts: Fonts, label: str = "N") -> None:
+    """A north arrow in the free strip at the bottom right of the map (the map is drawn north up).
+
+    Drawn in its own square child axes, so the arrow keeps its shape whatever the map's proportions.
+    """
+    size = FURNITURE_STRIP * 0.9                # height as a fraction of the map box
+    width = size * box_h_in / box_w_in          # the same length in inches across
+    arrow = ax.inset_axes([1 - width - 0.005, 0.005, width, size])
+    arrow.set_axis_off()
+    arrow.set_xlim(0, 1)
+    arrow.set_ylim(0, 1)
+    # Two half-heads, one filled, the classic compass needle.
+    arrow.fill([0.5, 0.30, 0.5], [0.78, 0.08, 0.24], color=TEXT_COLOUR, linewidth=0)
+    arrow.fill([0.5, 0.70, 0.5], [0.78, 0.08, 0.24], facecolor="white", edgecolor=TEXT_COLOUR,
+               linewidth=0.8)
+    arrow.text(0.5, 0.80, label, ha="center", va="bottom", fontsize=fonts.legend, fontweight="bold",
+               color=TEXT_COLOUR)
