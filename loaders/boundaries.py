@@ -24,7 +24,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from loaders.aliases import canonical_for
-from loaders.encodings import redecode_latin1_columns
+from loaders.encodings import codec_for_cpg, redecode_latin1_columns
 from loaders.errors import LoaderError
 from loaders.numbers import pad_code
 from loaders.schema import (AREA_CLASS_COLUMNS, BOOLEAN_AREA_CLASSES, CODE_WIDTH, CRS as WGS84,
@@ -84,9 +84,9 @@ def read_boundaries(path, level: str | None = None, crs=None) -> BoundaryLoad:
     problems: list[str] = list(source.problems)
     frame = read_frame(source)
     encoding = source.encoding
-    if source.detect_encoding:
-        encoding = redecode_latin1_columns(frame)
-        if encoding != "UTF-8":
+    if source.kind == "Shapefile":
+        encoding = redecode_latin1_columns(frame, None if source.detect_encoding else source.encoding)
+        if source.detect_encoding and encoding != "UTF-8":
             problems.append(f"attributes decoded from {encoding} (no .cpg file; encoding detected)")
     crs_in, reprojected, frame = _to_wgs84(frame, crs, path, problems)
     frame, invalid_fixed, empty = _clean_geometries(frame)
@@ -123,7 +123,6 @@ class _Source:
 _KINDS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "Shapefile", ".gpkg": "GeoPackage",
           ".parquet": "GeoParquet", ".geoparquet": "GeoParquet"}
 _MAGIC = {"Shapefile": b"\x00\x00\x27\x0a", "GeoPackage": b"SQLite format 3\x00", "GeoParquet": b"PAR1"}
-_LEGACY_CPG = {"TCVN3": "TCVN3", "ABC": "TCVN3", "TCVN": "TCVN3", "VNI": "VNI"}
 
 
 def open_source(path: Path) -> _Source:
@@ -168,17 +167,17 @@ def _shapefile_companions(source: _Source, suffixes, read_cpg) -> None:
                           "shapefile (.shp, .shx, .dbf, .prj, .cpg) together", source.path)
     if ".prj" not in suffixes:
         source.problems.append("no .prj file next to the .shp")
+    # GDAL's own recoding (from .cpg or the DBF language byte) is not trusted: it truncates cp1258 text and
+    # legacy files set the language byte wrongly. Read raw bytes as ISO-8859-1 and decode them ourselves.
+    source.open_options = {"ENCODING": "ISO-8859-1"}
+    source.detect_encoding = True
     if ".cpg" in suffixes:
         declared = read_cpg().decode("ascii", errors="replace").strip()
-        legacy = _LEGACY_CPG.get(declared.upper())
-        source.encoding = legacy or declared or "UTF-8"
-        if legacy:  # not a codepage GDAL knows: read the raw bytes and decode them ourselves
-            source.open_options = {"ENCODING": "ISO-8859-1"}
-    else:
-        # GDAL would guess ISO-8859-1 (or trust a DBF language byte that legacy files set wrongly): read raw
-        # bytes as ISO-8859-1 and detect the encoding from the names themselves
-        source.open_options = {"ENCODING": "ISO-8859-1"}
-        source.detect_encoding = True
+        codec = codec_for_cpg(declared)
+        if codec:
+            source.encoding, source.detect_encoding = codec, False
+        else:
+            source.problems.append(f"the .cpg names an unknown encoding '{declared}': encoding detected instead")
 
 
 def _open_zip(path: Path) -> _Source:

@@ -11,6 +11,7 @@ Vietnamese syllables; UTF-8 wins whenever it decodes strictly and means somethin
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -196,17 +197,35 @@ def decode_text_file(raw: bytes) -> tuple[str, str]:
     return decode(raw, encoding), encoding
 
 
-def redecode_latin1_columns(frame) -> str:
+def redecode_latin1_columns(frame, encoding: str | None = None) -> str:
     """Re-decode a DataFrame's text columns that were read as ISO-8859-1 (i.e. raw bytes), in place.
 
-    Detects the real encoding over every text cell at once (one name is too little to tell TCVN3 from VNI) and
-    returns its name (a key of :data:`DECODERS`).
+    With ``encoding=None`` the encoding is detected over every text cell at once (one name is too little to
+    tell TCVN3 from VNI). Returns the encoding used (a key of :data:`DECODERS` or a Python codec name).
     """
     text_columns = [c for c in frame.columns if c != "geometry"
                     and any(isinstance(v, str) for v in frame[c].head(1000))]
-    samples = [v.encode("latin-1") for c in text_columns for v in frame[c] if isinstance(v, str)]
-    encoding = detect_encoding(samples)
+    if encoding is None:
+        samples = [v.encode("latin-1") for c in text_columns for v in frame[c] if isinstance(v, str)]
+        encoding = detect_encoding(samples)
     for column in text_columns:
         frame[column] = frame[column].map(
             lambda v: decode(v.encode("latin-1"), encoding) if isinstance(v, str) else v).astype(object)
     return encoding
+
+
+def codec_for_cpg(declared: str) -> str | None:
+    """The decoder for what a shapefile's .cpg says (``"1258"``, ``"ANSI 1258"``, ``"UTF-8"``, ``"TCVN3"``...).
+
+    Returns a key of :data:`DECODERS` or a Python codec name, or ``None`` when the .cpg names nothing known.
+    """
+    text = declared.strip().upper().replace("ANSI", "").replace("CP", "").replace("WINDOWS-", "").strip()
+    legacy = {"TCVN3": "TCVN3", "ABC": "TCVN3", "TCVN": "TCVN3", "VNI": "VNI", "1258": "cp1258",
+              "65001": "UTF-8", "UTF-8": "UTF-8", "UTF8": "UTF-8"}
+    if text in legacy:
+        return legacy[text]
+    candidate = f"cp{text}" if text.isdigit() else declared.strip()
+    try:
+        return codecs.lookup(candidate).name
+    except LookupError:
+        return None
