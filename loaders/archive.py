@@ -12,9 +12,11 @@ Vietnamese, with the English text available for the app's English mode.
 from __future__ import annotations
 
 import re
+import shutil
 import stat
+import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from loaders.errors import LoaderError
@@ -89,14 +91,16 @@ class UploadError(LoaderError):
         Values for the message's placeholders.
     """
 
+    messages = MESSAGES  # subclasses bring their own table
+
     def __init__(self, key: str, path: str | Path | None = None, **params):
         self.key = key
         self.params = params
-        super().__init__(MESSAGES[key][0].format(**params), path)
+        super().__init__(self.messages[key][0].format(**params), path)
 
     def text(self, lang: str = "vi") -> str:
         """The one-line message in ``lang`` (``"vi"`` or ``"en"``), prefixed by the file name."""
-        message = MESSAGES[self.key][1 if lang == "en" else 0].format(**self.params)
+        message = self.messages[self.key][1 if lang == "en" else 0].format(**self.params)
         text = message if self.path is None else f"{Path(self.path).name}: {message}"
         return " ".join(text.split())
 
@@ -298,3 +302,118 @@ def safe_extract(zip_path: str | Path, dest_dir: str | Path, limits: ArchiveLimi
 def _remove(paths: list[Path]) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
+
+
+# -- staging: uploaded files written to a private directory and sorted into boundaries and statistics --------------
+BOUNDARY_EXTENSIONS = frozenset({".geojson", ".json", ".gpkg", ".parquet", ".shp"})
+SHAPEFILE_COMPANIONS = frozenset({".shx", ".dbf", ".prj", ".cpg"})
+STATS_EXTENSIONS = frozenset({".csv", ".xlsx"})
+UPLOAD_EXTENSIONS = KNOWN_EXTENSIONS | {".zip"}
+_UNSAFE_NAME_CHARS = re.compile(r"[^\w.\- ()]+")
+
+MESSAGES.update({
+    "several_boundaries": (
+        "có nhiều lớp ranh giới trong một lần tải ({names}); mỗi lần chỉ gửi một lớp.",
+        "several boundary layers in one upload ({names}); send one layer at a time.",
+    ),
+    "nothing_usable": (
+        "không có tệp ranh giới (.zip, .geojson, .gpkg, .parquet, .shp) hay số liệu (.csv, .xlsx) nào.",
+        "no boundary file (.zip, .geojson, .gpkg, .parquet, .shp) or statistics file (.csv, .xlsx).",
+    ),
+})
+
+
+@dataclass
+class StagedUpload:
+    """Uploaded files in a private directory, sorted: the files as received and what the loaders should read.
+
+    Attributes
+    ----------
+    directory : Path
+        The staging directory (inside the store, never the repository's ``data/``).
+    sources : list of Path
+        The files exactly as received (kept with the version when it is applied).
+    boundaries : Path or None
+        The one boundary file to read (a .shp, .geojson, .gpkg or .parquet; extracted from a zip if need be).
+    stats : list of Path
+        Statistics files (.csv, .xlsx).
+    """
+
+    directory: Path
+    sources: list = field(default_factory=list)
+    boundaries: Path | None = None
+    stats: list = field(default_factory=list)
+
+    def discard(self) -> None:
+        """Remove the staging directory and everything in it."""
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def safe_file_name(name: str) -> str:
+    """A file name safe to create in the staging directory: the last path part, odd characters replaced."""
+    base = unicodedata.normalize("NFC", re.split(r"[\\/]", str(name))[-1]).strip()
+    base = _UNSAFE_NAME_CHARS.sub("_", base).lstrip(".")
+    return base[:120] or "upload"
+
+
+def _write_source(item, received: Path, limits: ArchiveLimits) -> Path:
+    if isinstance(item, (str, Path)):
+        path = Path(item)
+        check_upload_size(path, limits)
+        target = received / safe_file_name(path.name)
+        shutil.copyfile(path, target)
+        return target
+    name, data = item
+    check_bytes_size(safe_file_name(name), len(data), limits)
+    target = received / safe_file_name(name)
+    target.write_bytes(data)
+    return target
+
+
+def stage_files(items, directory: str | Path, limits: ArchiveLimits | None = None) -> StagedUpload:
+    """Write uploads into ``directory``, unzip zips safely, and sort what the loaders should read.
+
+    Parameters
+    ----------
+    items : iterable of Path or (name, bytes)
+        Files on disk, or names and contents as received by the app (``st.file_uploader``).
+    directory : str or Path
+        An empty private directory (see ``DatasetStore.staging_dir``); removed again on error.
+    limits : ArchiveLimits, optional
+
+    Raises
+    ------
+    UploadError
+        A file over the size cap, an unknown type, an unsafe or broken zip, several boundary layers, or nothing
+        usable at all.
+    """
+    limits = limits or ArchiveLimits.from_settings()
+    staged = StagedUpload(directory=Path(directory))
+    received = staged.directory / "received"
+    received.mkdir(parents=True, exist_ok=True)
+    try:
+        readable = []
+        for number, item in enumerate(items):
+            source = _write_source(item, received, limits)
+            staged.sources.append(source)
+            if is_zip(source):
+                readable += safe_extract(source, staged.directory / f"unzipped-{number}", limits)
+            elif source.suffix.lower() in KNOWN_EXTENSIONS:
+                readable.append(source)
+            else:
+                raise UploadError("unknown_type", source, ext=source.suffix or "\"\"")
+        _sort(staged, readable)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def _sort(staged: StagedUpload, readable: list[Path]) -> None:
+    layers = [p for p in readable if p.suffix.lower() in BOUNDARY_EXTENSIONS]
+    if len(layers) > 1:
+        raise UploadError("several_boundaries", layers[0], names=", ".join(p.name for p in layers[:4]))
+    staged.boundaries = layers[0] if layers else None
+    staged.stats = [p for p in readable if p.suffix.lower() in STATS_EXTENSIONS]
+    if staged.boundaries is None and not staged.stats:
+        raise UploadError("nothing_usable", staged.sources[0] if staged.sources else None)

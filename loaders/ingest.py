@@ -1,0 +1,332 @@
+"""Turn a checked upload into a new dataset version in the store (issue 7).
+
+Two steps, so the data officer sees the report before anything changes:
+
+1. :func:`check_upload` reads the staged files, runs :func:`loaders.validate.validate` (the same report as
+   ``coverage-map validate``) and decides whether the upload is usable; statistics alone are validated against
+   the active dataset's boundaries.
+2. :func:`apply_upload` builds the new version through :meth:`loaders.store.DatasetStore.apply`: uploaded
+   boundaries become ``geo/communes.parquet`` (+ ``geo/provinces.parquet`` dissolved) or ``geo/hamlets.parquet``;
+   uploaded figures are joined to the boundaries and merged into ``stats/commune_stats.csv`` or
+   ``stats/hamlet_stats.parquet`` (a new figure for a unit and period replaces the old one); every other file is
+   carried over from the previous version unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from loaders.archive import MESSAGES as _ARCHIVE_MESSAGES, StagedUpload, UploadError
+from loaders.boundaries import BoundaryLoad, read_boundaries
+from loaders.errors import LoaderError
+from loaders.ingest_files import (GEO_FILES, STATS_FILES, carry_over_rest, previous_demo_files,
+                                  read_previous_stats, read_previous_units, write_metadata, write_stats,
+                                  write_units)
+from loaders.schema import KEY_COLUMN, PERIOD
+from loaders.stats import StatsLoad, read_stats
+from loaders.store import DatasetStore
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    "level_not_supported": (
+        "ranh giới cấp {level} chưa được nhận; chỉ nhận ranh giới cấp xã hoặc cấp thôn.",
+        "{level} boundaries are not accepted; only commune or hamlet boundaries.",
+    ),
+    "no_features": ("tệp không có đối tượng nào.", "the file holds no features."),
+    "missing_keys": (
+        "{count} đơn vị thiếu mã ({column}); cần có mã cho mọi đơn vị.",
+        "{count} units have no code ({column}); every unit needs one.",
+    ),
+    "duplicate_keys": (
+        "mã {column} bị trùng ({examples}); mỗi đơn vị cần một mã riêng.",
+        "duplicate {column} codes ({examples}); each unit needs its own code.",
+    ),
+    "stats_level": (
+        "số liệu cấp {level} chưa được nhận; chỉ nhận số liệu cấp xã hoặc cấp thôn.",
+        "{level} statistics are not accepted; only commune or hamlet figures.",
+    ),
+    "no_rows": ("tệp số liệu không có dòng dữ liệu nào.", "the statistics file has no data rows."),
+    "no_period": (
+        "{count} dòng không có kỳ báo cáo; thêm cột 'Kỳ báo cáo' (ví dụ 2025-Q3 hoặc 2025-09).",
+        "{count} rows have no period; add a 'Kỳ báo cáo' column (e.g. 2025-Q3 or 2025-09).",
+    ),
+    "no_match": (
+        "không dòng nào khớp với đơn vị hành chính trong ranh giới hiện có; kiểm tra mã xã và tên xã.",
+        "no row matches a unit of the current boundaries; check the commune codes and names.",
+    ),
+    "no_boundaries_for_stats": (
+        "chưa có ranh giới cấp {level} để ghép số liệu; hãy tải ranh giới trước.",
+        "there are no {level} boundaries to join these figures to; upload boundaries first.",
+    ),
+    "unreadable": (
+        "không đọc được tệp ({detail}).", "the file could not be read ({detail}).",
+    ),
+    "not_usable": (
+        "tệp tải lên chưa dùng được; hãy sửa các lỗi trong báo cáo rồi tải lại.",
+        "the upload is not usable yet; fix the problems in the report and upload again.",
+    ),
+}
+
+
+class IngestError(UploadError):
+    """An upload that cannot become a dataset version, explained in Vietnamese and English."""
+
+    messages = {**_ARCHIVE_MESSAGES, **MESSAGES}
+
+
+@dataclass
+class UploadCheck:
+    """The outcome of :func:`check_upload`.
+
+    Attributes
+    ----------
+    report : dict or None
+        :func:`loaders.validate.validate` output (SPEC §8), ``None`` when the files could not be read at all.
+    errors : list of LoaderError
+        Why the upload cannot be applied (empty when usable). :class:`IngestError` ones have ``text(lang)``.
+    boundaries : BoundaryLoad or None
+        The uploaded boundaries, read once and reused by :func:`apply_upload`.
+    stats : list of StatsLoad
+        The uploaded statistics, read once.
+    """
+
+    report: dict | None = None
+    errors: list = field(default_factory=list)
+    boundaries: BoundaryLoad | None = None
+    stats: list = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        """True when the upload can be applied."""
+        return not self.errors and (self.boundaries is not None or bool(self.stats))
+
+
+def error_text(error: Exception, lang: str = "vi") -> str:
+    """One line for a refused upload in the user's language (loaders' own messages are in English)."""
+    if isinstance(error, UploadError):
+        return error.text(lang)
+    return str(error)
+
+
+def _unit_errors(load: BoundaryLoad) -> list[LoaderError]:
+    units, level, path = load.units, load.info["level"], load.info["path"]
+    if level not in ("commune", "hamlet"):
+        return [IngestError("level_not_supported", path, level=level)]
+    if len(units) == 0:
+        return [IngestError("no_features", path)]
+    key = KEY_COLUMN[level]
+    if key not in units or units[key].isna().any():
+        count = len(units) if key not in units else int(units[key].isna().sum())
+        return [IngestError("missing_keys", path, count=count, column=key)]
+    duplicated = units[key][units[key].duplicated()]
+    if len(duplicated):
+        examples = ", ".join(str(v) for v in duplicated.unique()[:3])
+        return [IngestError("duplicate_keys", path, column=key, examples=examples)]
+    return []
+
+
+def _stats_errors(load: StatsLoad) -> list[LoaderError]:
+    path, level = load.info["path"], load.info["level"]
+    if level not in ("commune", "hamlet"):
+        return [IngestError("stats_level", path, level=level)]
+    if len(load.table) == 0:
+        return [IngestError("no_rows", path)]
+    missing = int(load.table[PERIOD].isna().sum()) if PERIOD in load.table else len(load.table)
+    if missing:
+        return [IngestError("no_period", path, count=missing)]
+    return []
+
+
+def _boundary_file_for(level: str, check: UploadCheck, active_dir: Path) -> Path | None:
+    """The boundaries statistics of ``level`` are validated against: the upload's, else the active dataset's."""
+    if check.boundaries is not None and check.boundaries.info["level"] in (level, "hamlet"):
+        return Path(check.boundaries.info["path"])
+    path = Path(active_dir) / GEO_FILES[level]
+    return path if path.exists() else None
+
+
+def check_upload(staged: StagedUpload, store: DatasetStore, level: str | None = None, crs=None) -> UploadCheck:
+    """Read and validate staged files; never raises for bad input (the reasons are in ``.errors``).
+
+    Parameters
+    ----------
+    staged : StagedUpload
+        From :func:`loaders.archive.stage_files`.
+    store : DatasetStore
+        Its active dataset supplies the boundaries when only statistics are uploaded.
+    level, crs : optional
+        Passed to :func:`loaders.boundaries.read_boundaries` for the uploaded boundaries.
+    """
+    check = UploadCheck()
+    try:
+        _read_uploads(check, staged, level, crs)
+        if check.errors:
+            return check
+        stats_level = check.stats[0].info["level"] if check.stats else None
+        if stats_level and any(s.info["level"] != stats_level for s in check.stats):
+            stats_level = None  # validate joins every file to one level: check each file on its own then
+        boundary_file = (_boundary_file_for(stats_level, check, store.active_dir()) if stats_level
+                         else Path(check.boundaries.info["path"]) if check.boundaries else None)
+        if check.stats and boundary_file is None:
+            level_needed = stats_level or check.stats[0].info["level"]
+            check.errors.append(IngestError("no_boundaries_for_stats", check.stats[0].info["path"],
+                                            level=level_needed))
+            return check
+        check.report = _validate(check, boundary_file, stats_level, crs)
+        _join_errors(check)
+    except LoaderError as error:
+        check.errors.append(error)
+    except Exception as error:  # noqa: BLE001 - a hostile file must give a message, never a traceback
+        log.exception("unexpected error while checking an upload")
+        check.errors.append(IngestError("unreadable", staged.sources[0] if staged.sources else None,
+                                        detail=type(error).__name__))
+    return check
+
+
+def _read_uploads(check: UploadCheck, staged: StagedUpload, level, crs) -> None:
+    if staged.boundaries is not None:
+        check.boundaries = read_boundaries(staged.boundaries, level=level, crs=crs)
+        check.errors += _unit_errors(check.boundaries)
+    for path in staged.stats:
+        load = read_stats(path)
+        check.stats.append(load)
+        check.errors += _stats_errors(load)
+
+
+def _validate(check: UploadCheck, boundary_file: Path, stats_level: str | None, crs) -> dict:
+    from loaders.validate import validate
+
+    uploaded = check.boundaries is not None and Path(check.boundaries.info["path"]) == boundary_file
+    level = check.boundaries.info["level"] if uploaded else stats_level
+    report = validate(boundary_file, [s.info["path"] for s in check.stats], level=level,
+                      crs=crs if uploaded else None)
+    report["boundaries_uploaded"] = uploaded
+    return report
+
+
+def _join_errors(check: UploadCheck) -> None:
+    if not check.stats or check.report is None:
+        return
+    join = check.report["join"]
+    matched = join["matched_by_code"] + join["matched_by_name"] + join.get("matched_legacy", 0)
+    if matched == 0:
+        check.errors.append(IngestError("no_match", check.stats[0].info["path"]))
+
+
+def validation_summary(check: UploadCheck) -> dict:
+    """The few figures of a report kept in the manifest (the whole report stays with the version)."""
+    report = check.report or {}
+    join = report.get("join", {})
+    return {
+        "boundaries": None if check.boundaries is None else {
+            "level": check.boundaries.info["level"], "features": check.boundaries.info["features"],
+            "crs_in": check.boundaries.info["crs_in"]},
+        "stats": [{"file": Path(s.info["path"]).name, "rows": s.info["rows"], "periods": s.info["periods"],
+                   "level": s.info["level"]} for s in check.stats],
+        "matched": join.get("matched_by_code", 0) + join.get("matched_by_name", 0) + join.get("matched_legacy", 0),
+        "unmatched": len(join.get("unmatched_stats", [])),
+    }
+
+
+def apply_upload(store: DatasetStore, staged: StagedUpload, check: UploadCheck, uploaded_by: str = "",
+                 note: str = "") -> dict:
+    """Make a usable upload the new active version; return its manifest entry.
+
+    On any error the store is unchanged (the version is built in a temp directory and only renamed into place
+    when complete). The staging directory is removed after a successful apply.
+
+    Raises
+    ------
+    IngestError
+        When ``check`` is not usable.
+    """
+    if not check.usable:
+        raise IngestError("not_usable", staged.sources[0] if staged.sources else None)
+
+    def populate(new_dir: Path, previous_dir: Path) -> dict:
+        return build_version(new_dir, previous_dir, check, store.root)
+
+    entry = store.apply(populate, staged.sources, uploaded_by=uploaded_by, validation=validation_summary(check),
+                        note=note)
+    staged.discard()
+    return entry
+
+
+def build_version(new_dir: Path, previous_dir: Path, check: UploadCheck, store_root: Path) -> dict:
+    """Write the complete dataset of a new version into ``new_dir``; return what changed (for the manifest)."""
+    written, details = set(), {"replaced": [], "carried_over": [], "notes": []}
+    units_by_level = {}
+    if check.boundaries is not None:
+        level = check.boundaries.info["level"]
+        units = _with_previous_area_classes(check.boundaries.units, previous_dir, level)
+        written |= write_units(units, new_dir, level)
+        units_by_level[level] = units
+    for level in ("commune", "hamlet"):
+        loads = [s for s in check.stats if s.info["level"] == level]
+        if not loads:
+            continue
+        units = units_by_level.get(level)
+        if units is None:
+            units = read_previous_units(previous_dir, level)
+        if units is None:
+            raise IngestError("no_boundaries_for_stats", loads[0].info["path"], level=level)
+        new_rows = _joined_rows(units, loads, level)
+        previous = read_previous_stats(previous_dir, level)
+        if STATS_FILES[level] in previous_demo_files(previous_dir):
+            # real figures never sit next to synthetic ones: the demo figures of this level are dropped
+            previous = None
+            details["notes"].append(f"demo {level} statistics replaced by the upload")
+        written |= write_stats(_merge(previous, new_rows, level, details), new_dir, level)
+    details["replaced"] = sorted(written)
+    details["carried_over"] = carry_over_rest(previous_dir, new_dir, written, store_root)
+    write_metadata(previous_dir, new_dir, written, check)
+    return details
+
+
+def _with_previous_area_classes(units: gpd.GeoDataFrame, previous_dir: Path, level: str) -> gpd.GeoDataFrame:
+    """Keep the area classes (mountainous, island...) the previous version had, when the upload has none."""
+    from loaders.schema import AREA_CLASS_COLUMNS
+
+    missing = [c for c in AREA_CLASS_COLUMNS if c not in units]
+    previous = read_previous_units(previous_dir, level) if missing else None
+    if previous is None:
+        return units
+    key = KEY_COLUMN[level]
+    carried = [c for c in missing if c in previous]
+    if not carried:
+        return units
+    lookup = pd.DataFrame(previous[[key, *carried]]).drop_duplicates(key).set_index(key)
+    units = units.copy()
+    for column in carried:
+        values = units[key].map(lookup[column])
+        units[column] = values.fillna("" if column == "ethnic_region" else False).to_numpy()
+    return units
+
+
+def _joined_rows(units: pd.DataFrame, loads: list[StatsLoad], level: str) -> pd.DataFrame:
+    from loaders.join import join_stats
+
+    table = pd.concat([s.table for s in loads], ignore_index=True)
+    joined = join_stats(units, table, level).table
+    return joined[joined["match"] != "unmatched"].reset_index(drop=True)
+
+
+def _merge(previous: pd.DataFrame | None, new_rows: pd.DataFrame, level: str, details: dict) -> pd.DataFrame:
+    """New figures replace old ones for the same unit and period; everything else in ``previous`` stays."""
+    key = KEY_COLUMN[level]
+    if previous is None or previous.empty:
+        return new_rows
+    replaced = pd.MultiIndex.from_frame(new_rows[[key, PERIOD]].astype(str))
+    old_keys = pd.MultiIndex.from_frame(previous[[key, PERIOD]].astype(str))
+    kept = previous[~old_keys.isin(replaced)]
+    if len(kept) < len(previous):
+        details["notes"].append(f"{len(previous) - len(kept)} {level} rows replaced by the upload")
+    merged = pd.concat([kept, new_rows], ignore_index=True)
+    return merged.sort_values([key, PERIOD], kind="stable").reset_index(drop=True)
+
