@@ -1,0 +1,143 @@
+"""Cached access to the dataset and the analysis: the only place in the dashboard that caches.
+
+Everything is keyed by the dataset directory, so an uploaded dataset (a new directory) never meets stale
+entries. Geometry is cached already simplified and serialised per view scale, so switching indicator or period
+re-uses it (SPEC §10: no reload of files, no re-simplification).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+import streamlit as st
+
+from analysis.aggregate import periods as stats_periods
+from analysis.gaps import find_gaps
+from analysis.indicators import INDICATORS, indicator_table
+from analysis.view import AREA_FILTERS, ViewSpec, area_mask, build_view_table, province_stats_for_areas
+from dashboard.folium_map import geometry_json
+from loaders import dataset
+from loaders.schema import KEY_COLUMN, PERIOD
+
+#: Environment variable naming another dataset directory (tests, uploaded versions).
+DATA_ENV = "COVERAGE_MAP_DATA"
+
+#: Simplification tolerance (degrees) and kept decimals per view scale: the national map is seen whole,
+#: a province or commune close up.
+_SCALE = {
+    ("province", False): (0.004, 3), ("commune", False): (0.002, 4),
+    ("province", True): (0.001, 4), ("commune", True): (0.0004, 4), ("hamlet", True): (0.0001, 5),
+}
+
+
+def data_dir() -> str:
+    """The dataset directory in use: ``$COVERAGE_MAP_DATA`` or the embedded demo data."""
+    return str(os.environ.get(DATA_ENV) or dataset.DEFAULT_DATA_DIR)
+
+
+@st.cache_data(show_spinner=False)
+def metadata(directory: str) -> dict:
+    """The dataset's ``metadata.json`` (sources, licences, demo flag, periods)."""
+    return dataset.dataset_metadata(Path(directory))
+
+
+def is_demo(directory: str) -> bool:
+    """Whether the dataset says it is demo data ("dữ liệu minh họa")."""
+    return bool(metadata(directory).get("demo"))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def unit_table(directory: str, level: str, province: str | None = None, commune: str | None = None) -> pd.DataFrame:
+    """Units of ``level`` without geometry (names, codes, area classes)."""
+    units = dataset.load_units(Path(directory), level, province_code=province, commune_code=commune)
+    return pd.DataFrame(units.drop(columns=units.geometry.name))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def stats(directory: str, level: str) -> pd.DataFrame:
+    """All periods of statistics at ``level``."""
+    return dataset.load_stats(Path(directory), level)
+
+
+def periods(directory: str) -> list[str]:
+    """Periods with commune statistics, oldest first."""
+    return list(stats_periods(stats(directory, "commune")))
+
+
+def _simplify(geometries: np.ndarray, tolerance: float) -> np.ndarray:
+    """Topology-preserving simplification per view scale."""
+    return shapely.simplify(geometries, tolerance, preserve_topology=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def map_geometries(directory: str, level: str, province: str | None = None,
+                   commune: str | None = None) -> tuple[dict[str, str], tuple[float, ...]]:
+    """Simplified, rounded GeoJSON text per unit key, and the extent, for one view scale."""
+    units = dataset.load_units(Path(directory), level, province_code=province, commune_code=commune)
+    tolerance, precision = _SCALE[(level, bool(province or commune))]
+    shapes = geometry_json(_simplify(units.geometry.to_numpy(), tolerance), precision)
+    keys = units[KEY_COLUMN[level]].astype(str)
+    return dict(zip(keys, shapes)), tuple(float(b) for b in units.total_bounds)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def area_outline(directory: str, area: str, province: str | None = None) -> str | None:
+    """The communes of one area class (e.g. "mountainous") dissolved to one outline, as GeoJSON text."""
+    units = dataset.load_units(Path(directory), "commune", province_code=province)
+    chosen = units[area_mask(units, (area,)).to_numpy()]
+    if chosen.empty:
+        return None
+    tolerance, precision = _SCALE[("commune", bool(province))]
+    merged = shapely.union_all(_simplify(chosen.geometry.to_numpy(), tolerance), grid_size=10.0 ** -precision)
+    return geometry_json([shapely.simplify(merged, tolerance)], precision)[0]
+
+
+def effective_spec(spec: ViewSpec) -> ViewSpec:
+    """Hamlets are shown only inside a chosen province or commune; otherwise the commune map."""
+    if spec.level == "hamlet" and not (spec.province or spec.commune):
+        return replace(spec, level="commune")
+    return spec
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def view_table(directory: str, spec: ViewSpec) -> pd.DataFrame:
+    """The rows shown for ``spec`` (:func:`analysis.view.build_view_table`), without geometry."""
+    level = spec.level
+    units = unit_table(directory, level, spec.province, spec.commune if level == "hamlet" else None)
+    communes = unit_table(directory, "commune") if level in ("hamlet", "province") else None
+    if level == "province" and spec.areas:
+        level_stats = province_stats_for_areas(communes, stats(directory, "commune"), spec.areas)
+    else:
+        level_stats = stats(directory, level)
+    return pd.DataFrame(build_view_table(units, level_stats, spec, communes=communes))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def gap_table(directory: str, spec: ViewSpec, indicator_keys: tuple[str, ...]) -> pd.DataFrame:
+    """Every unit of the view with ``gap_score`` and reasons (non-gaps have score 0 and no reason)."""
+    table = view_table(directory, spec)
+    gaps = find_gaps(table, indicator_keys, level=spec.level, include_all=True)
+    gaps["is_gap"] = gaps["reason_vi"].str.len() > 0
+    return gaps.drop(columns=["gap_reasons"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unit_history(directory: str, level: str, key: str) -> pd.DataFrame:
+    """All indicators of one unit for every period, oldest first (the details panel and its trend)."""
+    level_stats = stats(directory, level)
+    rows = level_stats[level_stats[KEY_COLUMN[level]].astype(str) == str(key)]
+    rows = rows.sort_values(PERIOD) if PERIOD in rows.columns else rows
+    values = indicator_table(rows, list(INDICATORS), level)
+    values.insert(0, PERIOD, rows[PERIOD].to_numpy() if PERIOD in rows.columns else None)
+    counts = rows.drop(columns=[c for c in rows.columns if c == PERIOD or rows[c].dtype == object], errors="ignore")
+    return pd.concat([values.reset_index(drop=True), counts.reset_index(drop=True)], axis=1)
+
+
+def area_keys() -> tuple[str, ...]:
+    """The one-click area filters (SPEC §4), in display order."""
+    return tuple(AREA_FILTERS)

@@ -1,0 +1,135 @@
+"""Vietnamese / English labels and number formats for the dashboard and the maps.
+
+Vietnamese is the default. Numbers follow each language's convention (``1.459`` and ``85,5 %`` in Vietnamese,
+``1,459`` and ``85.5%`` in English) through the project's one formatter, :mod:`analysis.formatting`, re-exported
+here for the pages. Indicator labels live with the indicators (``analysis.indicators``).
+"""
+
+from __future__ import annotations
+
+from analysis.formatting import format_number, format_percent, format_value  # noqa: F401  (re-exported)
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+_LABELS: dict[str, tuple[str, str]] = {
+    # navigation
+    "app_title": ("Bản đồ Tổ công nghệ số cộng đồng", "Community digital technology teams map"),
+    "page_map": ("Bản đồ", "Map"),
+    "page_gaps": ("Vùng trống", "Gaps"),
+    "page_compare": ("So sánh", "Compare"),
+    "page_data": ("Dữ liệu", "Data"),
+    "page_about": ("Giới thiệu", "About"),
+    "demo_badge": ("Dữ liệu minh họa", "Demo data"),
+    "demo_note": (
+        "Dữ liệu minh họa: ranh giới xã gần đúng và số liệu tổng hợp, không phải số liệu chính thức.",
+        "Demo data: approximate commune shapes and synthetic figures, not official statistics.",
+    ),
+    # filters
+    "filters": ("Bộ lọc", "Filters"),
+    "language": ("Ngôn ngữ", "Language"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "level": ("Cấp hiển thị", "Level"),
+    "level_province": ("Tỉnh, thành phố", "Province"),
+    "level_commune": ("Xã, phường, đặc khu", "Commune"),
+    "level_hamlet": ("Thôn, tổ dân phố", "Hamlet"),
+    "province": ("Tỉnh, thành phố", "Province"),
+    "commune": ("Xã, phường, đặc khu", "Commune"),
+    "all_country": ("Toàn quốc", "Whole country"),
+    "all_province": ("Toàn tỉnh", "Whole province"),
+    "period": ("Kỳ số liệu", "Period"),
+    "area_classes": ("Loại địa bàn", "Area type"),
+    "area_is_mountainous": ("Miền núi", "Mountainous"),
+    "area_is_island": ("Hải đảo", "Island"),
+    "area_is_border": ("Biên giới", "Border"),
+    "area_ethnic_region": ("Vùng dân tộc thiểu số", "Ethnic-minority region"),
+    "area_is_extremely_difficult": ("Đặc biệt khó khăn", "Extremely difficult"),
+    "outlines": ("Tô viền vùng", "Outline areas"),
+    "threshold": ("Chỉ hiện đơn vị dưới ngưỡng", "Only units below"),
+    "threshold_help": ("Để 0 để hiện tất cả", "0 shows all"),
+    "scheme": ("Cách phân lớp", "Classification"),
+    "scheme_quantiles": ("Phân vị (số đơn vị bằng nhau)", "Quantiles"),
+    "scheme_equal_interval": ("Khoảng đều", "Equal interval"),
+    "scheme_natural_breaks": ("Ngắt tự nhiên (Jenks)", "Natural breaks (Jenks)"),
+    "scheme_target": ("So với mục tiêu", "Against the target"),
+    "classes": ("Số lớp", "Classes"),
+    "basemap": ("Nền bản đồ OpenStreetMap (cần Internet)", "OpenStreetMap basemap (needs Internet)"),
+    "present_link": ("Chế độ trình chiếu", "Presentation mode"),
+    "exit_present": ("Thoát trình chiếu", "Leave presentation mode"),
+    "copy_link": ("Sao chép đường dẫn trên thanh địa chỉ để chia sẻ đúng màn hình này.",
+                  "Copy the address bar to share exactly this view."),
+    # legend and tooltips
+    "no_data": ("Không có số liệu", "No data"),
+    "target": ("Mục tiêu", "Target"),
+    "not_met": ("Chưa đạt", "Below target"),
+    "near": ("Gần đạt", "Near target"),
+    "met": ("Đạt mục tiêu", "At target"),
+    "source": ("Nguồn", "Source"),
+    # count columns (tooltips: numerator / denominator; details table)
+    "count_teams": ("Số tổ", "Teams"),
+    "count_team_members": ("Thành viên tổ", "Team members"),
+    "count_hamlets": ("Số thôn", "Hamlets"),
+    "count_hamlets_with_team": ("Thôn có tổ", "Hamlets with a team"),
+    "count_population": ("Dân số", "Population"),
+    "count_population_15plus": ("Dân số từ 15 tuổi", "Population 15+"),
+    "count_smartphone_users": ("Người dùng điện thoại thông minh", "Smartphone users"),
+    "count_vneid_level2": ("Người có VNeID mức 2", "VNeID level 2 holders"),
+    "count_cashless_users": ("Người thanh toán không tiền mặt", "Cashless payers"),
+    "count_online_dossiers": ("Hồ sơ trực tuyến", "Online dossiers"),
+    "count_total_dossiers": ("Tổng số hồ sơ", "All dossiers"),
+    "count_digital_skills": ("Người có kỹ năng số", "People with digital skills"),
+    # KPI
+    "kpi_teams": ("Tổ CNSCĐ", "Teams"),
+    "kpi_members": ("Thành viên", "Members"),
+    "kpi_hamlets": ("Thôn có tổ", "Hamlets covered"),
+    "kpi_pop15": ("Dân số từ 15 tuổi", "Population 15+"),
+    "kpi_average": ("Bình quân theo dân số", "Population-weighted average"),
+    # details
+    "details": ("Thông tin đơn vị", "Unit details"),
+    "click_hint": ("Bấm vào một đơn vị trên bản đồ để xem chi tiết.", "Click a unit on the map to see details."),
+    "trend": ("Diễn biến theo kỳ", "Trend over periods"),
+    "value": ("Giá trị", "Value"),
+    "hamlet_needs_place": ("Chọn tỉnh hoặc xã để xem cấp thôn; đang hiện cấp xã.",
+                           "Choose a province or commune to see hamlets; showing communes."),
+    "no_units": ("Không có đơn vị nào khớp bộ lọc.", "No unit matches the filters."),
+    # gaps
+    "gaps_title": ("Vùng trống cần ưu tiên", "Gaps to prioritise"),
+    "gap_rank": ("Hạng", "Rank"),
+    "gap_unit": ("Đơn vị", "Unit"),
+    "gap_score": ("Số người bị ảnh hưởng (điểm)", "People affected (score)"),
+    "gap_reasons": ("Lý do", "Reasons"),
+    "gap_indicators": ("Chỉ tiêu xét", "Indicators considered"),
+    "gap_count": ("{n} đơn vị là vùng trống", "{n} units are gaps"),
+    "no_gaps": ("Không có vùng trống với bộ lọc này.", "No gaps with these filters."),
+    # compare
+    "compare_mode": ("So sánh", "Compare"),
+    "compare_periods": ("Hai kỳ", "Two periods"),
+    "compare_indicators": ("Hai chỉ tiêu", "Two indicators"),
+    "period_a": ("Kỳ trước", "Earlier period"),
+    "period_b": ("Kỳ sau", "Later period"),
+    "indicator_b": ("Chỉ tiêu thứ hai", "Second indicator"),
+    "change_map": ("Thay đổi", "Change"),
+    "change_unit": ("điểm %", "points"),
+    # data page
+    "sources": ("Nguồn dữ liệu", "Data sources"),
+    "metadata": ("Thông tin bộ dữ liệu", "Dataset metadata"),
+    "join_report": ("Báo cáo ghép số liệu với ranh giới", "Join report"),
+    "upload": ("Tải dữ liệu lên", "Upload data"),
+    "upload_later": ("Chức năng tải lên số liệu Excel và ranh giới mới sẽ có ở phiên bản sau.",
+                     "Uploading Excel figures and new boundaries comes in a later version."),
+    "units": ("Số đơn vị", "Units"),
+    "periods": ("Các kỳ", "Periods"),
+    "data_missing": ("Chưa có dữ liệu trong thư mục {path}. Chạy: coverage-map demo",
+                     "No data in {path}. Run: coverage-map demo"),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
+    """The label ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
+    vi, en = _LABELS[key]
+    text = en if lang == "en" else vi
+    return text.format(**values) if values else text
+
+
+def has_label(key: str) -> bool:
+    """Whether ``key`` has a label (for keys built from data, e.g. ``area_<column>``)."""
+    return key in _LABELS

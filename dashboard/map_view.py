@@ -1,0 +1,167 @@
+"""From a view table (``analysis.view.build_view_table``) to a folium map: classes, colours, legend, tooltips.
+
+No streamlit here: the dashboard pages and the standalone HTML export build the same map with
+:func:`indicator_map` (the export then calls :func:`dashboard.offline.standalone_html`).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.classify import Classification, TargetBased, UserDefined, classify
+from analysis.indicators import get_indicator
+from analysis.settings import near_target_band
+from dashboard import palettes
+from dashboard.folium_map import Legend, MapStyle, Outline, TooltipLabels, choropleth_map
+from dashboard.i18n import format_number, format_value, t
+from loaders.schema import KEY_COLUMN, NAME_COLUMN
+
+SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "target")
+#: The unit a name is qualified with in tooltips ("Bản 1 · An Khánh").
+_PARENT_NAME = {"commune": "province_name", "hamlet": "commune_name"}
+
+
+def table_period(table: pd.DataFrame) -> str | None:
+    """The period a view table shows (its ``attrs`` do not survive every copy, the column does)."""
+    if table.attrs.get("period"):
+        return table.attrs["period"]
+    if "period" in table.columns and len(table) and pd.notna(table["period"].iloc[0]):
+        return str(table["period"].iloc[0])
+    return None
+
+
+def unit_names(table: pd.DataFrame, level: str) -> list[str]:
+    """Display names: the unit's name, followed by its parent's for communes and hamlets."""
+    names = table[NAME_COLUMN[level]].astype(str)
+    parent = _PARENT_NAME.get(level)
+    if parent and parent in table.columns:
+        names = names + " · " + table[parent].astype(str)
+    return names.tolist()
+
+
+def classify_indicator(values, indicator_key: str, scheme: str, k: int) -> Classification:
+    """Classify indicator values; "target" uses the configured target (quantiles when there is none)."""
+    indicator = get_indicator(indicator_key)
+    if scheme == "target" and indicator.target is not None:
+        return classify(values, TargetBased(indicator.target, near_target_band(), indicator.higher_is_better))
+    return classify(values, "quantiles" if scheme == "target" else scheme, k)
+
+
+def class_colours(classification: Classification, higher_is_better: bool = True) -> list[str]:
+    """Colours for the classes: target colours by class name, else a sequential palette."""
+    if classification.names:
+        return palettes.target_colours(classification.names)
+    return palettes.sequential(classification.k, higher_is_better)
+
+
+def _interval_labels(classification: Classification, unit: str, lang: str) -> list[str]:
+    decimals = 1 if unit == "%" or classification.k and classification.bins[-1] < 100 else 0
+    counts = classification.counts()
+    labels = []
+    for (low, high), count in zip(classification.intervals(), counts):
+        labels.append(f"{format_number(low, lang, decimals)} – {format_number(high, lang, decimals)} ({count})")
+    return labels
+
+
+def _target_labels(classification: Classification, indicator, lang: str) -> list[str]:
+    unit = indicator.unit(lang)
+    target = format_value(indicator.target, unit, lang)
+    counts = classification.counts()
+    return [f"{t(name, lang)} ({t('target', lang).lower()} {target}) ({count})" if name != "near"
+            else f"{t(name, lang)} ({count})" for name, count in zip(classification.names, counts)]
+
+
+def indicator_legend(classification: Classification, colours: Sequence[str], indicator_key: str, lang: str,
+                     notes: Sequence[str] = ()) -> Legend:
+    """Legend for an indicator map: title, unit, one row per class with its range and count, "no data"."""
+    indicator = get_indicator(indicator_key)
+    unit = indicator.unit(lang)
+    labels = (_target_labels(classification, indicator, lang) if classification.names
+              else _interval_labels(classification, unit, lang))
+    no_data = int((classification.class_of < 0).sum())
+    return Legend(indicator.label(lang), unit, list(zip(colours, labels)),
+                  f"{t('no_data', lang)} ({no_data})", list(notes))
+
+
+def fraction_texts(table: pd.DataFrame, lang: str) -> list[str]:
+    """"numerator / denominator" per row, empty where either is missing."""
+    if "numerator" not in table.columns or "denominator" not in table.columns:
+        return [""] * len(table)
+    return [
+        "" if pd.isna(n) or pd.isna(d) else f"{format_number(n, lang)} / {format_number(d, lang)}"
+        for n, d in zip(table["numerator"], table["denominator"])
+    ]
+
+
+def feature_properties(table: pd.DataFrame, level: str, class_of: np.ndarray, value_text: Sequence[str],
+                       fraction_text: Sequence[str]) -> list[dict]:
+    """The few properties each feature carries (see :mod:`dashboard.folium_map`)."""
+    keys = table[KEY_COLUMN[level]].astype(str).tolist()
+    return [
+        {"k": key, "n": name, "c": int(c), "v": value, "f": fraction}
+        for key, name, c, value, fraction in zip(keys, unit_names(table, level), class_of, value_text, fraction_text)
+    ]
+
+
+def draw_map(table: pd.DataFrame, level: str, geometries: Mapping[str, str], bounds, class_of, colours,
+             legend: Legend, tooltip: TooltipLabels, value_text, fraction_text, *,
+             outlines: Sequence[Outline] = (), basemap: bool = False, style: MapStyle | None = None):
+    """Draw the rows of ``table`` that have a geometry (``geometries``: unit key → GeoJSON text)."""
+    keys = table[KEY_COLUMN[level]].astype(str)
+    present = keys.isin(geometries.keys()).to_numpy()
+    rows = table[present]
+    props = feature_properties(rows, level, np.asarray(class_of)[present],
+                               [v for v, p in zip(value_text, present) if p],
+                               [f for f, p in zip(fraction_text, present) if p])
+    shapes = [geometries[key] for key in keys[present]]
+    return choropleth_map(shapes, bounds, props, colours, legend, tooltip, outlines=outlines, basemap=basemap,
+                          style=style)
+
+
+def tooltip_labels(indicator_key: str, lang: str, period: str | None) -> TooltipLabels:
+    """Tooltip lines for an indicator: its short label, "numerator / denominator" names and the period."""
+    indicator = get_indicator(indicator_key)
+    fraction = f"{t('count_' + indicator.numerator, lang)} / {t('count_' + indicator.denominator, lang)}"
+    return TooltipLabels(indicator.short(lang).capitalize(), fraction, f"{t('period', lang)}: {period or ''}")
+
+
+def indicator_map(table: pd.DataFrame, level: str, geometries: Mapping[str, str], bounds, indicator_key: str, *,
+                  scheme: str = "quantiles", k: int = 5, lang: str = "vi", notes: Sequence[str] = (),
+                  outlines: Sequence[Outline] = (), basemap: bool = False, style: MapStyle | None = None):
+    """The choropleth of one indicator for a view table.
+
+    Returns
+    -------
+    (folium.Map, Classification)
+    """
+    indicator = get_indicator(indicator_key)
+    classification = classify_indicator(table["value"], indicator_key, scheme, k)
+    colours = class_colours(classification, indicator.higher_is_better)
+    legend = indicator_legend(classification, colours, indicator_key, lang, notes)
+    values = [format_value(v, indicator.unit(lang), lang) for v in table["value"]]
+    tooltip = tooltip_labels(indicator_key, lang, table_period(table))
+    m = draw_map(table, level, geometries, bounds, classification.class_of, colours, legend, tooltip, values,
+                 fraction_texts(table, lang), outlines=outlines, basemap=basemap, style=style)
+    return m, classification
+
+
+def change_classification(change) -> Classification:
+    """Five classes symmetric around 0 (fell a lot, fell, little change, rose, rose a lot)."""
+    values = pd.to_numeric(pd.Series(change), errors="coerce").to_numpy(dtype=float)
+    spread = np.nanpercentile(np.abs(values), 50) if np.isfinite(values).any() else 1.0
+    step = float(spread) if spread > 0 else 1.0
+    return classify(values, UserDefined([-2 * step, -step / 2, step / 2, 2 * step, np.inf]))
+
+
+def gap_classes(scores: pd.Series, is_gap: pd.Series, k: int = 4) -> tuple[np.ndarray, list[float]]:
+    """Class 0 = not a gap; 1..k = gap score quantiles. Returns (class_of, upper bounds of the gap classes)."""
+    class_of = np.zeros(len(scores), dtype=int)
+    gap_scores = scores[is_gap.to_numpy()]
+    if len(gap_scores):
+        gap_classification = classify(gap_scores.to_numpy(dtype=float), "quantiles", k)
+        class_of[is_gap.to_numpy()] = gap_classification.class_of + 1
+        return class_of, list(gap_classification.bins)
+    return class_of, []

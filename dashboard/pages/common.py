@@ -1,0 +1,151 @@
+"""What every page shares: presentation mode, the demo badge, the sidebar filters and the KPI cards."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from analysis.indicators import INDICATORS, get_indicator, overall_value
+from analysis.view import AREA_LABELS
+from dashboard import app_state as S
+from dashboard import data_access as D
+from dashboard.i18n import format_number, format_percent, format_value, t
+
+#: Presentation mode: no sidebar, no toolbar, large type for a projector.
+_PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
+[data-testid="stToolbar"], header[data-testid="stHeader"] {display: none !important;}
+.block-container {padding-top: 1rem; max-width: 100%;}
+html {font-size: 22px;}
+[data-testid="stMetricValue"] {font-size: 2.6rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.2rem;}
+h1 {font-size: 2.4rem !important;}
+</style>
+"""
+
+
+#: Optional choices: "" in the widget (a None value would show an empty placeholder), None in the state.
+_OPTIONAL = {"to_widget": lambda v: v or "", "from_widget": lambda v: v or None}
+
+
+def start_page(title_key: str) -> str:
+    """Common page start: presentation CSS, title, demo badge. Returns the language."""
+    lang = S.lang()
+    if S.get("present"):
+        st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
+    st.title(t(title_key, lang))
+    if D.is_demo(D.data_dir()):
+        st.warning(f"**{t('demo_badge', lang)}** — {t('demo_note', lang)}", icon=":material/info:")
+    return lang
+
+
+def area_label(area: str, lang: str) -> str:
+    vi, en = AREA_LABELS[area]
+    return en if lang == "en" else vi
+
+
+def indicator_label(key: str, lang: str) -> str:
+    return get_indicator(key).label(lang)
+
+
+def province_names(directory: str) -> dict[str, str]:
+    """Province code → name, sorted by name."""
+    units = D.unit_table(directory, "province")
+    pairs = sorted(zip(units["province_code"].astype(str), units["province_name"]), key=lambda p: p[1])
+    return dict(pairs)
+
+
+def commune_names(directory: str, province: str) -> dict[str, str]:
+    """Commune code → "type name" inside one province, sorted by name."""
+    units = D.unit_table(directory, "commune", province)
+    names = units.get("commune_type", pd.Series("", index=units.index)).fillna("") + " " + units["commune_name"]
+    return dict(sorted(zip(units["commune_code"].astype(str), names.str.strip()), key=lambda p: p[1]))
+
+
+def language_switch() -> str:
+    return S.bind("lang", st.sidebar.radio, "Ngôn ngữ / Language", options=["vi", "en"], horizontal=True,
+                  format_func=lambda v: "Tiếng Việt" if v == "vi" else "English")
+
+
+def place_filters(directory: str, lang: str, *, hamlet_level: bool = True) -> None:
+    """Province, commune and area filters (sidebar)."""
+    sb = st.sidebar
+    provinces = province_names(directory)
+    S.bind("province", sb.selectbox, t("province", lang), options=["", *provinces], **_OPTIONAL,
+           format_func=lambda c: provinces.get(c, c) if c else t("all_country", lang))
+    province = S.get("province")
+    if province and province not in provinces:
+        S.put("province", None)
+        province = None
+    if province and hamlet_level:
+        communes = commune_names(directory, province)
+        S.bind("commune", sb.selectbox, t("commune", lang), options=["", *communes], **_OPTIONAL,
+               format_func=lambda c: communes.get(c, c) if c else t("all_province", lang))
+    elif S.get("commune"):
+        S.put("commune", None)
+    S.bind("areas", sb.multiselect, t("area_classes", lang), options=list(D.area_keys()),
+           format_func=lambda a: area_label(a, lang), to_widget=list, from_widget=tuple)
+
+
+def indicator_filters(directory: str, lang: str, *, level: bool = True, period: bool = True) -> None:
+    """Indicator, level and period (sidebar)."""
+    sb = st.sidebar
+    S.bind("indicator", sb.selectbox, t("indicator", lang), options=list(INDICATORS),
+           format_func=lambda k: indicator_label(k, lang))
+    if level:
+        S.bind("level", sb.radio, t("level", lang), options=list(S.LEVELS),
+               format_func=lambda v: t("level_" + v, lang))
+    if period:
+        options = D.periods(directory)
+        if S.get("period") not in options:
+            S.put("period", None)
+        S.bind("period", sb.selectbox, t("period", lang), options=["", *reversed(options)], **_OPTIONAL,
+               format_func=lambda p: p or f"{options[-1]} ({'mới nhất' if lang == 'vi' else 'latest'})")
+
+
+def map_options(lang: str) -> None:
+    """Classification, classes, outlines, threshold, basemap (sidebar)."""
+    sb = st.sidebar
+    S.bind("scheme", sb.selectbox, t("scheme", lang), options=list(S.SCHEMES),
+           format_func=lambda s: t("scheme_" + s, lang))
+    if S.get("scheme") != "target":
+        S.bind("k", sb.slider, t("classes", lang), min_value=3, max_value=7)
+    S.bind("outline", sb.multiselect, t("outlines", lang), options=list(D.area_keys()),
+           format_func=lambda a: area_label(a, lang), to_widget=list, from_widget=tuple)
+    S.bind("threshold", sb.number_input, t("threshold", lang), min_value=0.0, step=5.0,
+           help=t("threshold_help", lang), to_widget=lambda v: v or 0.0, from_widget=lambda v: v or None)
+    S.bind("basemap", sb.toggle, t("basemap", lang))
+
+
+def presentation_link(lang: str) -> None:
+    """A link to this view in presentation mode (opens in a new tab, ready for the projector)."""
+    params = S.params_from_state({**S.state(), "present": True})
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    st.sidebar.markdown(f"[{t('present_link', lang)} ↗](?{query})")
+    st.sidebar.caption(t("copy_link", lang))
+
+
+def kpi_cards(table: pd.DataFrame, indicator_key: str, level: str, lang: str) -> None:
+    """Teams, members, hamlets covered, population 15+, and the indicator's population-weighted average."""
+    def total(column):
+        return table[column].sum(min_count=1) if column in table.columns else math.nan
+
+    hamlets, covered = total("hamlets"), total("hamlets_with_team")
+    coverage = format_number(covered, lang)
+    if not (pd.isna(hamlets) or pd.isna(covered)) and hamlets > 0:
+        coverage = format_percent(100.0 * covered / hamlets, lang)
+    indicator = get_indicator(indicator_key)
+    average = overall_value(table, indicator_key, level)
+    cards = [
+        (t("kpi_teams", lang), format_number(total("teams"), lang), None),
+        (t("kpi_members", lang), format_number(total("team_members"), lang), None),
+        (t("kpi_hamlets", lang), coverage, f"{format_number(covered, lang)} / {format_number(hamlets, lang)}"),
+        (t("kpi_pop15", lang), format_number(total("population_15plus"), lang), None),
+        (indicator.short(lang).capitalize(), format_value(average, indicator.unit(lang), lang),
+         f"{indicator.label(lang)} — {t('kpi_average', lang).lower()}"),
+    ]
+    for column, (label, value, help_text) in zip(st.columns(len(cards)), cards):
+        column.metric(label, value, help=help_text)
