@@ -1,0 +1,163 @@
+"""Approximate commune shapes: Voronoi cells of the register centroids clipped to a land mask.
+
+Everything is computed in an Albers equal-area projection centred on Vietnam (areas in m² are true),
+then transformed to EPSG:4326. The land mask is the union of one disc per unit with the unit's
+registered area (scaled), closed morphologically so the discs of the mainland join up; island
+units (đặc khu and xã đảo) get their own discs, kept apart from the mainland by a sea gap, and
+their own Voronoi diagram, so they never share an edge with a mainland unit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyproj
+import shapely
+
+#: Equal-area projection for Vietnam (standard parallels 11°N and 21°N).
+METRIC_CRS = "+proj=aea +lat_0=16 +lon_0=106 +lat_1=11 +lat_2=21 +datum=WGS84 +units=m +no_defs"
+QUAD_SEGS = 6           # vertices per quarter disc: enough for a blob, keeps files small
+DISC_SCALE = 1.35       # discs overlap enough for the closing to join neighbours into land
+CLOSING_M = 9_000.0     # fills the gaps between neighbouring discs (and small bays)
+SEA_GAP_M = 1_500.0     # minimum water between an island unit and the mainland
+ISLAND_MAX_SHARE = 0.45  # an island disc reaches at most this share of the way to the mainland
+
+
+def project(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Lon/lat degrees to metric (N, 2) coordinates in :data:`METRIC_CRS`."""
+    forward = pyproj.Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+    x, y = forward.transform(np.asarray(lon, float), np.asarray(lat, float))
+    return np.column_stack([x, y])
+
+
+def to_lonlat(geoms: np.ndarray) -> np.ndarray:
+    """Transform metric geometries back to EPSG:4326 (vertex by vertex, so shared vertices stay shared)."""
+    inverse = pyproj.Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
+
+    def _apply(coords: np.ndarray) -> np.ndarray:
+        lon, lat = inverse.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([lon, lat])
+
+    return shapely.transform(geoms, _apply)
+
+
+def disc_radii(xy: np.ndarray, area_km2: np.ndarray, is_island: np.ndarray) -> np.ndarray:
+    """Disc radius per unit (m): the registered area as a disc, scaled; island discs kept off the coast."""
+    radii = DISC_SCALE * np.sqrt(np.asarray(area_km2, float) * 1e6 / np.pi)
+    mainland = shapely.points(xy[~is_island])
+    tree = shapely.STRtree(mainland)
+    for i in np.flatnonzero(is_island):
+        _, dist = tree.query_nearest(shapely.points(xy[i]), return_distance=True)
+        radii[i] = min(radii[i], ISLAND_MAX_SHARE * float(dist[0]) - SEA_GAP_M)
+    return np.maximum(radii, 300.0)
+
+
+def land_mask(xy: np.ndarray, radii: np.ndarray, is_island: np.ndarray):
+    """The approximate land: (mainland, islands) polygons in metric coordinates.
+
+    Holes left by the closing inside the mainland are filled: they are artefacts, not lakes.
+    """
+    discs = shapely.buffer(shapely.points(xy), radii, quad_segs=QUAD_SEGS)
+    islands = shapely.union_all(discs[is_island])
+    mainland = shapely.union_all(discs[~is_island])
+    mainland = shapely.buffer(shapely.buffer(mainland, CLOSING_M, quad_segs=QUAD_SEGS),
+                              -CLOSING_M, quad_segs=QUAD_SEGS)
+    mainland = _fill_holes(mainland)
+    mainland = shapely.difference(mainland, shapely.buffer(islands, SEA_GAP_M, quad_segs=QUAD_SEGS))
+    return mainland, islands
+
+
+def _fill_holes(geom):
+    parts = shapely.get_parts(geom)
+    return shapely.union_all(shapely.polygons(shapely.get_exterior_ring(parts)))
+
+
+def voronoi_cells(xy: np.ndarray, region) -> np.ndarray:
+    """Voronoi cell of each point (in input order) clipped to ``region``."""
+    if len(xy) == 1:
+        return np.array([region], dtype=object)
+    xmin, ymin, xmax, ymax = shapely.bounds(region)
+    frame = shapely.box(xmin - 1e5, ymin - 1e5, xmax + 1e5, ymax + 1e5)
+    diagram = shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=frame, ordered=True)
+    cells = shapely.get_parts(diagram)
+    return shapely.intersection(cells, region)
+
+
+def absorb_fragments(cells: np.ndarray, xy: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Give each detached piece of a cell to the neighbour that shares most border with it.
+
+    Clipping a convex Voronoi cell to a ragged mask can leave pieces of the cell cut off from its
+    seed; they would look like slivers of a unit stranded in its neighbour. A neighbour in the same
+    ``group`` (province) is preferred; a piece that touches nothing stays with its own cell.
+    """
+    main = np.empty(len(cells), dtype=object)
+    orphans: list[tuple[int, object]] = []
+    for i, cell in enumerate(cells):
+        parts = shapely.get_parts(cell)
+        seed = shapely.points(xy[i])
+        dist = shapely.distance(parts, seed)
+        keep = int(np.argmin(dist))
+        main[i] = parts[keep]
+        orphans.extend((i, p) for j, p in enumerate(parts) if j != keep)
+    tree = shapely.STRtree(main)
+    received: dict[int, list] = {}
+    for owner, piece in orphans:
+        candidates = [int(c) for c in tree.query(piece, predicate="intersects") if c != owner]
+        shared = [shapely.length(shapely.intersection(shapely.boundary(piece), main[c])) for c in candidates]
+        best, best_key = owner, (0, 0.0)
+        for c, length in zip(candidates, shared):
+            key = (int(group[c] == group[owner]), length)
+            if length > 0 and key > best_key:
+                best, best_key = c, key
+        received.setdefault(best, []).append(piece)
+    out = main.copy()
+    for i, pieces in received.items():
+        out[i] = shapely.union_all([main[i], *pieces])
+    return out
+
+
+def node_coverage(polys: np.ndarray) -> np.ndarray:
+    """Rebuild polygons from their fully noded boundaries so neighbours share identical vertices.
+
+    Cells clipped separately put vertices at different places along a shared border; a valid
+    coverage (``shapely.coverage_is_valid``) needs them matched, and so does coverage simplification.
+    """
+    lines = shapely.union_all(shapely.boundary(polys))
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+    inside = shapely.point_on_surface(faces)
+    tree = shapely.STRtree(polys)
+    face_idx, poly_idx = tree.query(inside, predicate="within")
+    out = np.empty(len(polys), dtype=object)
+    order = np.argsort(poly_idx, kind="stable")
+    face_idx, poly_idx = face_idx[order], poly_idx[order]
+    bounds = np.flatnonzero(np.diff(poly_idx)) + 1
+    for faces_of, idx in zip(np.split(face_idx, bounds), np.split(poly_idx, bounds)):
+        out[idx[0]] = shapely.coverage_union_all(faces[faces_of])
+    missing = [i for i in range(len(polys)) if out[i] is None]
+    for i in missing:  # a polygon too thin to hold a face: keep it as it was
+        out[i] = polys[i]
+    return out
+
+
+def build_cells(xy: np.ndarray, area_km2: np.ndarray, is_island: np.ndarray,
+                province: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Commune polygons (metric) in input order, and figures about the construction.
+
+    Returns
+    -------
+    cells : numpy.ndarray of shapely Polygon/MultiPolygon
+    info : dict
+        ``median_area_ratio`` (cell area / registered area), ``land_km2``.
+    """
+    radii = disc_radii(xy, area_km2, is_island)
+    mainland, islands = land_mask(xy, radii, is_island)
+    cells = np.empty(len(xy), dtype=object)
+    for mask, region in ((~is_island, mainland), (is_island, islands)):
+        idx = np.flatnonzero(mask)
+        cells[idx] = absorb_fragments(voronoi_cells(xy[idx], region), xy[idx], province[idx])
+    cells = node_coverage(cells)
+    ratio = shapely.area(cells) / (np.asarray(area_km2, float) * 1e6)
+    info = {
+        "median_area_ratio": round(float(np.median(ratio)), 3),
+        "land_km2": round(float(shapely.area(mainland) + shapely.area(islands)) / 1e6),
+    }
+    return cells, info

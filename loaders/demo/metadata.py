@@ -1,0 +1,76 @@
+"""``metadata.json`` of the demo dataset: sources, licences, method and the demo notice."""
+
+from __future__ import annotations
+
+from . import area_classes, geometry, published
+
+NOTICE_VI = "Dữ liệu minh họa"
+NOTICE_EN = "Demo data"
+
+
+def build_metadata(summary: dict, periods: list[str]) -> dict:
+    """The metadata dictionary (no timestamps: the file must not change between identical builds)."""
+    return {
+        "demo": True,
+        "notice": NOTICE_VI.lower(),
+        "notice_vi": f"{NOTICE_VI}: ranh giới gần đúng, thôn và số liệu tổng hợp, không phải số liệu chính thức.",
+        "notice_en": f"{NOTICE_EN}: approximate boundaries, synthetic hamlets and statistics, not official figures.",
+        "title": "coverage-map: dữ liệu minh họa Tổ công nghệ số cộng đồng",
+        "crs": "EPSG:4326",
+        "periods": periods,
+        "latest_period": periods[-1],
+        "counts": {k: summary[k] for k in ("provinces", "communes", "hamlets")},
+        "median_area_ratio": summary["median_area_ratio"],
+        "median_area_ratio_note": "median over communes of (approximate cell area / registered area)",
+        "land_km2": summary["land_km2"],
+        "sources": [
+            {
+                "name": "vietnamadminunits (official 2025 register of administrative units)",
+                "url": "https://pypi.org/project/vietnamadminunits/",
+                "licence": "MIT",
+                "used_for": "codes, names, types, centroids and registered areas of the 34 provinces and "
+                            "3,321 commune-level units",
+            },
+            {
+                "name": "published provincial figures on Tổ công nghệ số cộng đồng (press reports 2024-2025)",
+                "used_for": "totals reproduced in the latest period",
+                "figures": {
+                    "provinces": {k: {"teams": t, "team_members": m} for k, (t, m) in published.PROVINCE_TARGETS.items()},
+                    "communes": {k: {"teams": t} for k, t in published.COMMUNE_TEAM_TARGETS.items()},
+                    "smartphone_share_at_least": published.SMARTPHONE_FLOORS,
+                    "hamlet": {"commune_code": published.LY_SON_CODE, **published.BAC_AN_BINH},
+                },
+            },
+        ],
+        "method": {
+            "communes": (
+                "Voronoi cells of the register centroids (two wrong centroids corrected), clipped to an "
+                "approximate land mask: one disc per unit with "
+                f"{geometry.DISC_SCALE}x the radius of its registered area, closed by {geometry.CLOSING_M / 1000:g} km; "
+                "đặc khu and xã đảo get their own discs and Voronoi diagram, kept "
+                f"{geometry.SEA_GAP_M / 1000:g} km off the mainland. Detached pieces go to the neighbour "
+                "sharing most border; all cells are noded into a valid coverage. Equal-area projection: "
+                f"{geometry.METRIC_CRS}."
+            ),
+            "provinces": "coverage union of their communes",
+            "hamlets": "5-30 per commune by area and type; Voronoi cells of seeded random points relaxed twice "
+                       "(Lloyd), clipped to the commune; invented names by region and type",
+            "area_classes": (area_classes.__doc__ or "").strip(),
+            "statistics": "synthetic, seeded, quarterly per hamlet; commune_stats.csv is the exact sum of "
+                          "hamlet_stats.parquet; province figures are sums of communes",
+            "geometry_source": {
+                "provinces": "approximate: dissolved from the approximate communes",
+                "communes": "approximate: Voronoi of 2025 register centroids",
+                "hamlets": "synthetic",
+            },
+        },
+        "files": {
+            "geo/provinces.parquet": "GeoParquet, one row per province",
+            "geo/communes.parquet": "GeoParquet, one row per commune",
+            "geo/hamlets.parquet": "GeoParquet, one row per hamlet, one row group per province",
+            "stats/hamlet_stats.parquet": "Parquet, one row per hamlet and period",
+            "stats/commune_stats.csv": "UTF-8 CSV, one row per commune and period, codes as text",
+        },
+        "licence": "MIT (generated data; register data MIT)",
+        "regenerate": "coverage-map demo --out DIR",
+    }

@@ -1,0 +1,69 @@
+"""The official 2025 register (vietnamadminunits, MIT) as the demo's input table."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+#: Island units that are not đặc khu: Cù Lao Chàm (Tân Hiệp, Đà Nẵng), Cù Lao Xanh (Nhơn Châu),
+#: Hải Tặc (Tiên Hải), Hòn Nghệ, Sơn Hải, Cái Chiên and the xã đảo Thạnh An (Cần Giờ). Checked by name
+#: against the register; codes are the 2025 ones.
+ISLAND_COMMUNES = ("20434", "21607", "30781", "30811", "30814", "06967", "06757", "27676")
+
+#: Register centroids that are plainly wrong (both island communes of Quảng Ninh were geocoded onto
+#: Hạ Long city): replaced by approximate positions of the islands read off public maps.
+CENTROID_FIXES = {
+    "06967": (107.74, 21.30),   # Xã Cái Chiên (đảo Cái Chiên, off Hải Hà)
+    "06757": (107.93, 21.43),   # Xã Vĩnh Thực (đảo Vĩnh Thực, off Móng Cái)
+}
+
+#: Hoàng Sa has no resident population under Vietnamese administration: its statistics are "no data".
+NO_DATA_COMMUNES = ("20333",)
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def load_register() -> pd.DataFrame:
+    """Read the 3,321 units of the 2025 register with canonical column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per commune-level unit sorted by ``commune_code``, with ``province_code``,
+        ``province_name``, ``commune_code``, ``commune_name``, ``commune_type``, ``lon``, ``lat``,
+        ``area_km2`` (registered area; missing or zero areas filled with the province median and
+        flagged in ``area_estimated``) and ``is_island``.
+    """
+    from vietnamadminunits.database import query
+
+    raw = pd.DataFrame(query("select * from admin_units"))
+    units = pd.DataFrame({
+        "province_code": raw["provinceCode"].astype(str).str.zfill(2),
+        "province_name": raw["province"].map(_nfc),
+        "commune_code": raw["wardCode"].astype(str).str.zfill(5),
+        "commune_name": raw["ward"].map(_nfc),
+        "commune_short": raw["wardShort"].map(_nfc),
+        "commune_type": raw["wardType"].map(_nfc),
+        "lon": raw["wardLon"].astype(float),
+        "lat": raw["wardLat"].astype(float),
+        "area_km2": pd.to_numeric(raw["wardAreaKm2"], errors="coerce"),
+    })
+    units = units.sort_values("commune_code", kind="mergesort").reset_index(drop=True)
+    for code, (lon, lat) in CENTROID_FIXES.items():
+        units.loc[units["commune_code"] == code, ["lon", "lat"]] = (lon, lat)
+    # Two units have no area and two have 0: the province median keeps their cells plausible.
+    bad = ~(units["area_km2"] > 0)
+    median = units.loc[~bad].groupby("province_code")["area_km2"].median()
+    units["area_estimated"] = bad
+    units.loc[bad, "area_km2"] = units.loc[bad, "province_code"].map(median)
+    units["is_island"] = (units["commune_type"] == "Đặc khu") | units["commune_code"].isin(ISLAND_COMMUNES)
+    return units
+
+
+def unit_rng(seed: int, code: str, salt: int = 0) -> np.random.Generator:
+    """A generator seeded by the unit's code, so one unit's draws do not depend on the others."""
+    return np.random.default_rng([seed, salt, int(code.replace("-", ""))])
