@@ -163,8 +163,8 @@ def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResu
     level = level or (units["level"].iloc[0] if "level" in units and len(units) else "commune")
     index = _UnitIndex(pd.DataFrame(units.drop(columns="geometry", errors="ignore")), level)
     communes = _UnitIndex(index.units.drop_duplicates("commune_code"), "commune") if level == "hamlet" else None
-    provinces = (index.units[["province_code", "province_name"]].drop_duplicates()
-                 if "province_code" in index.units else pd.DataFrame(columns=["province_code", "province_name"]))
+    provinces = pd.DataFrame({column: index.units[column] if column in index.units else None
+                              for column in ("province_code", "province_name")}).drop_duplicates()
     rows = []
     for row in stats.to_dict("records"):
         matched = _match_row(row, level, index, communes, provinces)
@@ -185,7 +185,11 @@ def _match_row(row, level, index: _UnitIndex, communes, provinces) -> dict:
     width = CODE_WIDTH.get(index.key)
     key = pad_code(row.get(index.key), width) if width else (_text(row.get(index.key)) or None)
     if key and key in index.keys:
-        return {"match": MATCH_CODE, "match_note": "", "unit_index": index.keys[key], "name": name}
+        found = index.keys[key]
+        loaded = index.units.at[found, index.name]
+        differs = name and name_key(name, index.level) != name_key(loaded, index.level)
+        note = f"name differs: the boundaries call {key} '{loaded}'" if differs else ""
+        return {"match": MATCH_CODE, "match_note": note, "unit_index": found, "name": name}
     scopes = _province_scopes(row, provinces) if level in ("commune", "district") else None
     if level == "hamlet":
         parent = _match_row(row, "commune", communes, None, provinces)
@@ -287,6 +291,8 @@ def _report(table: pd.DataFrame, rows: list[dict], index: _UnitIndex, duplicates
         "units_without_stats": len(without),
         "units_without_stats_sample": without[:20],
         "duplicates": duplicates,
+        "code_name_differs": [f"{r['name']}: {r['match_note']}" for r in rows
+                              if r["match"] == MATCH_CODE and r["match_note"]],
         "rows": [{"sheet": r["sheet"], "row": r["row"], "name": r["name"], "match": r["match"],
                   "note": r["match_note"],
                   "key": None if r["unit_index"] is None else index.units.at[r["unit_index"], index.key]}

@@ -1,0 +1,132 @@
+"""coverage-map validate through the real CLI entry point: the SPEC §8 JSON shape, the text report, and one line
+on stderr with exit code 2 for unusable files."""
+
+import json
+import shutil
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from dashboard.cli import main
+from fixtures_builders import square, write_raw_shapefile
+
+
+def _run(capsys, *argv):
+    code = main(["validate", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def small_dataset(tmp_path):
+    """A TCVN3 shapefile of three communes (no .cpg) and a CSV of their figures."""
+    shp = write_raw_shapefile(tmp_path / "xa.shp", {
+        "MA_TINH": ["01", "01", "01"], "MA_XA": ["9877", "9700", "4"],
+        "TEN_XA": [b"X\xb7 An Kh\xb8nh", b"X\xb7 Ba V\xd7", b"Ph\xad\xeang Ba \xa7\xddnh"],
+    }, [square(105 + i * 0.1, 21) for i in range(3)])
+    csv = tmp_path / "so_lieu_2025-Q3.csv"
+    csv.write_text("Mã xã;Tên xã/phường;Số tổ CNSCĐ;Số thành viên\n09877;An Khánh;3;1.459\n"
+                   ";Ba Vi;2;10\n;Ba Vìì;1;5\n", encoding="utf-8-sig")
+    return shp, csv
+
+
+def test_json_report_has_the_spec_shape(capsys, small_dataset):
+    shp, csv = small_dataset
+    code, out, err = _run(capsys, "--boundaries", str(shp), "--stats", str(csv), "--json")
+    assert code == 0 and err == ""
+    report = json.loads(out)
+    assert report["boundaries"]["features"] == 3 and report["boundaries"]["encoding"] == "TCVN3"
+    assert report["boundaries"]["crs_in"] == "EPSG:4326" and report["boundaries"]["reprojected"] is False
+    assert report["boundaries"]["invalid_fixed"] == 0
+    [stats] = report["stats"]
+    assert stats["path"] == str(csv) and stats["rows"] == 3 and stats["periods"] == ["2025-Q3"]
+    assert {"commune_code", "commune_name", "teams", "team_members", "period"} <= set(stats["columns"])
+    assert report["join"]["matched_by_code"] == 1 and report["join"]["matched_by_name"] == 1
+    assert report["join"]["unmatched_stats"] == [{"name": "Ba Vìì", "suggestion": "Xã Ba Vì (09700)"}]
+    assert report["join"]["units_without_stats"] == 1
+    first = report["sample"][0]
+    assert first["commune_code"] == "09877" and first["commune_name"] == "Xã An Khánh"
+    assert first["team_members"] == 1459 and first["match"] == "code"
+
+
+def test_text_report_is_readable(capsys, small_dataset):
+    shp, csv = small_dataset
+    code, out, _ = _run(capsys, "--boundaries", str(shp), "--stats", str(csv))
+    assert code == 0
+    assert "Ranh giới (boundaries): xa.shp" in out and "Bảng mã (encoding): TCVN3" in out
+    assert "Ba Vìì → gợi ý (suggestion): Xã Ba Vì (09700)" in out
+
+
+@pytest.mark.real_data
+def test_real_communes_json(capsys, real_communes_path):
+    code, out, err = _run(capsys, "--boundaries", str(real_communes_path), "--json")
+    assert code == 0 and err == ""
+    report = json.loads(out)
+    boundaries = report["boundaries"]
+    assert boundaries["features"] == 3321 and boundaries["invalid_fixed"] == 76
+    assert boundaries["names_nfc"] is True and boundaries["encoding"] == "UTF-8"
+    assert report["join"]["units_without_stats"] == 3321 and report["stats"] == []
+    assert all(unicodedata.is_normalized("NFC", row["commune_name"]) for row in report["sample"])
+
+
+def _truncated_zip(path: Path) -> Path:
+    whole = path.with_name("whole.zip")
+    with zipfile.ZipFile(whole, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xa.geojson", '{"type": "FeatureCollection", "features": []}' * 100)
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    return path
+
+
+def _xlsx_without_header(path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    for row in ([1, 2, 3], [4, 5, 6]):
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def _writing(content: bytes):
+    def build(path: Path) -> Path:
+        path.write_bytes(content)
+        return path
+    return build
+
+
+BAD_INPUTS = {
+    "empty": ("boundaries", "empty.geojson", _writing(b""), "the file is empty"),
+    "truncated zip": ("boundaries", "ranh_gioi.zip", _truncated_zip, "not a valid ZIP file"),
+    "text named .shp": ("boundaries", "ranh_gioi.shp", _writing("xin chào\n".encode()), "not a valid shapefile"),
+    "not JSON": ("boundaries", "xa.geojson", _writing(b"<html>404</html>"), "not JSON"),
+    "csv no column": ("stats", "so_lieu.csv", _writing(b"a;b\n1;2\n"), "no recognisable header"),
+    "xlsx no header": ("stats", "so_lieu.xlsx", _xlsx_without_header, "no recognisable header"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_exit_2_and_one_line(capsys, tmp_path, small_dataset, case):
+    role, name, build, message = BAD_INPUTS[case]
+    bad = build(tmp_path / name)
+    shp, _ = small_dataset
+    argv = ["--boundaries", str(bad)] if role == "boundaries" else ["--boundaries", str(shp), "--stats", str(bad)]
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"coverage-map validate: {name}: ") and message in err
+
+
+def test_console_script_in_a_subprocess(tmp_path):
+    script = shutil.which("coverage-map", path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, "-m", "dashboard.cli"]
+    bad = tmp_path / "xa.shp"
+    bad.write_text("not a shapefile")
+    done = subprocess.run([*command, "validate", "--boundaries", str(bad), "--json"], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        "coverage-map validate: xa.shp: not a valid shapefile (wrong file header: is it another kind of file "
+        "renamed?)"]

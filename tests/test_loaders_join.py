@@ -1,0 +1,116 @@
+"""join_stats and the official register: code first, names within the province, pre-2025 communes mapped to
+2025 units, suggestions never applied (SPEC §7.9)."""
+
+import unicodedata
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from fixtures_builders import square
+from loaders.join import join_stats
+from loaders.register import is_official_code, map_legacy_to_2025, official_units
+
+
+@pytest.fixture(scope="module")
+def communes():
+    rows = [
+        ("01", "Hà Nội", "09877", "An Khánh", "Xã"),
+        ("01", "Hà Nội", "09700", "Ba Vì", "Xã"),
+        ("01", "Hà Nội", "00004", "Ba Đình", "Phường"),
+        ("14", "Sơn La", "03850", "Chiềng Hoa", "Xã"),
+        ("14", "Sơn La", "04000", "Hoà Bình", "Xã"),
+        ("17", "Phú Thọ", "04500", "Hòa Bình", "Phường"),
+    ]
+    frame = pd.DataFrame(rows, columns=["province_code", "province_name", "commune_code", "commune_name",
+                                        "commune_type"])
+    return gpd.GeoDataFrame(frame.assign(level="commune"),
+                            geometry=[square(105 + i * 0.1, 21) for i in range(len(rows))], crs=4326)
+
+
+def _stats(rows):
+    columns = ["province_code", "province_name", "commune_code", "commune_name", "teams", "period"]
+    return pd.DataFrame(rows, columns=columns).assign(source_sheet="s", source_row=range(2, 2 + len(rows)))
+
+
+def test_code_then_names_within_province(communes):
+    stats = _stats([
+        (None, None, "9877", "Xã An Khánh", 5, "2025-Q3"),                                  # code, zeros lost
+        (None, "Hà Nội", None, "Ba Vi", 7, "2025-Q3"),                                     # ASCII-only name
+        ("14", None, None, unicodedata.normalize("NFD", "xã  HÒA bình"), 2, "2025-Q3"),   # NFD, case, spacing
+        (None, "Phú Thọ", None, "P. Hoà Bình", 3, "2025-Q3"),                             # abbreviation, tones
+    ])
+    result = join_stats(communes, stats, "commune")
+    table, report = result.table, result.report
+    assert table["commune_code"].tolist() == ["09877", "09700", "04000", "04500"]
+    assert table["match"].tolist() == ["code", "name", "name", "name"]
+    assert table["commune_name"].tolist() == ["An Khánh", "Ba Vì", "Hoà Bình", "Hòa Bình"]  # as in boundaries
+    assert table["source_name"].iloc[1] == "Ba Vi"
+    assert report["matched_by_code"] == 1 and report["matched_by_name"] == 3
+    assert report["unmatched_stats"] == [] and report["units_without_stats"] == 2
+    assert [r["match"] for r in report["rows"]] == ["code", "name", "name", "name"]
+
+
+def test_same_name_in_two_provinces_without_province_is_not_guessed(communes):
+    result = join_stats(communes, _stats([(None, None, None, "Hòa Bình", 1, "2025")]), "commune")
+    assert result.table["match"].tolist() == ["unmatched"]
+    assert result.report["matched_by_name"] == 0
+    [row] = result.report["unmatched_stats"]
+    assert row["name"] == "Hòa Bình" and "04000" in row["suggestion"] and "04500" in row["suggestion"]
+
+
+def test_near_miss_is_suggested_never_joined(communes):
+    result = join_stats(communes, _stats([(None, "Sơn La", None, "Xã Chiềng Hoà", 4, "2025-Q3"),
+                                          (None, "Hà Nội", None, "Xã Ba Vìì", 1, "2025-Q3")]), "commune")
+    assert result.table["match"].tolist() == ["unmatched", "unmatched"]
+    assert result.table["commune_code"].isna().all()
+    assert result.report["unmatched_stats"] == [
+        {"name": "Xã Chiềng Hoà", "suggestion": "Xã Chiềng Hoa (03850, Sơn La)"},
+        {"name": "Xã Ba Vìì", "suggestion": "Xã Ba Vì (09700, Hà Nội)"},
+    ]
+
+
+def test_pre_2025_communes_map_to_their_2025_unit_and_are_summed(communes):
+    stats = _stats([
+        (None, "Hà Nội", None, "Xã Đông La", 3, "2025-Q1"),      # legacy, now part of An Khánh
+        (None, "Hà Nội", None, "Xã An Thượng", 2, "2025-Q1"),    # legacy, now part of An Khánh
+        (None, "Hà Nội", "13", "Quán Thánh", 1, "2025-Q1"),      # legacy code 00013, now part of Ba Đình
+    ])
+    result = join_stats(communes, stats, "commune")
+    table = result.table.set_index("commune_code")
+    assert result.report["matched_legacy"] == 3
+    assert table.loc["09877", "teams"] == 5.0 and table.loc["09877", "match"] == "legacy_2025"
+    assert "Xã Đông La, Huyện Hoài Đức" in table.loc["09877", "match_note"]
+    assert table.loc["00004", "teams"] == 1.0
+    assert len(result.table) == 2
+
+
+def test_register_knows_2025_codes_and_legacy_units():
+    assert len(official_units()) == 3321
+    assert is_official_code(9877) and not is_official_code("09892")
+    mapped = map_legacy_to_2025("Xa Dong La", "Ha Noi")
+    assert mapped["commune_code"] == "09877" and mapped["legacy_code"] == "09892"
+    assert map_legacy_to_2025("Phường 1", "Hồ Chí Minh") is None  # many districts have a Phường 1
+    assert map_legacy_to_2025("Phường 1", "Hồ Chí Minh", "Quận 3")["commune_code"] == "27154"
+
+
+def test_hamlets_join_within_their_commune():
+    units = gpd.GeoDataFrame({
+        "level": "hamlet", "province_code": "01", "province_name": "Hà Nội",
+        "commune_code": ["09877", "09877", "09700"], "commune_name": ["An Khánh", "An Khánh", "Ba Vì"],
+        "hamlet_id": ["09877-001", "09877-002", "09700-001"],
+        "hamlet_name": ["Thôn Lũng Vân", "Tổ dân phố số 3", "Thôn Lũng Vân"],
+    }, geometry=[square(105, 21), square(105.1, 21), square(105.2, 21)], crs=4326)
+    stats = pd.DataFrame({
+        "commune_code": ["9877", None, "09700", "09877"],
+        "commune_name": [None, "Xã An Khánh", None, None],
+        "province_name": [None, "Hà Nội", None, None],
+        "hamlet_name": ["Lung Van", "TDP số 03", "Thôn Lũng Vân", "Thôn Lũng Vàn"],
+        "teams": [1, 1, 0, 2], "period": "2025-09",
+    })
+    result = join_stats(units, stats, "hamlet")
+    assert result.table["hamlet_id"].tolist()[:3] == ["09877-001", "09877-002", "09700-001"]
+    assert result.table["match"].tolist() == ["name", "name", "name", "unmatched"]
+    assert result.report["unmatched_stats"] == [
+        {"name": "Thôn Lũng Vàn", "suggestion": "Thôn Lũng Vân (09877-001, An Khánh)"}]
+    assert pd.isna(result.table["hamlet_id"].iloc[3])
