@@ -150,10 +150,15 @@ def check_bytes_size(name: str, size: int, limits: ArchiveLimits | None = None) 
 
 
 def is_zip(path: str | Path) -> bool:
-    """True when the file is named .zip or starts with a zip signature (people rename files)."""
+    """True when the file is named .zip, or has no data extension and starts with a zip signature.
+
+    Data extensions win: an .xlsx is a zip inside, and is read as a workbook.
+    """
     path = Path(path)
     if path.suffix.lower() == ".zip":
         return True
+    if path.suffix.lower() in KNOWN_EXTENSIONS:
+        return False
     with open(path, "rb") as handle:
         return handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
 

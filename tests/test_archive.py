@@ -152,3 +152,5 @@ def test_is_zip_by_name_or_signature(tmp_path):
     text = tmp_path / "a.csv"
     text.write_text("a,b\n")
     assert is_zip(renamed) and not is_zip(text)
+    workbook = _zip(tmp_path / "so_lieu.xlsx", {"xl/workbook.xml": b"<x/>"})
+    assert not is_zip(workbook)  # an .xlsx is a zip inside, but is read as a workbook
