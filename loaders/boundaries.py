@@ -321,6 +321,12 @@ def _clean_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int, i
         repaired = shapely.make_valid(geometries[invalid])
         geometries = np.array(geometries, dtype=object)
         geometries[invalid] = [_polygonal(g) for g in repaired]
+    types = shapely.get_type_id(geometries)
+    if (types == shapely.GeometryType.MULTIPOLYGON).any():
+        # one geometry type per layer: repaired parts come back as Polygon where the layer is MultiPolygon
+        single = types == shapely.GeometryType.POLYGON
+        geometries = np.array(geometries, dtype=object)
+        geometries[single] = [shapely.MultiPolygon([g]) for g in geometries[single]]
     frame = frame.set_geometry(gpd.GeoSeries(geometries, index=frame.index, crs=frame.crs))
     return frame, int(invalid.sum()), empty
 

@@ -61,6 +61,9 @@ class _UnitIndex:
     def __init__(self, units: pd.DataFrame, level: str):
         self.level, self.key, self.name = level, KEY_COLUMN[level], NAME_COLUMN[level]
         self.units = units.reset_index(drop=True)
+        for column in (self.key, self.name):
+            if column not in self.units:  # shapes with codes only, or names only
+                self.units[column] = None
         self.keys = {k: i for i, k in enumerate(self.units[self.key]) if not is_missing(k)}
         # name key -> [(scope, unit position)]: a dict lookup per statistics row, whatever the number of units
         self.by_name: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -164,7 +167,8 @@ def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResu
     index = _UnitIndex(pd.DataFrame(units.drop(columns="geometry", errors="ignore")), level)
     communes = _UnitIndex(index.units.drop_duplicates("commune_code"), "commune") if level == "hamlet" else None
     provinces = pd.DataFrame({column: index.units[column] if column in index.units else None
-                              for column in ("province_code", "province_name")}).drop_duplicates()
+                              for column in ("province_code", "province_name")},
+                             index=index.units.index).drop_duplicates()
     rows = []
     for row in stats.to_dict("records"):
         matched = _match_row(row, level, index, communes, provinces)

@@ -48,12 +48,22 @@ def _sample(table: pd.DataFrame) -> list[dict]:
     return [json_safe(record) for record in head.to_dict("records")]
 
 
-def _units_for(units: pd.DataFrame, level: str, stats_level: str) -> tuple[pd.DataFrame, str]:
-    """Units to join statistics of ``stats_level`` to: commune figures on hamlet shapes join to their communes."""
-    if level == "hamlet" and stats_level == "commune" and "commune_code" in units:
-        communes = units.drop_duplicates("commune_code").assign(level="commune")
-        return communes, "commune"
-    return units, level
+_ORDER = {"province": 0, "district": 1, "commune": 2, "hamlet": 3}
+
+
+def _units_for(units: pd.DataFrame, level: str, stats_level: str) -> tuple[pd.DataFrame, str] | None:
+    """Units to join statistics of ``stats_level`` to; ``None`` when the figures are finer than the shapes.
+
+    Commune figures on hamlet shapes join to the hamlets' communes, province figures to their provinces.
+    """
+    if stats_level == level:
+        return units, level
+    if _ORDER.get(stats_level, 2) > _ORDER.get(level, 2):
+        return None
+    key = {"commune": "commune_code", "province": "province_code"}.get(stats_level)
+    if key is None or key not in units:
+        return None
+    return units.drop_duplicates(key).assign(level=stats_level), stats_level
 
 
 def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
@@ -105,11 +115,18 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
         for stats_load in loads
     ]
     stats_level = loads[0].info["level"]
-    join_units, join_level = _units_for(units, info["level"], stats_level)
+    target = _units_for(units, info["level"], stats_level)
+    if target is None:
+        report["join"]["problems"] = [
+            f"{stats_level} statistics cannot be joined to {info['level']} boundaries: give {stats_level} "
+            "boundaries or statistics per " + info["level"]]
+        return json_safe(report)
+    join_units, join_level = target
     table = pd.concat([s.table.assign(source_file=Path(s.info["path"]).name) for s in loads], ignore_index=True)
     result = join_stats(join_units, table, join_level)
     report["join"] = {key: result.report[key] for key in (
         "matched_by_code", "matched_by_name", "matched_legacy", "unmatched_stats", "units_without_stats",
-        "duplicates")}
+        "duplicates", "code_name_differs")}
+    report["join"]["level"] = join_level
     report["sample"] = _sample(result.table)
     return json_safe(report)

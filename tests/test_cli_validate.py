@@ -130,3 +130,23 @@ def test_console_script_in_a_subprocess(tmp_path):
     assert done.stderr.strip().splitlines() == [
         "coverage-map validate: xa.shp: not a valid shapefile (wrong file header: is it another kind of file "
         "renamed?)"]
+
+
+def test_commune_figures_on_hamlet_shapes_join_to_their_communes_and_finer_figures_are_refused(capsys, tmp_path):
+    hamlets = write_raw_shapefile(tmp_path / "thon.shp", {
+        "MA_XA": ["09877", "09877"], "TEN_THON": ["Thôn 1", "Thôn 2"]}, [square(105, 21), square(105.1, 21)],
+        cpg="UTF-8")
+    communes_csv = tmp_path / "xa_2025.csv"
+    communes_csv.write_text("Mã xã,Số tổ\n09877,4\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "--boundaries", str(hamlets), "--stats", str(communes_csv), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["boundaries"]["level"] == "hamlet"
+    assert report["join"]["level"] == "commune" and report["join"]["matched_by_code"] == 1
+
+    communes = write_raw_shapefile(tmp_path / "xa.shp", {"MA_XA": ["09877"]}, [square(105, 21)], cpg="UTF-8")
+    hamlet_csv = tmp_path / "thon_2025.csv"
+    hamlet_csv.write_text("Mã xã,Tên thôn,Số tổ\n09877,Thôn 1,1\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "--boundaries", str(communes), "--stats", str(hamlet_csv), "--json")
+    assert code == 0
+    assert json.loads(out)["join"]["problems"] == [
+        "hamlet statistics cannot be joined to commune boundaries: give hamlet boundaries or statistics per commune"]

@@ -78,5 +78,5 @@ def format_report(report: dict) -> str:
             hint = f" → gợi ý (suggestion): {row['suggestion']}" if row["suggestion"] else ""
             lines.append(f"    - {row['name']}{hint}")
         lines.append(f"  đơn vị chưa có số liệu (units without statistics): {_n(j['units_without_stats'])}")
-        _problems(lines, j.get("duplicates", []))
+        _problems(lines, j.get("duplicates", []) + j.get("code_name_differs", []) + j.get("problems", []))
     return "\n".join(lines)
