@@ -14,17 +14,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.classify import Classification, Scheme, TargetBased, classify
+from analysis.classify import Classification
 from analysis.formatting import format_number, format_value
 from analysis.indicators import Indicator, get_indicator, overall_value
-from analysis.settings import near_target_band
 from analysis.view import AREA_LABELS, ViewSpec
-from dashboard import palettes
 from dashboard.i18n import t
+from dashboard.map_view import SCHEMES, class_colours, classify_indicator, indicator_legend
 from loaders.schema import NAME_COLUMN
 
-#: Classification schemes offered by the exports ("target" = below / near / at target).
-SCHEME_KEYS = ("quantiles", "equal_interval", "natural_breaks", "target")
+#: Classification schemes offered by the exports, the same as the dashboard's ("target" = below / near / at).
+SCHEME_KEYS = SCHEMES
 _LEVEL_LABELS = {"province": "level_province", "commune": "level_commune", "hamlet": "level_hamlet"}
 
 
@@ -50,6 +49,8 @@ class MapView:
         Lines under the legend: population-weighted value of the whole view, target, number of units.
     demo : bool
         The data are demo data: every map says "Dữ liệu minh họa".
+    notice : str
+        The dataset's own notice for demo data ("ranh giới gần đúng … không phải số liệu chính thức").
     context : GeoDataFrame or None
         Units drawn in grey around the view (e.g. neighbouring provinces) and in the locator inset.
     highlight : GeoDataFrame or None
@@ -68,6 +69,7 @@ class MapView:
     no_data_label: str
     source_line: str
     notes: list[str] = field(default_factory=list)
+    notice: str = ""
     demo: bool = False
     context: pd.DataFrame | None = None
     highlight: pd.DataFrame | None = None
@@ -96,74 +98,6 @@ def format_period(period: str | None, lang: str = "vi") -> str:
         year, m = month.groups()
         return f"{m}/{year}" if lang == "en" else f"Tháng {int(m)}/{year}"
     return text if lang == "en" else f"Năm {text}"
-
-
-def resolve_scheme(scheme: str | Scheme, indicator: Indicator) -> str | Scheme:
-    """The scheme key or object for :func:`analysis.classify.classify` ("target" → :class:`TargetBased`).
-
-    Raises
-    ------
-    ValueError
-        "target" for an indicator with no target, or an unknown key.
-    """
-    if not isinstance(scheme, str) or scheme != "target":
-        if isinstance(scheme, str) and scheme not in SCHEME_KEYS:
-            raise ValueError(f"unknown classification {scheme!r}; choose one of: {', '.join(SCHEME_KEYS)}")
-        return scheme
-    if indicator.target is None:
-        raise ValueError(f"indicator {indicator.key!r} has no target; choose another classification")
-    return TargetBased(indicator.target, near_target_band(), indicator.higher_is_better)
-
-
-def _decimals(classification: Classification) -> int:
-    """One decimal when the classes are narrow or the values small, none otherwise."""
-    if not classification.k:
-        return 0
-    spans = [hi - lo for lo, hi in classification.intervals()]
-    small = max(abs(classification.lower), *(abs(b) for b in classification.bins)) < 100
-    return 1 if small or (spans and min(spans) < 5) else 0
-
-
-def class_labels(classification: Classification, indicator: Indicator, lang: str = "vi",
-                 scheme: str | Scheme | None = None, counts: bool = True) -> list[str]:
-    """Legend label of each class: "42,5 – 60,1" or, for target classes, "Chưa đạt (< 70 %)".
-
-    Parameters
-    ----------
-    classification : Classification
-    indicator : Indicator
-    lang : str
-    scheme : str or Scheme, optional
-        The :class:`TargetBased` scheme used, for its target and band.
-    counts : bool
-        Append the number of units in each class, e.g. " (312)".
-    """
-    decimals = _decimals(classification)
-    number = lambda value: format_number(value, lang, decimals)  # noqa: E731
-    if isinstance(scheme, TargetBased) and classification.names:
-        unit = indicator.unit(lang)
-        unit = ("%" if lang == "en" else " %") if unit == "%" else f" {unit}"
-        low, high = scheme.target - scheme.band, scheme.target
-        if not scheme.higher_is_better:
-            low, high = scheme.target, scheme.target + scheme.band
-        ranges = {"below": f"< {number(low)}{unit}", "middle": f"{number(low)} – {number(high)}{unit}",
-                  "above": f"≥ {number(high)}{unit}" if scheme.higher_is_better else f"> {number(high)}{unit}"}
-        if not scheme.higher_is_better:
-            ranges["below"] = f"≤ {number(low)}{unit}"
-        order = ("below", "middle", "above")
-        labels = [f"{t(name, lang)} ({ranges[where]})" for name, where in zip(classification.names, order)]
-    else:
-        labels = [f"{number(lo)} – {number(hi)}" for lo, hi in classification.intervals()]
-    if counts:
-        labels = [f"{label}  ({format_number(n, lang)})" for label, n in zip(labels, classification.counts())]
-    return labels
-
-
-def class_colours(classification: Classification, indicator: Indicator) -> list[str]:
-    """ColorBrewer colours of the classes (target classes by name, others sequential by direction)."""
-    if classification.names:
-        return palettes.target_colours(classification.names)
-    return palettes.sequential(classification.k, indicator.higher_is_better)
 
 
 def reclassify(values, template: Classification) -> Classification:
@@ -234,7 +168,9 @@ def source_text(metadata: dict | None, lang: str = "vi", today: dt.date | None =
     sources = metadata.get("sources", metadata.get("source")) or []
     if isinstance(sources, (str, dict)):
         sources = [sources]
-    names = [s.get("name") or s.get("title") or "" if isinstance(s, dict) else str(s) for s in sources]
+    names = [(s.get("name") or s.get("title") or "") if isinstance(s, dict) else str(s) for s in sources]
+    # "vietnamadminunits (official 2025 register …)" → "vietnamadminunits": the footer is one line.
+    names = [re.sub(r"\s*\(.*$", "", name).strip() for name in names]
     names = [name for name in names if name]
     today = today or dt.date.today()
     date = today.isoformat() if lang == "en" else today.strftime("%d/%m/%Y")
@@ -245,7 +181,7 @@ def source_text(metadata: dict | None, lang: str = "vi", today: dt.date | None =
 
 
 def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
-                     scheme: str | Scheme = "quantiles", k: int = 5, metadata: dict | None = None,
+                     scheme: str = "quantiles", k: int = 5, metadata: dict | None = None,
                      context: pd.DataFrame | None = None, highlight: pd.DataFrame | None = None,
                      same_classes_as: Classification | None = None, place: str | None = None) -> MapView:
     """Classify a view table and write every text of its map.
@@ -257,8 +193,8 @@ def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
     spec : ViewSpec
     lang : str
         "vi" (default) or "en".
-    scheme : str or Scheme
-        "quantiles", "equal_interval", "natural_breaks", "target" or a scheme object.
+    scheme : str
+        "quantiles", "equal_interval", "natural_breaks" or "target" (quantiles for indicators without one).
     k : int
         Number of classes.
     metadata : dict, optional
@@ -271,23 +207,26 @@ def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
         Overrides the place named in the subtitle.
     """
     indicator = get_indicator(spec.indicator)
-    scheme = resolve_scheme(scheme, indicator)
+    if scheme not in SCHEME_KEYS:
+        raise ValueError(f"unknown classification {scheme!r}; choose one of: {', '.join(SCHEME_KEYS)}")
     values = pd.to_numeric(table["value"], errors="coerce").to_numpy(dtype=float)
-    classes = reclassify(values, same_classes_as) if same_classes_as is not None else classify(values, scheme, k)
+    classes = (reclassify(values, same_classes_as) if same_classes_as is not None
+               else classify_indicator(values, spec.indicator, scheme, k))
+    colours = class_colours(classes, indicator.higher_is_better)
+    legend = indicator_legend(classes, colours, spec.indicator, lang)  # the dashboard's labels, one wording
     period = table.attrs.get("period") or _unique_text(table, "period")
-    unit = indicator.unit(lang)
     metadata = metadata or {}
     return MapView(
-        table=table, spec=spec, lang=lang, classification=classes,
-        colours=class_colours(classes, indicator),
-        legend_labels=class_labels(classes, indicator, lang, scheme),
+        table=table, spec=spec, lang=lang, classification=classes, colours=colours,
+        legend_labels=[label for _, label in legend.entries],
         title=indicator.label(lang),
         subtitle=subtitle_text(table, spec, period, lang, place),
         legend_title=legend_title(indicator, lang),
-        notes=summary_notes(table, spec, indicator, lang),
-        no_data_label=f"{t('no_data', lang)}  ({format_number(int(np.sum(classes.class_of < 0)), lang)})",
+        no_data_label=legend.no_data_label,
         source_line=source_text(metadata, lang),
+        notes=summary_notes(table, spec, indicator, lang),
         demo=bool(metadata.get("demo")),
+        notice=str(metadata.get("notice_en" if lang == "en" else "notice_vi") or "") if metadata.get("demo") else "",
         context=context, highlight=highlight,
-        extra={"period": period, "scheme": scheme},
+        extra={"period": period, "scheme": scheme, "k": k},
     )

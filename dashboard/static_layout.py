@@ -152,11 +152,14 @@ def draw_header(fig: Figure, layout: Layout, fonts: Fonts) -> None:
         y -= fonts.subtitle * line
 
 
-def draw_footer(fig: Figure, layout: Layout, fonts: Fonts, source_line: str, demo_text: str | None) -> None:
-    """Source and date on the left; "Dữ liệu minh họa" in a box on the right when the data are demo data."""
+def draw_footer(fig: Figure, layout: Layout, fonts: Fonts, source_line: str, demo_text: str | None,
+                notice: str = "") -> None:
+    """Source and date (and the demo notice below them) on the left; "Dữ liệu minh họa" boxed on the right."""
     left, bottom, width, height = layout.footer
-    fig.text(left, bottom + height / 2, source_line, fontsize=fonts.footer, va="center", color=MUTED_COLOUR,
+    fig.text(left, bottom + height, source_line, fontsize=fonts.footer, va="top", color=MUTED_COLOUR,
              gid="source")
+    if notice:
+        fig.text(left, bottom, notice, fontsize=fonts.footer, va="bottom", color=MUTED_COLOUR, gid="notice")
     if demo_text:
         fig.text(left + width, bottom + height / 2, demo_text, fontsize=fonts.footer * 1.15, va="center",
                  ha="right", color=DEMO_COLOUR, fontweight="bold", gid="demo",
@@ -180,9 +183,15 @@ def draw_legend(ax, title: str, colours, labels, no_data_label: str, fonts: Font
                        frameon=False, alignment="left", handlelength=1.8, handleheight=1.1,
                        labelspacing=0.55, borderaxespad=0.0)
     legend.get_title().set_fontweight("bold")
-    if notes:  # anchored to the bottom of the legend region, so they never run into the swatches above
-        ax.text(0, 0, "\n".join(notes), transform=ax.transAxes, fontsize=fonts.footer * 1.1, va="bottom",
-                linespacing=1.5, color=MUTED_COLOUR, gid="notes")
+    if notes:
+        # Right under the swatches (measured), but never below the region's bottom edge.
+        box = legend.get_window_extent(ax.figure.canvas.get_renderer()).transformed(ax.transAxes.inverted())
+        text = ax.text(0, box.y0 - 0.03, "\n".join(notes), transform=ax.transAxes, fontsize=fonts.footer * 1.1,
+                       va="top", linespacing=1.5, color=MUTED_COLOUR, gid="notes")
+        height = text.get_window_extent(ax.figure.canvas.get_renderer()).height / ax.bbox.height
+        if box.y0 - 0.03 - height < 0:
+            text.set_y(0)
+            text.set_va("bottom")
 
 
 def add_scale_bar(ax, fonts: Fonts) -> ScaleBar:
