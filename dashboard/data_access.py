@@ -11,7 +11,6 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
@@ -19,6 +18,7 @@ import streamlit as st
 from analysis.aggregate import periods as stats_periods
 from analysis.gaps import find_gaps
 from analysis.indicators import INDICATORS, indicator_table
+from analysis.simplify import polygonal, simplify_geometries, view_scale
 from analysis.view import AREA_FILTERS, ViewSpec, area_mask, build_view_table, province_stats_for_areas
 from dashboard.folium_map import geometry_json
 from loaders import dataset
@@ -27,12 +27,12 @@ from loaders.schema import KEY_COLUMN, PERIOD
 #: Environment variable naming another dataset directory (tests, uploaded versions).
 DATA_ENV = "COVERAGE_MAP_DATA"
 
-#: Simplification tolerance (degrees) and kept decimals per view scale: the national map is seen whole,
-#: a province or commune close up.
-_SCALE = {
-    ("province", False): (0.004, 3), ("commune", False): (0.002, 4),
-    ("province", True): (0.001, 4), ("commune", True): (0.0004, 4), ("hamlet", True): (0.0001, 5),
-}
+
+def view_scale_name(province: str | None, commune: str | None = None) -> str:
+    """The :mod:`analysis.simplify` scale of a view: the country, one province, or one commune's hamlets."""
+    if commune:
+        return "commune"
+    return "province" if province else "national"
 
 
 def data_dir() -> str:
@@ -69,18 +69,13 @@ def periods(directory: str) -> list[str]:
     return list(stats_periods(stats(directory, "commune")))
 
 
-def _simplify(geometries: np.ndarray, tolerance: float) -> np.ndarray:
-    """Topology-preserving simplification per view scale."""
-    return shapely.simplify(geometries, tolerance, preserve_topology=True)
-
-
 @st.cache_data(show_spinner=False, max_entries=24)
 def map_geometries(directory: str, level: str, province: str | None = None,
                    commune: str | None = None) -> tuple[dict[str, str], tuple[float, ...]]:
     """Simplified, rounded GeoJSON text per unit key, and the extent, for one view scale."""
     units = dataset.load_units(Path(directory), level, province_code=province, commune_code=commune)
-    tolerance, precision = _SCALE[(level, bool(province or commune))]
-    shapes = geometry_json(_simplify(units.geometry.to_numpy(), tolerance), precision)
+    scale = view_scale(view_scale_name(province, commune))
+    shapes = geometry_json(simplify_geometries(units.geometry.to_numpy(), scale), scale.decimals)
     keys = units[KEY_COLUMN[level]].astype(str)
     return dict(zip(keys, shapes)), tuple(float(b) for b in units.total_bounds)
 
@@ -92,9 +87,11 @@ def area_outline(directory: str, area: str, province: str | None = None) -> str 
     chosen = units[area_mask(units, (area,)).to_numpy()]
     if chosen.empty:
         return None
-    tolerance, precision = _SCALE[("commune", bool(province))]
-    merged = shapely.union_all(_simplify(chosen.geometry.to_numpy(), tolerance), grid_size=10.0 ** -precision)
-    return geometry_json([shapely.simplify(merged, tolerance)], precision)[0]
+    scale = view_scale(view_scale_name(province))
+    # Units are simplified on their own here (not with their neighbours): only the dissolved outline is drawn.
+    shapes = shapely.simplify(polygonal(chosen.geometry.to_numpy()), scale.tolerance, preserve_topology=True)
+    merged = shapely.union_all(shapes, grid_size=10.0 ** -scale.decimals)
+    return geometry_json([merged], scale.decimals)[0]
 
 
 def effective_spec(spec: ViewSpec) -> ViewSpec:

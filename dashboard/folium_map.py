@@ -28,6 +28,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from analysis.simplify import round_coordinates
 from dashboard import offline
 from dashboard.palettes import NO_DATA_COLOUR, NO_DATA_CSS, NO_DATA_HATCH
 
@@ -108,9 +109,7 @@ def geometry_json(geometries, precision: int = 4) -> list[str]:
     Rounding (not snapping to a grid) keeps every vertex, so borders shared by neighbours stay shared.
     Cache the result per view scale: it is the expensive part of building a map.
     """
-    array = np.asarray(geometries, dtype=object)
-    rounded = shapely.transform(array, lambda coords: np.round(coords, precision))
-    return list(shapely.to_geojson(rounded))
+    return list(shapely.to_geojson(round_coordinates(geometries, precision)))
 
 
 def feature_collection(geometries: Sequence[str], properties: Sequence[dict]) -> str:

@@ -99,6 +99,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "gap_reasons": ("Lý do", "Reasons"),
     "gap_indicators": ("Chỉ tiêu xét", "Indicators considered"),
     "gap_count": ("{n} đơn vị là vùng trống", "{n} units are gaps"),
+    "not_a_gap": ("Không phải vùng trống", "Not a gap"),
     "no_gaps": ("Không có vùng trống với bộ lọc này.", "No gaps with these filters."),
     # compare
     "compare_mode": ("So sánh", "Compare"),

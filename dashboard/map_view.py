@@ -130,15 +130,24 @@ def tooltip_labels(indicator_key: str, lang: str, period: str | None) -> Tooltip
 
 def indicator_map(table: pd.DataFrame, level: str, geometries: Mapping[str, str], bounds, indicator_key: str, *,
                   scheme: str = "quantiles", k: int = 5, lang: str = "vi", notes: Sequence[str] = (),
-                  outlines: Sequence[Outline] = (), basemap: bool = False, style: MapStyle | None = None):
+                  outlines: Sequence[Outline] = (), basemap: bool = False, style: MapStyle | None = None,
+                  bins: Sequence[float] | None = None):
     """The choropleth of one indicator for a view table.
+
+    Parameters
+    ----------
+    bins : sequence of float, optional
+        Fixed class upper bounds (e.g. another period's, so two maps share one legend); overrides ``scheme``.
 
     Returns
     -------
     (folium.Map, Classification)
     """
     indicator = get_indicator(indicator_key)
-    classification = classify_indicator(table["value"], indicator_key, scheme, k)
+    if bins and scheme != "target":
+        classification = classify(table["value"], UserDefined(bins))
+    else:
+        classification = classify_indicator(table["value"], indicator_key, scheme, k)
     colours = class_colours(classification, indicator.higher_is_better)
     legend = indicator_legend(classification, colours, indicator_key, lang, notes)
     values = [format_value(v, indicator.unit(lang), lang) for v in table["value"]]
@@ -165,3 +174,55 @@ def gap_classes(scores: pd.Series, is_gap: pd.Series, k: int = 4) -> tuple[np.nd
         class_of[is_gap.to_numpy()] = gap_classification.class_of + 1
         return class_of, list(gap_classification.bins)
     return class_of, []
+
+
+NOT_A_GAP_COLOUR = "#f4f4f4"
+
+
+def gap_map(gaps: pd.DataFrame, level: str, geometries: Mapping[str, str], bounds, *, lang: str = "vi",
+            notes: Sequence[str] = (), outlines: Sequence[Outline] = (), style: MapStyle | None = None):
+    """The gap map: units that are gaps coloured by ``gap_score`` (people affected), the others pale.
+
+    ``gaps`` is :func:`analysis.gaps.find_gaps` with ``include_all=True`` plus an ``is_gap`` column. Units
+    without population figures are "no data".
+    """
+    class_of, bounds_of_classes = gap_classes(gaps["gap_score"], gaps["is_gap"])
+    no_population = pd.to_numeric(gaps.get("population_15plus"), errors="coerce").isna().to_numpy()
+    class_of[no_population & ~gaps["is_gap"].to_numpy()] = -1
+    colours = [NOT_A_GAP_COLOUR, *palettes.sequential(len(bounds_of_classes), higher_is_better=False)]
+    lowers = [gaps.loc[gaps["is_gap"], "gap_score"].min(), *bounds_of_classes[:-1]]
+    entries = [(NOT_A_GAP_COLOUR, t("not_a_gap", lang))] + [
+        (colour, f"{format_number(low, lang)} – {format_number(high, lang)}")
+        for colour, low, high in zip(colours[1:], lowers, bounds_of_classes)
+    ]
+    legend = Legend(t("gap_score", lang), "", entries, t("no_data", lang), list(notes), lines=list(outlines))
+    reasons = gaps["reason_en" if lang == "en" else "reason_vi"].fillna("").tolist()
+    values = [format_number(v, lang) if g else "0" for v, g in zip(gaps["gap_score"], gaps["is_gap"])]
+    tooltip = TooltipLabels(t("gap_score", lang), t("gap_reasons", lang), "")
+    return draw_map(gaps, level, geometries, bounds, class_of, colours, legend, tooltip, values, reasons,
+                    outlines=outlines, style=style)
+
+
+def change_map(before: pd.DataFrame, after: pd.DataFrame, level: str, geometries: Mapping[str, str], bounds,
+               indicator_key: str, *, lang: str = "vi", notes: Sequence[str] = (), style: MapStyle | None = None):
+    """The change of an indicator between two view tables of the same units (after − before)."""
+    key = KEY_COLUMN[level]
+    earlier = before.set_index(before[key].astype(str))["value"]
+    table = after.copy()
+    table["before"] = earlier.reindex(table[key].astype(str)).to_numpy()
+    table["value"] = table["value"] - table["before"]
+    classification = change_classification(table["value"])
+    colours = palettes.diverging(classification.k)
+    indicator = get_indicator(indicator_key)
+    unit = t("change_unit", lang) if indicator.is_percent else indicator.unit(lang)
+    legend = indicator_legend(classification, colours, indicator_key, lang, notes)
+    legend = Legend(f"{t('change_map', lang)}: {indicator.label(lang)}", unit,
+                    [(c, label.replace("–", "…")) for c, (_, label) in zip(colours, legend.entries)],
+                    legend.no_data_label, legend.notes)
+    values = ["" if pd.isna(v) else ("+" if v > 0 else "") + format_number(v, lang, 1) + f" {unit}"
+              for v in table["value"]]
+    spans = [f"{format_value(b, indicator.unit(lang), lang)} → {format_value(a, indicator.unit(lang), lang)}"
+             for b, a in zip(table["before"], after["value"])]
+    tooltip = TooltipLabels(t("change_map", lang), f"{table_period(before)} → {table_period(after)}", "")
+    return draw_map(table, level, geometries, bounds, classification.class_of, colours, legend, tooltip, values,
+                    spans, style=style)

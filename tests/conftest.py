@@ -54,3 +54,45 @@ def browser():
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# --- dashboard (issue 4): a running app for browser tests --------------------------------------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def streamlit_app(browser) -> str:
+    """``streamlit run app.py`` on a free port (embedded data); yields its base URL, stops it afterwards."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    streamlit = Path(sys.executable).with_name("streamlit")
+    command = [str(streamlit), "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+               "--server.address", "127.0.0.1"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-test.log", "w")  # noqa: SIM115  (closed below)
+    process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):  # the server answers in a few seconds; the loop only bounds a hung start
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}; see tests/artifacts/streamlit-test.log")
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()

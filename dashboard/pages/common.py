@@ -37,8 +37,10 @@ def start_page(title_key: str) -> str:
     if S.get("present"):
         st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
     st.title(t(title_key, lang))
-    if D.is_demo(D.data_dir()):
-        st.warning(f"**{t('demo_badge', lang)}** — {t('demo_note', lang)}", icon=":material/info:")
+    meta = D.metadata(D.data_dir())
+    if meta.get("demo"):
+        note = meta.get("notice_en" if lang == "en" else "notice_vi") or t("demo_note", lang)
+        st.warning(f"**{t('demo_badge', lang)}** — {note}", icon=":material/info:")
     return lang
 
 
@@ -59,10 +61,9 @@ def province_names(directory: str) -> dict[str, str]:
 
 
 def commune_names(directory: str, province: str) -> dict[str, str]:
-    """Commune code → "type name" inside one province, sorted by name."""
+    """Commune code → name inside one province, sorted by name."""
     units = D.unit_table(directory, "commune", province)
-    names = units.get("commune_type", pd.Series("", index=units.index)).fillna("") + " " + units["commune_name"]
-    return dict(sorted(zip(units["commune_code"].astype(str), names.str.strip()), key=lambda p: p[1]))
+    return dict(sorted(zip(units["commune_code"].astype(str), units["commune_name"]), key=lambda p: p[1]))
 
 
 def language_switch() -> str:

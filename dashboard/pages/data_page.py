@@ -1,2 +1,74 @@
+"""Dữ liệu: where the data comes from, the dataset's metadata and join report; upload comes in a later issue."""
+
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
-st.write("todo")
+
+from dashboard import app_state as S
+from dashboard import data_access as D
+from dashboard.i18n import format_number, t
+from dashboard.pages import common
+
+
+def sources(meta: dict, lang: str) -> None:
+    st.subheader(t("sources", lang))
+    rows = [
+        {"name": s.get("name", ""), "licence": s.get("licence", ""), "used_for": s.get("used_for", ""),
+         "url": s.get("url", "")}
+        for s in meta.get("sources", [])
+    ]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                     column_config={"url": st.column_config.LinkColumn("url")})
+    if meta.get("licence"):
+        st.caption(f"Licence: {meta['licence']}")
+
+
+def summary(directory: str, meta: dict, lang: str) -> None:
+    st.subheader(t("metadata", lang))
+    counts = meta.get("counts") or {}
+    columns = st.columns(4)
+    for column, level in zip(columns, ("provinces", "communes", "hamlets")):
+        if level in counts:
+            column.metric(f"{t('units', lang)}: {level}", format_number(counts[level], lang))
+    columns[3].metric(t("periods", lang), len(D.periods(directory)))
+    st.write(f"{t('periods', lang)}: " + ", ".join(D.periods(directory)))
+    notice = meta.get("notice_en" if lang == "en" else "notice_vi")
+    if notice:
+        st.info(notice)
+    if meta.get("method"):
+        with st.expander("Method / Phương pháp"):
+            st.json(meta["method"], expanded=True)
+    with st.expander("metadata.json"):
+        st.json(meta, expanded=False)
+
+
+def join_report(meta: dict, lang: str) -> None:
+    """The report of the last join of statistics to boundaries, when the dataset has one."""
+    st.subheader(t("join_report", lang))
+    report = meta.get("join") or meta.get("join_report")
+    if report:
+        st.json(report, expanded=False)
+    else:
+        st.caption("—")
+
+
+def render() -> None:
+    lang = common.start_page("page_data")
+    if not S.get("present"):
+        common.language_switch()
+        lang = S.lang()
+    directory = D.data_dir()
+    meta = D.metadata(directory)
+    st.caption(f"{directory}")
+    summary(directory, meta, lang)
+    sources(meta, lang)
+    join_report(meta, lang)
+    # Upload (issue 7) goes here: validate with loaders.validate, show its report, then switch data_dir().
+    st.subheader(t("upload", lang))
+    st.info(t("upload_later", lang))
+    S.sync_url()
+
+
+render()

@@ -1,0 +1,141 @@
+"""The dashboard in Debian's chromium with the network cut off: every request must stay on this machine.
+
+One server for the module (``streamlit_app`` fixture). Each test opens a page whose requests are routed: those to
+127.0.0.1 go through, any other is aborted and recorded, and the test asserts that none was made. Screenshots go to
+``tests/artifacts/`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+WAIT_MS = 120_000  # generous: CI has 2 cores; nothing here asserts on time
+
+
+class OfflinePage:
+    """A Playwright page whose requests may only go to this machine."""
+
+    def __init__(self, browser, base: str, viewport=(1600, 1000)):
+        self.base = base
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.page = self.context.new_page()
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        host = urlparse(url).hostname
+        if url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def open(self, path: str = "") -> float:
+        """Open ``path`` and wait until the map's polygons are drawn; returns the seconds it took (printed)."""
+        start = time.perf_counter()
+        self.page.goto(self.base + path)
+        self.frame().locator(".cm-legend").wait_for(timeout=WAIT_MS)
+        self.page.frame_locator(MAP_FRAME).first.locator("canvas").first.wait_for(timeout=WAIT_MS)
+        return time.perf_counter() - start
+
+    def frame(self, index: int = 0):
+        return self.page.frame_locator(MAP_FRAME).nth(index)
+
+    def map_frame(self):
+        """The Frame object of the first map (to evaluate JS in it)."""
+        handle = self.page.locator(MAP_FRAME).first.element_handle()
+        return handle.content_frame()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture()
+def offline(browser, streamlit_app):
+    page = OfflinePage(browser, streamlit_app)
+    yield page
+    page.close()
+
+
+def painted_share(frame) -> float:
+    """Share of the map canvas's pixels that are painted (the choropleth is drawn on one canvas)."""
+    return frame.evaluate("""() => {
+        const canvas = document.querySelector('.leaflet-overlay-pane canvas');
+        const ctx = canvas.getContext('2d');
+        const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        let painted = 0;
+        for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) painted++; }
+        return painted / (canvas.width * canvas.height);
+    }""")
+
+
+def test_national_commune_map_draws_its_polygons_offline(offline, artifacts_dir):
+    seconds = offline.open("/")
+    frame = offline.map_frame()
+    frame.wait_for_function("() => window.cmChoropleth && Object.keys(window.cmChoropleth._layers).length > 0",
+                            timeout=WAIT_MS)
+    features = frame.evaluate("() => Object.keys(window.cmChoropleth._layers).length")
+    share = painted_share(frame)
+    offline.page.screenshot(path=artifacts_dir / "map_national_communes.png")
+    print(f"page load to national commune polygons drawn: {seconds:.1f} s; {features} features; "
+          f"{share:.0%} of the canvas painted")
+    assert features == 3321
+    assert share > 0.02  # a blank map paints nothing; Vietnam covers a few per cent of the padded canvas
+    assert offline.outside == []
+    assert offline.errors == []
+
+
+def test_click_on_a_commune_shows_its_details(offline, artifacts_dir):
+    import geopandas as gpd
+
+    communes = gpd.read_parquet(REPO_DATA / "geo" / "communes.parquet")
+    target = communes.loc[communes["area_km2"].idxmax()]  # the largest commune is easy to hit
+    inside = target.geometry.representative_point()
+    offline.open("/")
+    frame = offline.map_frame()
+    frame.wait_for_function("() => window.map && window.cmChoropleth", timeout=WAIT_MS)
+    point = frame.evaluate("([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
+                           " return [p.x, p.y]; }", [inside.y, inside.x])
+    box = offline.page.locator(MAP_FRAME).first.bounding_box()
+    offline.page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    heading = offline.page.get_by_role("heading", name=target["commune_name"])
+    heading.first.wait_for(timeout=WAIT_MS)
+    offline.page.wait_for_url(f"**sel={target['commune_code']}**", timeout=WAIT_MS)  # the view is in the link
+    details = offline.page.locator('[data-testid="stTable"]').first
+    details.wait_for(timeout=WAIT_MS)
+    assert "Tỷ lệ người dân dùng điện thoại thông minh" in details.inner_text()
+    offline.page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=WAIT_MS)  # the trend
+    offline.page.screenshot(path=artifacts_dir / "map_click_details.png")
+    assert offline.outside == []
+
+
+def test_gap_page_lists_units(offline, artifacts_dir):
+    offline.open("/vung-trong")
+    count = offline.page.get_by_text("đơn vị là vùng trống")
+    count.first.wait_for(timeout=WAIT_MS)
+    grid = offline.page.locator('[data-testid="stDataFrame"]')
+    grid.first.wait_for(timeout=WAIT_MS)
+    offline.page.screenshot(path=artifacts_dir / "gaps_page.png")
+    number = count.first.inner_text().split(" đơn vị")[0].replace(".", "")
+    assert int(number) > 0
+    assert offline.outside == []
+
+
+def test_presentation_mode_hides_the_sidebar(offline, artifacts_dir):
+    offline.open("/?present=1&level=province")
+    offline.page.screenshot(path=artifacts_dir / "presentation_mode.png")
+    assert offline.page.locator('[data-testid="stSidebar"]').filter(visible=True).count() == 0
+    assert offline.page.get_by_role("heading", name="Bản đồ").is_visible()
+    assert offline.outside == []
+
+
+REPO_DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "data"
