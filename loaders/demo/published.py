@@ -28,6 +28,17 @@ LY_SON_CODE = "21548"
 BAC_AN_BINH = {"hamlet_name": "Thôn Bắc An Bình", "households": 150, "population": 550}
 
 
+#: Approximate population of the 34 provinces (millions, rounded; GSO 2024 figures summed over the
+#: provinces merged in 2025, as reported at the merger). Commune populations share these out.
+PROVINCE_POPULATION_M = {
+    "01": 8.72, "04": 0.54, "08": 1.70, "11": 0.63, "12": 0.47, "14": 1.30, "15": 1.62, "19": 1.66,
+    "20": 0.80, "22": 1.38, "24": 3.44, "25": 3.60, "31": 4.05, "33": 3.18, "37": 3.78, "38": 3.76,
+    "40": 3.47, "42": 1.34, "44": 1.58, "46": 1.16, "48": 2.77, "51": 1.83, "52": 3.10, "56": 1.86,
+    "66": 2.80, "68": 3.25, "75": 4.33, "79": 13.50, "80": 2.93, "82": 3.39, "86": 3.35, "91": 3.65,
+    "92": 3.18, "96": 2.12,
+}
+
+
 def fit_total(teams: np.ndarray, propensity: np.ndarray, target: int) -> np.ndarray:
     """Change hamlet team counts by the fewest steps so they sum to ``target``.
 

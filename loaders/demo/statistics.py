@@ -20,8 +20,6 @@ from .source import NO_DATA_COMMUNES
 
 PERIODS = tuple(f"{year}-Q{q}" for year in (2024, 2025) for q in (1, 2, 3, 4))
 QUARTERLY_GROWTH = 0.0025
-#: National population the commune populations are scaled to (2025, rounded).
-NATIONAL_POPULATION = 101_300_000
 MAX_TEAMS = 3
 #: Fixed populations (2025) of the đặc khu, from public figures rounded; Hoàng Sa has none.
 SPECIAL_POPULATION = {
@@ -43,18 +41,26 @@ def _logistic(x):
 
 
 def commune_population(communes: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-    """Population of each commune in the latest period, from registered area, type and terrain."""
+    """Population of each commune in the latest period.
+
+    The pattern inside a province comes from registered area, type and terrain (a density guess);
+    the level from the province's published population (:data:`.published.PROVINCE_POPULATION_M`),
+    net of the đặc khu whose populations are fixed.
+    """
     urban = (communes["commune_type"] == "Phường").to_numpy()
     mountain = communes["is_mountainous"].to_numpy(bool)
     big_city = communes["province_code"].isin(["01", "79"]).to_numpy()
-    median = np.where(urban, np.where(big_city, 9_000, 2_800), np.where(mountain, 75, 650))
+    median = np.where(urban, np.where(big_city, 20_000, 3_500), np.where(mountain, 45, 650))
     density = median * np.exp(rng.normal(0, 0.45, len(communes)))
-    pop = np.clip(density * communes["area_km2"].to_numpy(), 2_500, 150_000)
+    weight = np.clip(density * communes["area_km2"].to_numpy(), 2_500, 200_000)
     special = communes["commune_code"].map(SPECIAL_POPULATION).to_numpy(float)
-    free = np.isnan(special)
-    # The density guesses fix the pattern; the national total fixes the level.
-    pop = pop * (NATIONAL_POPULATION - np.nansum(special)) / pop[free].sum()
-    return np.round(np.where(free, pop, special)).astype(np.int64)
+    special[communes["commune_code"].isin(NO_DATA_COMMUNES).to_numpy()] = 0.0   # uninhabited
+    pop = np.where(np.isnan(special), 0, special).astype(np.int64)
+    for code, idx in communes.groupby("province_code", sort=True).indices.items():
+        free = idx[np.isnan(special[idx])]
+        total = round(pub.PROVINCE_POPULATION_M[code] * 1e6) - int(pop[idx].sum())
+        pop[free] = pub.allocate(total, weight[free])
+    return pop
 
 
 def build_statistics(communes: pd.DataFrame, hamlets: pd.DataFrame, seed: int) -> pd.DataFrame:
