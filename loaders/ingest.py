@@ -24,7 +24,7 @@ import pandas as pd
 from loaders.archive import MESSAGES as _ARCHIVE_MESSAGES, StagedUpload, UploadError
 from loaders.boundaries import BoundaryLoad, read_boundaries
 from loaders.errors import LoaderError
-from loaders.ingest_files import (GEO_FILES, STATS_FILES, carry_over_rest, previous_demo_files,
+from loaders.ingest_files import (GEO_FILES, STATS_FILES, carry_over_rest, previous_demo_files, provinces_of,
                                   read_previous_stats, read_previous_units, write_metadata, write_stats,
                                   write_units)
 from loaders.schema import KEY_COLUMN, PERIOD
@@ -100,6 +100,7 @@ class UploadCheck:
     errors: list = field(default_factory=list)
     boundaries: BoundaryLoad | None = None
     stats: list = field(default_factory=list)
+    scope: list | None = None  # province codes hamlet figures were checked within (None: everywhere)
 
     @property
     def usable(self) -> bool:
@@ -143,12 +144,26 @@ def _stats_errors(load: StatsLoad) -> list[LoaderError]:
     return []
 
 
-def _boundary_file_for(level: str, check: UploadCheck, active_dir: Path) -> Path | None:
-    """The boundaries statistics of ``level`` are validated against: the upload's, else the active dataset's."""
+def _boundary_file_for(level: str, check: UploadCheck, active_dir: Path, directory: Path) -> Path | None:
+    """The boundaries statistics of ``level`` are validated against: the upload's, else the active dataset's.
+
+    Hamlet figures are checked against the hamlets of their provinces only: the national hamlet layer has
+    tens of thousands of units and the join's cost grows with them.
+    """
     if check.boundaries is not None and check.boundaries.info["level"] in (level, "hamlet"):
         return Path(check.boundaries.info["path"])
     path = Path(active_dir) / GEO_FILES[level]
-    return path if path.exists() else None
+    if not path.exists():
+        return None
+    if level != "hamlet":
+        return path
+    check.scope = provinces_of(check.stats, active_dir)
+    if not check.scope:
+        return path
+    scoped = directory / "scope" / "hamlets.parquet"
+    scoped.parent.mkdir(parents=True, exist_ok=True)
+    read_previous_units(active_dir, level, check.scope).to_parquet(scoped, compression="zstd")
+    return scoped
 
 
 def check_upload(staged: StagedUpload, store: DatasetStore, level: str | None = None, crs=None) -> UploadCheck:
@@ -171,7 +186,7 @@ def check_upload(staged: StagedUpload, store: DatasetStore, level: str | None = 
         stats_level = check.stats[0].info["level"] if check.stats else None
         if stats_level and any(s.info["level"] != stats_level for s in check.stats):
             stats_level = None  # validate joins every file to one level: check each file on its own then
-        boundary_file = (_boundary_file_for(stats_level, check, store.active_dir()) if stats_level
+        boundary_file = (_boundary_file_for(stats_level, check, store.active_dir(), staged.directory) if stats_level
                          else Path(check.boundaries.info["path"]) if check.boundaries else None)
         if check.stats and boundary_file is None:
             level_needed = stats_level or check.stats[0].info["level"]
@@ -273,7 +288,7 @@ def build_version(new_dir: Path, previous_dir: Path, check: UploadCheck, store_r
             continue
         units = units_by_level.get(level)
         if units is None:
-            units = read_previous_units(previous_dir, level)
+            units = read_previous_units(previous_dir, level, check.scope if level == "hamlet" else None)
         if units is None:
             raise IngestError("no_boundaries_for_stats", loads[0].info["path"], level=level)
         new_rows = _joined_rows(units, loads, level)

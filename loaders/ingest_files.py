@@ -24,7 +24,7 @@ METADATA = "metadata.json"
 #: Identity columns each statistics file keeps, in order.
 STATS_IDENTITY = {
     "commune": ("commune_code", "commune_name", "province_code", "province_name"),
-    "hamlet": ("hamlet_id", "hamlet_name", "commune_code", "province_code"),
+    "hamlet": ("hamlet_id", "commune_code", "province_code"),
 }
 _CODE_DTYPES = {column: str for column in (*CODE_WIDTH, "hamlet_id", PERIOD)}
 
@@ -73,10 +73,41 @@ def write_units(units: gpd.GeoDataFrame, new_dir: Path, level: str) -> set[str]:
     return {GEO_FILES["hamlet"]}
 
 
-def read_previous_units(previous_dir: Path, level: str) -> gpd.GeoDataFrame | None:
-    """Units of ``level`` in the previous dataset, or ``None`` when it has none."""
+def read_previous_units(previous_dir: Path, level: str, provinces: list[str] | None = None):
+    """Units of ``level`` in the previous dataset (only ``provinces`` when given), or ``None`` when it has none."""
     path = Path(previous_dir) / GEO_FILES[level]
-    return gpd.read_parquet(path) if path.exists() else None
+    if not path.exists():
+        return None
+    filters = [("province_code", "in", list(provinces))] if provinces else None
+    return gpd.read_parquet(path, filters=filters)
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None  # NaN is truthy: never let it through
+
+
+def provinces_of(loads, data_dir: Path) -> list[str] | None:
+    """Province codes every statistics row belongs to, from its province code, commune code or province name.
+
+    ``None`` when some row says nothing about its province (then nothing may be left out of the join).
+    """
+    from loaders.text import name_key
+
+    communes = read_previous_units(data_dir, "commune")
+    if communes is None:
+        return None
+    by_commune = dict(zip(communes["commune_code"], communes["province_code"]))
+    by_name = {name_key(n, "province"): c for n, c in zip(communes["province_name"], communes["province_code"])}
+    found = set()
+    for load in loads:
+        table = load.table
+        for row in table.to_dict("records"):
+            code = _text(row.get("province_code")) or by_commune.get(_text(row.get("commune_code")))
+            code = code or by_name.get(name_key(_text(row.get("province_name")), "province"))
+            if not isinstance(code, str):
+                return None
+            found.add(code)
+    return sorted(found) or None
 
 
 # -- statistics ------------------------------------------------------------------------------------------------------
@@ -156,14 +187,24 @@ def write_metadata(previous_dir: Path, new_dir: Path, written: set[str], check) 
         "stats": [Path(s.info["path"]).name for s in check.stats],
     })
     metadata["uploads"] = uploads
+    if not metadata["demo"]:
+        for key in ("notice", "notice_vi", "notice_en", "title"):  # the demo notices no longer apply
+            metadata.pop(key, None)
     periods = set(metadata.get("periods", []))
     for load in check.stats:
         periods |= set(load.info["periods"])
     if periods:
         metadata["periods"] = sorted(periods)
+        metadata["latest_period"] = max(periods, key=_period_order)
     with open(new_dir / METADATA, "w", encoding="utf-8") as handle:
         json.dump(metadata, handle, ensure_ascii=False, indent=2)
     return metadata
+
+
+def _period_order(period: str) -> tuple:
+    # "2025" < "2025-Q1" < "2025-03": a year, then its quarters, then months, as the app lists them
+    year, _, rest = str(period).partition("-")
+    return (year, 0 if not rest else 1 if rest.startswith("Q") else 2, rest)
 
 
 def previous_demo_files(previous_dir: Path) -> list[str]:

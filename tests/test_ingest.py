@@ -20,7 +20,8 @@ from loaders.stats import read_stats
 from loaders.store import DatasetStore, active_data_dir
 from loaders.templates import TEMPLATE_COLUMNS, build_template, template_headers
 from loaders.validate import validate
-from upload_fixtures import COMMUNES, XSS_NAME, commune_boundaries, commune_stats_csv, tree_hashes
+from upload_fixtures import (COMMUNES, XSS_NAME, commune_boundaries, commune_stats_csv, hamlet_boundaries,
+                             tree_hashes)
 
 
 @pytest.fixture
@@ -204,3 +205,19 @@ def test_prefilled_template_round_trip_through_an_upload(with_boundaries, tmp_pa
     stats = pd.read_csv(active_data_dir(with_boundaries) / "stats/commune_stats.csv", dtype=str)
     assert stats["commune_code"].tolist() == units["commune_code"].tolist()
     assert stats["teams"].tolist() == ["5", "6", "7", "8"] and set(stats["period"]) == {"2025-09"}
+
+
+def test_hamlet_figures_are_checked_within_their_provinces(with_boundaries, tmp_path):
+    upload(with_boundaries, hamlet_boundaries(tmp_path / "thon.geojson"))
+    path = tmp_path / "so_lieu_thon.csv"
+    path.write_text("Mã xã,Tên thôn/tổ dân phố,Kỳ báo cáo,Số tổ CNSCĐ\n4,Thôn 1,2025-09,1\n4,thon 2,2025-09,0\n"
+                    "8,Thôn 1,2025-09,2\n", encoding="utf-8")
+    staged = stage_files([path], with_boundaries.staging_dir())
+    check = check_upload(staged, with_boundaries)
+    assert check.usable and check.scope == ["01"]
+    assert check.report["join"]["matched_by_name"] == 3
+    assert check.report["join"]["units_without_stats"] == 1  # only Hà Nội's four hamlets were in the join
+    apply_upload(with_boundaries, staged, check)
+    stats = pd.read_parquet(active_data_dir(with_boundaries) / "stats/hamlet_stats.parquet")
+    assert stats["hamlet_id"].tolist() == ["00004-T1", "00004-T2", "00008-T1"]
+    assert stats["teams"].tolist() == [1, 0, 2]

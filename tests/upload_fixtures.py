@@ -50,3 +50,17 @@ def tree_hashes(root: Path) -> dict[str, str]:
     """SHA-256 of every file under ``root`` (relative path → hash)."""
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(Path(root).rglob("*")) if p.is_file()}
+
+
+def hamlet_boundaries(path: Path) -> Path:
+    """Two hamlets in each commune of :data:`COMMUNES` (points are enough: many provinces only have those)."""
+    from shapely.geometry import Point
+
+    rows, shapes = [], []
+    for province, _, commune, _, x, y in COMMUNES:
+        for number in (1, 2):
+            rows.append({"ma_tinh": province, "ma_xa": commune, "ma_thon": f"{commune}-T{number}",
+                         "ten_thon": f"Thôn {number}"})
+            shapes.append(Point(x + 0.02 * number, y + 0.02))
+    gpd.GeoDataFrame(rows, geometry=shapes, crs="EPSG:4326").to_file(path, driver="GeoJSON")
+    return path
