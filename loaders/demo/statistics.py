@@ -53,7 +53,7 @@ def commune_population(communes: pd.DataFrame, rng: np.random.Generator) -> np.n
     median = np.where(urban, np.where(big_city, 20_000, 3_500), np.where(mountain, 45, 650))
     density = median * np.exp(rng.normal(0, 0.45, len(communes)))
     weight = np.clip(density * communes["area_km2"].to_numpy(), 2_500, 200_000)
-    special = communes["commune_code"].map(SPECIAL_POPULATION).to_numpy(float)
+    special = communes["commune_code"].map(SPECIAL_POPULATION).to_numpy(dtype=float, copy=True)
     special[communes["commune_code"].isin(NO_DATA_COMMUNES).to_numpy()] = 0.0   # uninhabited
     pop = np.where(np.isnan(special), 0, special).astype(np.int64)
     for code, idx in communes.groupby("province_code", sort=True).indices.items():
