@@ -20,7 +20,7 @@ import pandas as pd
 import pyogrio
 import pyogrio.errors
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from loaders.aliases import canonical_for
@@ -37,6 +37,8 @@ NAME_FIELDS = ("province_name", "district_name", "commune_name", "hamlet_name")
 _TRUE_TEXTS = frozenset({"1", "x", "true", "yes", "co", "có", "c", "y", "t"})
 #: Rough extent of Vietnam (lon/lat, with sea areas and a margin), to say when a CRS looks wrong.
 VIETNAM_BOUNDS = (100.0, 5.0, 120.0, 25.0)
+#: Declared unpacked size above which a ZIP is refused before anything is decompressed (zip bombs).
+MAX_UNZIPPED_BYTES = 2 * 1024**3
 
 
 @dataclass
@@ -183,6 +185,9 @@ def _shapefile_companions(source: _Source, suffixes, read_cpg) -> None:
 def _open_zip(path: Path) -> _Source:
     try:
         with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+                raise LoaderError(f"the ZIP unpacks to more than {MAX_UNZIPPED_BYTES / 1024**3:g} GB: send the "
+                                  "boundary files alone", path)
             if archive.testzip() is not None:
                 raise zipfile.BadZipFile
             names = [n for n in archive.namelist() if not n.endswith("/") and "__MACOSX" not in n]
@@ -264,6 +269,13 @@ def crs_label(crs: CRS | None) -> str:
     return f"EPSG:{epsg}" if epsg else crs.name
 
 
+def _ballpark(source: CRS) -> bool:
+    """True when PROJ only knows a "ballpark" (datum-less) path from ``source`` to WGS 84."""
+    transformer = Transformer.from_crs(source, WGS84, always_xy=True)
+    transformer.transform(0, 0)  # PROJ names the operation it picked only once it has run
+    return "ballpark" in transformer.description.lower()
+
+
 def _looks_like_lonlat(bounds) -> bool:
     minx, miny, maxx, maxy = bounds
     return bool(np.all(np.isfinite(bounds))) and -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
@@ -291,6 +303,9 @@ def _to_wgs84(frame: gpd.GeoDataFrame, crs, path: Path, problems: list[str]):
         raise LoaderError("the file says longitude/latitude but its coordinates are not (x from "
                           f"{bounds[0]:.0f} to {bounds[2]:.0f}): give the real CRS with --crs EPSG", path)
     if reprojected:
+        if _ballpark(frame.crs):
+            problems.append(f"no datum shift is known from {crs_in} to WGS 84 (no TOWGS84 in the .prj): "
+                            "positions may be off by a few hundred metres; give the EPSG code with --crs")
         frame = frame.to_crs(WGS84)
     if len(frame) and not frame.geometry.is_empty.all():
         minx, miny, maxx, maxy = frame.total_bounds

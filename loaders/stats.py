@@ -147,7 +147,7 @@ def _read_xlsx(path: Path) -> list[Grid]:
         raise LoaderError(f"not a readable XLSX workbook ({type(error).__name__})", path) from None
     grids = []
     for sheet in workbook.worksheets:
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = [[_cell_value(cell) for cell in row] for row in sheet.iter_rows()]
         for merged in sheet.merged_cells.ranges:  # a merged header cell speaks for every cell it covers
             value = rows[merged.min_row - 1][merged.min_col - 1]
             for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
@@ -157,6 +157,14 @@ def _read_xlsx(path: Path) -> list[Grid]:
         grids.append(Grid(name=sheet.title, rows=rows))
     workbook.close()
     return grids
+
+
+def _cell_value(cell):
+    """A cell's value as shown: Excel stores "85,5%" typed in a percent-formatted cell as 0.855."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return round(value * 100, 10)
+    return value
 
 
 def _level_of(columns) -> str:

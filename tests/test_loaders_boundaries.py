@@ -42,6 +42,7 @@ def test_vn2000_utm48n_shapefile_lands_within_a_metre(tmp_path):
     assert load.info["crs_in"] == "EPSG:3405" and load.info["reprojected"] is True
     assert load.units.crs.to_epsg() == 4326
     assert _closest_vertex_distance(load.units.geometry.iloc[0], HANOI_FLAGPOLE) < 1.0
+    assert not any("datum" in p for p in load.info["problems"])
 
 
 def test_vn2000_tm3_zone_is_read_from_its_prj(tmp_path):
@@ -64,6 +65,23 @@ def test_no_crs_and_projected_coordinates_is_refused_with_the_way_out(tmp_path):
     load = read_boundaries(path, crs="3405")
     assert load.info["crs_in"] == "EPSG:3405"
     assert _closest_vertex_distance(load.units.geometry.iloc[0], HANOI_FLAGPOLE) < 1.0
+
+
+LOCAL_TM3_PRJ = (  # a VN-2000 TM-3 .prj as local tools write it: WGS84 ellipsoid, no datum shift
+    'PROJCS["VN_2000_TM3",GEOGCS["GCS_local",DATUM["D_local",SPHEROID["WGS_1984",6378137.0,298.257223563]],'
+    'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],'
+    'PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",105.75],'
+    'PARAMETER["Scale_Factor",0.9999],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]')
+
+
+def test_a_prj_without_datum_shift_is_read_and_flagged(tmp_path):
+    x, y = Transformer.from_crs(4326, LOCAL_TM3_PRJ, always_xy=True).transform(105.8, 21.0)
+    path = write_raw_shapefile(tmp_path / "local.shp", {"MA_XA": ["00004"]}, [shapely.box(x, y, x + 9, y + 9)],
+                               crs=LOCAL_TM3_PRJ, cpg="UTF-8")
+    load = read_boundaries(path)
+    assert load.info["reprojected"] is True
+    assert _closest_vertex_distance(load.units.geometry.iloc[0], (105.8, 21.0)) < 1.0
+    assert any(p.startswith("no datum shift is known") for p in load.info["problems"])
 
 
 def test_no_crs_with_lonlat_coordinates_is_assumed_wgs84_and_said(tmp_path):
@@ -187,6 +205,17 @@ def test_bad_files_give_one_line_naming_the_file(tmp_path, name, content, messag
         read_boundaries(path)
     text = str(error.value)
     assert text.startswith(f"{name}: ") and message in text and "\n" not in text
+
+
+def test_zip_declaring_a_huge_unpacked_size_is_refused_before_unpacking(tmp_path, monkeypatch):
+    import loaders.boundaries
+
+    monkeypatch.setattr(loaders.boundaries, "MAX_UNZIPPED_BYTES", 1024**3 // 1024)  # 1 MB for the test
+    archive = tmp_path / "bom.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("xa.geojson", " " * (2 * 1024**2))
+    with pytest.raises(LoaderError, match=r"^bom\.zip: the ZIP unpacks to more than"):
+        read_boundaries(archive)
 
 
 def test_shapefile_without_dbf_is_refused(tmp_path):

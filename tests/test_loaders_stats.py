@@ -144,3 +144,15 @@ def test_xlsx_without_header_is_refused(tmp_path):
     workbook.save(tmp_path / "so_lieu.xlsx")
     with pytest.raises(LoaderError, match=r"^so_lieu\.xlsx: no recognisable header row"):
         read_stats(tmp_path / "so_lieu.xlsx")
+
+
+def test_percent_formatted_excel_cells_are_read_as_shown(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Mã xã", "Tỷ lệ sử dụng điện thoại thông minh (%)", "Năm"])
+    sheet.append([2800, 0.855, 2025])
+    sheet["B2"].number_format = "0.0%"
+    workbook.save(tmp_path / "ty_le.xlsx")
+    table = read_stats(tmp_path / "ty_le.xlsx").table
+    assert table["smartphone_share"].tolist() == [85.5]
+    assert table["period"].tolist() == ["2025"]
