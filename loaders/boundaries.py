@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -28,7 +29,7 @@ from loaders.encodings import codec_for_cpg, redecode_latin1_columns
 from loaders.errors import LoaderError
 from loaders.numbers import pad_code
 from loaders.schema import (AREA_CLASS_COLUMNS, BOOLEAN_AREA_CLASSES, CODE_WIDTH, CRS as WGS84,
-                            GEOMETRY_SOURCE, OPTIONAL_UNIT_COLUMNS, UNIT_COLUMNS)
+                            GEOMETRY_SOURCE, KEY_COLUMN, OPTIONAL_UNIT_COLUMNS, UNIT_COLUMNS)
 from loaders.text import is_missing, is_nfc, nfc, unit_type_of
 
 #: Columns a boundary file may carry (everything else is listed in ``info["ignored_columns"]``).
@@ -242,7 +243,9 @@ def read_frame(source: _Source) -> gpd.GeoDataFrame:
                 with zipfile.ZipFile(source.path) as archive:
                     return gpd.read_parquet(io.BytesIO(archive.read(source.zip_member)))
             return gpd.read_parquet(source.path)
-        return pyogrio.read_dataframe(source.gdal_path, layer=source.layer, **source.open_options)
+        with warnings.catch_warnings():  # GeoJSON fields mixing numbers and text: kept as text, which we want
+            warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
+            return pyogrio.read_dataframe(source.gdal_path, layer=source.layer, **source.open_options)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
             pyogrio.errors.GeometryError, UnicodeDecodeError) as error:
         raise LoaderError(f"cannot be read as {source.kind} ({_first_line(error)})", source.path) from None
@@ -413,6 +416,10 @@ def _canonical_units(frame, level, path, problems):
     for column in BOOLEAN_AREA_CLASSES:
         if column in data:
             data[column] = data[column].map(_as_bool).astype(bool)
+    key = KEY_COLUMN.get(level)
+    if key in data and data[key].dropna().duplicated().any():
+        repeated = data[key].dropna()[data[key].dropna().duplicated()]
+        problems.append(f"{len(repeated)} {key} values appear more than once, e.g. '{repeated.iloc[0]}'")
     data.insert(0, "level", level)
     expected = UNIT_COLUMNS.get(level, UNIT_COLUMNS["commune"])
     missing = [c for c in expected if c not in data]

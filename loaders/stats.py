@@ -130,11 +130,24 @@ def _read_csv(path: Path) -> Grid:
         raise LoaderError("this is not a text (CSV) file", path)
     text, _ = decode_text_file(raw)
     lines = text.splitlines()
-    head = "\n".join(lines[:50])
-    # the delimiter is the candidate that splits the most lines into the same number (>1) of cells
-    delimiter = max(",;\t|", key=lambda d: (sum(1 for line in lines[:50] if line.count(d) > 0), head.count(d)))
+    delimiter = _delimiter([line for line in lines[:50] if line.strip()])
     rows = [[cell if cell.strip() else None for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
     return Grid(name=path.stem, rows=rows)
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The candidate that splits the most lines into the same number (> 1) of cells, quotes respected.
+
+    Decimal commas ("85,5") and commas inside headers do not fool it: they change the cell count line by line.
+    """
+    def score(candidate: str) -> tuple[int, int]:
+        counts = [len(cells) for cells in csv.reader(lines, delimiter=candidate)]
+        if not counts:
+            return (0, 0)
+        mode = max(set(counts), key=counts.count)
+        return (counts.count(mode) if mode > 1 else 0, mode)
+
+    return max(",;\t|", key=score)
 
 
 def _read_xlsx(path: Path) -> list[Grid]:
@@ -276,6 +289,9 @@ def _clean_columns(frame: pd.DataFrame, sheet: str, problems: list[str]) -> pd.D
                 problems.append(f"sheet '{sheet}': {not_numbers} cell(s) of {column} are not numbers, left empty")
             if column in SHARE_COLUMNS and (parsed > 100).any():
                 problems.append(f"sheet '{sheet}': {int((parsed > 100).sum())} value(s) of {column} above 100 %")
+            if column in SHARE_COLUMNS and parsed.max() > 0 and parsed.max() <= 1:
+                problems.append(f"sheet '{sheet}': every {column} value is at most 1: fractions rather than "
+                                "percentages? (0,85 should be written 85)")
             out[column] = parsed
         elif column in TEXT_COLUMNS or column in ("hamlet_id",):
             out[column] = values.map(lambda v: None if is_missing(v) else nfc(str(v))).astype(object)

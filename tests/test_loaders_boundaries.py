@@ -170,6 +170,10 @@ def test_invalid_geometry_repaired_z_dropped_empty_reported(tmp_path):
     assert units["commune_name"].tolist() == ["Xã Hoà Bình", "Xã Thuỷ Nguyên", "Phường 1"]
     assert units["commune_type"].tolist() == ["Xã", "Xã", "Phường"]
     assert info["names_not_nfc"] == 1 and info["level"] == "commune"
+    assert not any("more than once" in p for p in info["problems"])
+    twice = _geojson(tmp_path / "twice.geojson", [({"ma_xa": 1234}, good), ({"ma_xa": "01234"}, good)])
+    assert "2 commune_code" not in " ".join(read_boundaries(twice).info["problems"])
+    assert "1 commune_code values appear more than once, e.g. '01234'" in read_boundaries(twice).info["problems"]
 
 
 def test_geoparquet_and_gpkg_hamlets_with_level_detected(tmp_path):

@@ -156,3 +156,20 @@ def test_percent_formatted_excel_cells_are_read_as_shown(tmp_path):
     table = read_stats(tmp_path / "ty_le.xlsx").table
     assert table["smartphone_share"].tolist() == [85.5]
     assert table["period"].tolist() == ["2025"]
+
+
+def test_delimiter_is_not_fooled_by_decimal_commas_or_commas_in_headers(tmp_path):
+    path = tmp_path / "2025-Q4.csv"
+    path.write_text("Mã xã;Xã, phường;Tỷ lệ sử dụng điện thoại thông minh (%)\n"
+                    "02800;Bảo Thắng;85,5\n02801;Bảo Hà;70,25\n", encoding="utf-8")
+    table = read_stats(path).table
+    assert table["commune_name"].tolist() == ["Bảo Thắng", "Bảo Hà"]
+    assert table["smartphone_share"].tolist() == [85.5, 70.25]
+
+
+def test_shares_written_as_fractions_are_flagged(tmp_path):
+    path = tmp_path / "2025.csv"
+    path.write_text("Mã xã,Tỷ lệ sử dụng điện thoại thông minh (%)\n02800,0.85\n02801,0.7\n", encoding="utf-8")
+    load = read_stats(path)
+    assert load.table["smartphone_share"].tolist() == [0.85, 0.7]
+    assert any("fractions rather than percentages" in p for p in load.info["problems"])
