@@ -23,6 +23,8 @@ from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.path import Path  # noqa: E402
+from PIL import Image  # noqa: E402
+from PIL.PngImagePlugin import PngInfo  # noqa: E402
 from pyproj import Transformer  # noqa: E402
 
 from dashboard import static_layout as layout_mod  # noqa: E402
@@ -106,7 +108,8 @@ def polygon_paths(geometries) -> tuple[list[Path], np.ndarray]:
     """One matplotlib Path per polygon part (holes included), and the index of the geometry it belongs to."""
     parts, owner = shapely.get_parts(np.asarray(geometries, dtype=object), return_index=True)
     polygons = shapely.get_type_id(parts) == 3  # make_valid can leave lines and points in collections
-    parts, owner = parts[polygons], owner[polygons]
+    # Shells counter-clockwise, holes clockwise: with the non-zero fill rule holes then stay empty.
+    parts, owner = shapely.orient_polygons(parts[polygons]), owner[polygons]
     if not len(parts):
         return [], np.empty(0, dtype=int)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
@@ -307,10 +310,25 @@ def figure_bytes(fig: Figure, fmt: str, title: str | None = None) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown image format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     buffer = io.BytesIO()
-    metadata = {"Title": title} if title and fmt in ("pdf", "svg", "png") else None
+    if fmt == "png":
+        _save_png(fig, buffer, title)
+        return buffer.getvalue()
+    metadata = {"Title": title} if title else None
     with matplotlib.rc_context(SAVE_RC):
         fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor=fig.get_facecolor(), metadata=metadata)
     return buffer.getvalue()
+
+
+def _save_png(fig: Figure, buffer, title: str | None) -> None:
+    """An opaque RGB PNG (no alpha channel: smaller, and every slide and chat tool shows it the same)."""
+    with matplotlib.rc_context(SAVE_RC):
+        fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    info = PngInfo()
+    info.add_text("Software", f"coverage-map (matplotlib {matplotlib.__version__})")
+    if title:
+        info.add_itxt("Title", title)
+    Image.fromarray(pixels).save(buffer, format="PNG", dpi=(fig.dpi, fig.dpi), pnginfo=info)
 
 
 def export_static(view: MapView, fmt: str = "png", size: tuple[int, int] | None = None,

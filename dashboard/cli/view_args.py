@@ -11,13 +11,14 @@ import os
 import re
 from pathlib import Path
 
-from analysis.aggregate import periods as stats_periods
 from analysis.indicators import get_indicator
 from analysis.view import AREA_FILTERS, ViewSpec
 from dashboard.cli import CliError
-from dashboard.export_data import DataSource, DatasetSource, FileSource, resolve_place
 from loaders.errors import LoaderError
 from loaders.schema import PERIOD_PATTERN
+
+# dashboard.export_data (geopandas, folium) is imported inside the functions: every subcommand's module is
+# imported to build the parser, and `coverage-map validate --help` should not pay for the map stack.
 
 #: Same variable as the dashboard: another dataset directory (an uploaded version, a test dataset).
 DATA_ENV = "COVERAGE_MAP_DATA"
@@ -40,8 +41,15 @@ def add_view_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of labels (default: vi)")
 
 
-def data_source(args: argparse.Namespace) -> DataSource:
-    """The files given with --boundaries/--stats, else --data-dir, else the embedded default data."""
+def data_source(args: argparse.Namespace):
+    """The files given with --boundaries/--stats, else --data-dir, else the embedded default data.
+
+    Returns
+    -------
+    dashboard.export_data.DataSource
+    """
+    from dashboard.export_data import DatasetSource, FileSource
+
     if args.boundaries:
         if not args.stats:
             raise CliError("--boundaries needs --stats PATH (the figures to map)")
@@ -73,8 +81,10 @@ def check_indicator(key: str) -> str:
     return key
 
 
-def check_period(period: str | None, source: DataSource, level: str) -> str | None:
+def check_period(period: str | None, source, level: str) -> str | None:
     """The period if it is well formed and in the data (the message lists the periods there are)."""
+    from analysis.aggregate import periods as stats_periods
+
     if period is None:
         return None
     if not re.match(PERIOD_PATTERN, period):
@@ -85,8 +95,10 @@ def check_period(period: str | None, source: DataSource, level: str) -> str | No
     return period
 
 
-def view_spec(args: argparse.Namespace, source: DataSource, indicator: str) -> ViewSpec:
+def view_spec(args: argparse.Namespace, source, indicator: str) -> ViewSpec:
     """The :class:`ViewSpec` the options describe, with province and commune resolved to codes."""
+    from dashboard.export_data import resolve_place
+
     level = args.level
     if level == "hamlet" and not (args.province or args.commune):
         raise CliError("--level hamlet needs --province or --commune (the whole country has too many hamlets)")
