@@ -1,8 +1,9 @@
 """View state: one dict in ``st.session_state``, mirrored in the URL (``st.query_params``), and the widgets bound to it.
 
 A copied link reproduces the view: every run reads the state (filled from the URL on a session's first run) and
-writes the non-default values back to the URL. Widgets keep their own keys (``w_<name>``) initialised from the
-state, because Streamlit forgets a widget's value when a page without that widget runs; the state dict does not.
+writes the non-default values back to the URL. Widgets have their own keys (``w_<name>``), set from the state
+before they are drawn and copied back when the user changes them, because Streamlit forgets a widget's value when
+a page without that widget runs; the state dict does not.
 
 ``?present=1`` is presentation mode (no sidebar, large type); ``?lang=en`` switches to English.
 """
@@ -131,20 +132,24 @@ def view_spec() -> ViewSpec:
 
 
 def bind(name: str, widget, label: str, to_widget=lambda v: v, from_widget=lambda v: v, **kwargs):
-    """Create ``widget`` bound to state ``name`` and return its value.
+    """Create ``widget`` bound to state ``name`` and return the state's value.
 
-    The widget key is initialised from the state only when absent, so Streamlit owns the value while the
-    widget is on screen and the state survives pages where it is not.
+    The state is the master: the widget is set from it before it is drawn (so a value from the URL, or one
+    changed on another page, shows), and the user's change is copied back in ``on_change``, which Streamlit
+    runs before the script.
     """
     key = f"w_{name}"
-    if key not in st.session_state:
-        st.session_state[key] = to_widget(get(name))
-    value = from_widget(widget(label, key=key, **kwargs))
-    if value != get(name):
-        put(name, value)
-        if name in ("province", "level", "indicator", "period", "commune"):
-            put("sel", None)  # a selected unit from another view would show stale details
-    return value
+
+    def changed():
+        value = from_widget(st.session_state[key])
+        if value != get(name):
+            put(name, value)
+            if name in ("province", "level", "indicator", "period", "commune"):
+                put("sel", None)  # a selected unit from another view would show stale details
+
+    st.session_state[key] = to_widget(get(name))
+    widget(label, key=key, on_change=changed, **kwargs)
+    return get(name)
 
 
 def spec_with(**changes) -> ViewSpec:

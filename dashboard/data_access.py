@@ -119,7 +119,7 @@ def gap_table(directory: str, spec: ViewSpec, indicator_keys: tuple[str, ...]) -
     """Every unit of the view with ``gap_score`` and reasons (non-gaps have score 0 and no reason)."""
     table = view_table(directory, spec)
     gaps = find_gaps(table, indicator_keys, level=spec.level, include_all=True)
-    gaps["is_gap"] = gaps["reason_vi"].str.len() > 0
+    gaps["is_gap"] = gaps["gap_reasons"].map(len).astype(bool) if len(gaps) else pd.Series(dtype=bool)
     return gaps.drop(columns=["gap_reasons"])
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import folium
@@ -55,7 +55,7 @@ class Legend:
     notes : sequence of str
         Lines under the swatches: period, area, source, "Dữ liệu minh họa".
     lines : sequence of Outline
-        Outlined areas, drawn as line swatches.
+        Outlined areas, drawn as line swatches (:func:`choropleth_map` fills them from its ``outlines``).
     """
 
     title: str
@@ -346,7 +346,7 @@ def choropleth_map(
     m.add_child(LeanChoropleth(feature_collection(geometries, properties), colours, tooltip, style))
     if outlines:
         m.add_child(OutlineLayer(outlines))
-    m.add_child(HtmlLegend(legend))
+    m.add_child(HtmlLegend(replace(legend, lines=tuple(outlines))))
     if len(bounds) == 4 and np.all(np.isfinite(bounds)):
         minx, miny, maxx, maxy = (float(b) for b in bounds)
         m.fit_bounds([[miny, minx], [maxy, maxx]])

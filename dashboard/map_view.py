@@ -195,7 +195,7 @@ def gap_map(gaps: pd.DataFrame, level: str, geometries: Mapping[str, str], bound
         (colour, f"{format_number(low, lang)} – {format_number(high, lang)}")
         for colour, low, high in zip(colours[1:], lowers, bounds_of_classes)
     ]
-    legend = Legend(t("gap_score", lang), "", entries, t("no_data", lang), list(notes), lines=list(outlines))
+    legend = Legend(t("gap_score", lang), "", entries, t("no_data", lang), list(notes))
     reasons = gaps["reason_en" if lang == "en" else "reason_vi"].fillna("").tolist()
     values = [format_number(v, lang) if g else "0" for v, g in zip(gaps["gap_score"], gaps["is_gap"])]
     tooltip = TooltipLabels(t("gap_score", lang), t("gap_reasons", lang), "")

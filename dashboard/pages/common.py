@@ -71,24 +71,25 @@ def language_switch() -> str:
                   format_func=lambda v: "Tiếng Việt" if v == "vi" else "English")
 
 
-def place_filters(directory: str, lang: str, *, hamlet_level: bool = True) -> None:
-    """Province, commune and area filters (sidebar)."""
+def place_filters(directory: str, lang: str, *, hamlet_level: bool = True, areas: bool = True) -> None:
+    """Province, commune and (unless the page has its own toggles) area filters (sidebar)."""
     sb = st.sidebar
     provinces = province_names(directory)
-    S.bind("province", sb.selectbox, t("province", lang), options=["", *provinces], **_OPTIONAL,
-           format_func=lambda c: provinces.get(c, c) if c else t("all_country", lang))
-    province = S.get("province")
-    if province and province not in provinces:
+    if S.get("province") not in (None, *provinces):  # a stale or mistyped link
         S.put("province", None)
-        province = None
+    province = S.bind("province", sb.selectbox, t("province", lang), options=["", *provinces], **_OPTIONAL,
+                      format_func=lambda c: provinces.get(c, c) if c else t("all_country", lang))
     if province and hamlet_level:
         communes = commune_names(directory, province)
+        if S.get("commune") not in (None, *communes):
+            S.put("commune", None)
         S.bind("commune", sb.selectbox, t("commune", lang), options=["", *communes], **_OPTIONAL,
                format_func=lambda c: communes.get(c, c) if c else t("all_province", lang))
     elif S.get("commune"):
         S.put("commune", None)
-    S.bind("areas", sb.multiselect, t("area_classes", lang), options=list(D.area_keys()),
-           format_func=lambda a: area_label(a, lang), to_widget=list, from_widget=tuple)
+    if areas:
+        S.bind("areas", sb.multiselect, t("area_classes", lang), options=list(D.area_keys()),
+               format_func=lambda a: area_label(a, lang), to_widget=list, from_widget=tuple)
 
 
 def indicator_filters(directory: str, lang: str, *, level: bool = True, period: bool = True) -> None:

@@ -20,17 +20,16 @@ LIST_LENGTH = 200
 
 def area_toggles(lang: str) -> None:
     """One toggle per area class (mountainous, island, border, ethnic region, extremely difficult)."""
-    chosen = set(S.get("areas"))
     columns = st.columns(len(D.area_keys()))
     for column, area in zip(columns, D.area_keys()):
         key = f"w_gap_area_{area}"
-        if key not in st.session_state:
-            st.session_state[key] = area in chosen
-        if column.toggle(common.area_label(area, lang), key=key):
-            chosen.add(area)
-        else:
-            chosen.discard(area)
-    S.put("areas", tuple(a for a in D.area_keys() if a in chosen))
+
+        def flip(area=area, key=key):
+            chosen = set(S.get("areas")) - {area} | ({area} if st.session_state[key] else set())
+            S.put("areas", tuple(a for a in D.area_keys() if a in chosen))
+
+        st.session_state[key] = area in S.get("areas")
+        column.toggle(common.area_label(area, lang), key=key, on_change=flip)
 
 
 def ranked_list(gaps: pd.DataFrame, level: str, lang: str) -> pd.DataFrame:
@@ -48,7 +47,7 @@ def sidebar(directory: str, lang: str) -> None:
     common.language_switch()
     st.sidebar.header(t("filters", lang))
     common.indicator_filters(directory, lang)
-    common.place_filters(directory, lang)
+    common.place_filters(directory, lang, areas=False)
     S.bind("gap_indicators", st.sidebar.multiselect, t("gap_indicators", lang),
            options=[k for k in INDICATORS if k != "team_presence"],
            format_func=lambda k: common.indicator_label(k, lang), to_widget=list, from_widget=tuple)

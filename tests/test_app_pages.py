@@ -1,0 +1,145 @@
+"""The Streamlit app on the embedded data, driven by ``streamlit.testing.v1.AppTest`` (no browser)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app.py")
+PAGES = ["map_page", "gaps_page", "compare_page", "data_page", "about_page"]
+TIMEOUT = 300  # the first run simplifies the national layer; later runs hit the cache
+
+
+def run_app(params: dict | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"dashboard/pages/{page}.py")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def maps(at: AppTest) -> list[dict]:
+    """The arguments of every st_folium component on the page (script, js_links, css_links …)."""
+    return [json.loads(el.proto.json_args) for el in at.get("component_instance")
+            if el.proto.component_name.endswith("st_folium")]
+
+
+def features(map_args: dict) -> int:
+    return map_args["script"].count('"k":')
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_page_runs_on_the_embedded_data(page, lang):
+    at = run_app({"lang": lang}, page=None if page == "map_page" else page)
+    assert at.title, "each page has a title"
+    if page in ("map_page", "gaps_page", "compare_page"):
+        assert maps(at), f"{page} draws a map"
+
+
+def test_default_view_is_the_national_commune_map_in_vietnamese():
+    at = run_app()
+    (args,) = maps(at)
+    assert features(args) == 3321
+    assert "Tỷ lệ người dân dùng điện thoại thông minh" in args["script"]
+    assert "Dữ liệu minh họa" in args["script"]  # the legend says demo data
+    teams = metrics(at)["Tổ CNSCĐ"]
+    assert "." in teams and "," not in teams  # Vietnamese thousands separator: 56.862
+
+
+def test_no_map_asset_leaves_the_machine():
+    for page in ("map_page", "gaps_page", "compare_page"):
+        at = run_app(page=None if page == "map_page" else page)
+        for args in maps(at):
+            links = args["js_links"] + args["css_links"]
+            assert links, "the map loads Leaflet"
+            assert all(link.startswith("/app/static/") for link in links), links
+            for link in links:
+                assert (REPO / "static" / link.removeprefix("/app/static/")).is_file(), link
+            assert "https://" not in args["header"] and "http://" not in args["header"]
+
+
+def test_changing_the_indicator_changes_the_map_and_the_kpi():
+    at = run_app()
+    before_map, before_kpi = maps(at)[0]["script"], list(metrics(at).values())[-1]
+    at.selectbox(key="w_indicator").set_value("vneid_share").run()
+    after_map, after_kpi = maps(at)[0]["script"], list(metrics(at).values())[-1]
+    assert "VNeID" in after_map and "VNeID" not in before_map
+    assert after_kpi != before_kpi
+    assert at.query_params["indicator"] == "vneid_share"
+
+
+def test_changing_the_level_changes_the_units_drawn():
+    at = run_app()
+    at.radio(key="w_level").set_value("province").run()
+    assert features(maps(at)[0]) == 34
+    assert at.query_params["level"] == "province"
+
+
+def test_filters_combine_and_narrow_the_selection():
+    at = run_app()
+    national = metrics(at)["Tổ CNSCĐ"]
+    at.selectbox(key="w_province").set_value("14").run()  # Sơn La
+    province = metrics(at)["Tổ CNSCĐ"]
+    province_units = features(maps(at)[0])
+    at.multiselect(key="w_areas").set_value(["mountainous"]).run()
+    mountainous_units = features(maps(at)[0])
+    assert province != national
+    assert 0 < province_units < 3321
+    assert 0 < mountainous_units <= province_units
+    assert at.query_params["province"] == "14" and at.query_params["area"] == "mountainous"
+
+
+def test_url_parameters_restore_a_view():
+    params = {"level": "province", "indicator": "cashless_share", "scheme": "natural_breaks", "k": "4",
+              "period": "2024-Q4", "lang": "en"}
+    at = run_app(params)
+    assert at.selectbox(key="w_indicator").value == "cashless_share"
+    assert at.radio(key="w_level").value == "province"
+    assert at.selectbox(key="w_scheme").value == "natural_breaks"
+    assert at.slider(key="w_k").value == 4
+    assert at.selectbox(key="w_period").value == "2024-Q4"
+    (args,) = maps(at)
+    assert features(args) == 34 and "2024-Q4" in args["script"] and "Share of people paying cashless" in args["script"]
+    assert {key: at.query_params[key] for key in params} == params  # the URL keeps the view
+
+
+def test_a_selected_unit_in_the_url_shows_its_details_and_trend():
+    at = run_app({"level": "province", "sel": "14"})
+    assert any("Sơn La" in h.value for h in at.subheader)
+    assert at.table, "all indicators of the unit"
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"), "the trend chart"
+
+
+def test_bad_url_parameters_fall_back_to_defaults():
+    at = run_app({"level": "district", "indicator": "nope", "k": "x", "area": "moon", "province": "99"})
+    assert at.radio(key="w_level").value == "commune"
+    assert at.selectbox(key="w_indicator").value == "smartphone_share"
+
+
+def test_gap_page_ranks_gaps_and_area_toggles_filter_them():
+    at = run_app(page="gaps_page")
+    count_all = int(at.subheader[0].value.split(" ")[0].replace(".", ""))
+    at.toggle(key="w_gap_area_island").set_value(True).run()
+    count_island = int(at.subheader[0].value.split(" ")[0].replace(".", ""))
+    assert count_all > count_island > 0
+    assert at.dataframe, "the ranked list"
+    assert at.query_params["area"] == "island"
+
+
+def test_presentation_mode_has_no_filters():
+    at = run_app({"present": "1"})
+    assert not at.sidebar.selectbox and not at.sidebar.radio
+    assert maps(at)
