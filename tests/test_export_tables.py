@@ -1,0 +1,101 @@
+"""Data exports: exactly the rows shown, Vietnamese text intact, codes zero-padded, formulas neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from analysis.view import ViewSpec
+from dashboard.export_data import DatasetSource, view_table
+from dashboard.tables import csv_bytes, export_table, neutralise, xlsx_bytes
+from test_export_dataset import FORMULA_NAME, build_dataset
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    return DatasetSource(build_dataset(tmp_path_factory.mktemp("tables") / "data"))
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")                      # BOM: Excel reads the file as UTF-8
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_csv_has_vietnamese_text_zero_padded_codes_and_the_rows_shown(source):
+    spec = ViewSpec(indicator="smartphone_share", province="14")
+    table = view_table(source, spec)
+    rows = read_csv(export_table(table, "csv", "commune", "smartphone_share"))
+    header, body = rows[0], rows[1:]
+    assert header[:5] == ["Mã tỉnh", "Tỉnh, thành phố", "Mã xã", "Xã, phường, đặc khu", "Loại đơn vị"]
+    assert "Tỷ lệ người dân dùng điện thoại thông minh (%)" in header
+    assert [row[2] for row in body] == ["04000", "04003", "04006"]   # leading zeros kept
+    assert {row[0] for row in body} == {"14"}
+    assert body[1][3] == "Xã Chiềng Hoa"
+    value = header.index("Tỷ lệ người dân dùng điện thoại thông minh (%)")
+    assert float(body[0][value]) == pytest.approx(table["value"].iloc[0], abs=0.01)
+
+
+def test_csv_of_a_filtered_view_has_only_the_filtered_rows(source):
+    table = view_table(source, ViewSpec(indicator="smartphone_share", areas=("mountainous",)))
+    body = read_csv(export_table(table, "csv", "commune", "smartphone_share"))[1:]
+    assert [row[2] for row in body] == ["04000"]
+
+
+def test_formula_cells_are_neutralised_in_csv_and_xlsx(source):
+    table = view_table(source, ViewSpec(indicator="smartphone_share", province="01"))
+    rows = read_csv(export_table(table, "csv", "commune", "smartphone_share"))
+    names = [row[3] for row in rows[1:]]
+    assert "'" + FORMULA_NAME in names and FORMULA_NAME not in names
+    book = load_workbook(io.BytesIO(export_table(table, "xlsx", "commune", "smartphone_share")))
+    cells = [cell for row in book.active.iter_rows() for cell in row]
+    formula_cells = [cell for cell in cells if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
+    assert formula_cells and all(cell.data_type == "s" and cell.value.startswith("'") for cell in formula_cells)
+    assert not any(cell.data_type == "f" for cell in cells)
+
+
+def test_negative_numbers_stay_numbers_and_text_minus_is_neutralised():
+    frame = pd.DataFrame({"Mã xã": ["04000", "04003"], "change": [-3.5, 2.0], "note": ["-1+1", "@SUM(A1)"]})
+    rows = read_csv(csv_bytes(frame))
+    assert rows[1][1] == "-3.5" and rows[1][2] == "'-1+1" and rows[2][2] == "'@SUM(A1)"
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(frame))).active
+    assert sheet["B2"].value == -3.5 and sheet["B2"].data_type == "n"
+    assert sheet["A2"].value == "04000" and sheet["A2"].data_type == "s"
+    assert neutralise(-1) == -1 and neutralise("\t=1") == "'\t=1"
+
+
+def test_xlsx_keeps_no_data_empty_and_has_an_info_sheet(source):
+    table = view_table(source, ViewSpec(indicator="smartphone_share", province="01"))
+    book = load_workbook(io.BytesIO(export_table(table, "xlsx", "commune", "smartphone_share",
+                                                 info=[("Kỳ số liệu", "Quý 4/2025")])))
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Tỷ lệ người dân dùng điện thoại thông minh (%)") + 1
+    values = [sheet.cell(row=r, column=column).value for r in (2, 3)]
+    assert values[1] is None and isinstance(values[0], float)       # "no data" is empty, never 0
+    assert book["Thông tin"]["B1"].value == "Quý 4/2025"
+
+
+def test_geojson_and_geopackage_carry_the_joined_layer(source, tmp_path):
+    table = view_table(source, ViewSpec(indicator="smartphone_share", province="14"))
+    collection = json.loads(export_table(table, "geojson", "commune", "smartphone_share"))
+    assert len(collection["features"]) == 3
+    properties = collection["features"][0]["properties"]
+    assert properties["commune_code"] == "04000" and properties["commune_name"] == "Xã Mường La"
+    assert properties["smartphone_share"] == pytest.approx(table["value"].iloc[0])
+    path = tmp_path / "layer.gpkg"
+    path.write_bytes(export_table(table, "gpkg", "commune", "smartphone_share"))
+    layer = gpd.read_file(path)
+    assert layer.crs.to_epsg() == 4326 and len(layer) == 3
+    assert layer["commune_code"].tolist() == ["04000", "04003", "04006"]
+
+
+def test_unknown_table_format_is_refused(source):
+    table = view_table(source, ViewSpec(province="14"))
+    with pytest.raises(ValueError, match="unknown table format"):
+        export_table(table, "ods", "commune", "smartphone_share")
