@@ -65,18 +65,17 @@ class _UnitIndex:
             if column not in self.units:  # shapes with codes only, or names only
                 self.units[column] = None
         self.keys = {k: i for i, k in enumerate(self.units[self.key]) if not is_missing(k)}
-        # name key -> [(scope, unit position)]: a dict lookup per statistics row, whatever the number of units
-        self.by_name: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        self.by_ascii: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        self.by_ascii_plain: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        # (kind, prefix stripped) -> name key -> [(scope, unit position, name has no diacritics)]: one dict
+        # lookup per statistics row, whatever the number of units
+        self.lookup: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for i, row in enumerate(self.units.to_dict("records")):
-            scope = self.scope_of(row)
-            self.by_name[name_key(row[self.name], level)].append((scope, i))
-            # a name without diacritics may only meet its diacritic-free spelling from the other side:
-            # "Chiềng Hoà" must never fall back to "Chiềng Hoa"
-            if _is_plain(row[self.name]):
-                self.by_ascii_plain[ascii_key(row[self.name], level)].append((scope, i))
-            self.by_ascii[ascii_key(row[self.name], level)].append((scope, i))
+            scope, name = self.scope_of(row), row[self.name]
+            if is_missing(name):
+                continue
+            plain = _is_plain(name)
+            for kind, key_of in (("name", name_key), ("ascii", ascii_key)):
+                for strip in (True, False):
+                    self.lookup[(kind, strip)][key_of(name, level, strip)].append((scope, i, plain))
 
     def scope_of(self, row) -> str:
         parent = _PARENT[self.level]
@@ -90,17 +89,32 @@ class _UnitIndex:
             return list(range(len(self.units)))
         return [i for i, s in enumerate(self.units[parent_key]) if s in scopes]
 
+    #: Lookups tried in order until one finds units: (kind, note, [(unit key stripped, query key stripped)]).
+    #: Prefix-stripped keys first; then keys that keep a first word looking like a prefix ("Xa Dung");
+    #: then without diacritics, where a name written with diacritics only meets a unit written without.
+    TIERS = (
+        ("name", "", ((True, True),)),
+        ("name", "", ((False, True), (True, False), (False, False))),
+        ("ascii", "without diacritics", ((True, True),)),
+        ("ascii", "without diacritics", ((False, True), (True, False), (False, False))),
+    )
+
     def by_names(self, name, scopes, district=None, unit_type=None) -> tuple[list[int], str]:
         """Units whose name matches within the scopes: (indices, "" or "without diacritics").
 
         Several matches are narrowed by district, then by unit type (Xã vs Phường of the same name).
         """
-        ascii_index = self.by_ascii if _is_plain(name) else self.by_ascii_plain
-        for index, key_of, note in ((self.by_name, name_key, ""), (ascii_index, ascii_key, "without diacritics")):
-            key = key_of(name, self.level)
-            if not key:
-                return [], ""
-            found = [i for scope, i in index.get(key, ()) if scopes is None or scope in scopes]
+        plain_query = _is_plain(name)
+        # a name typed without diacritics says nothing about them: "Thanh An" may be Thanh An or Thạnh An, so it
+        # is only looked up without diacritics, where both are found and nothing is guessed
+        for kind, note, pairs in self.TIERS[2:] if plain_query else self.TIERS:
+            key_of = name_key if kind == "name" else ascii_key
+            found: list[int] = []
+            for unit_strip, query_strip in pairs:
+                for scope, i, plain in self.lookup[(kind, unit_strip)].get(key_of(name, self.level, query_strip), ()):
+                    if (scopes is None or scope in scopes) and (kind == "name" or plain_query or plain) \
+                            and i not in found:
+                        found.append(i)
             found = self._narrow(found, "district_name", district, "district")
             found = self._narrow(found, f"{self.level}_type", unit_type, None)
             if found:
@@ -132,18 +146,27 @@ class _UnitIndex:
         return self.label(best[2]) if best else ""
 
 
-def _province_scopes(row, provinces: pd.DataFrame) -> set[str] | None:
-    """The province codes a statistics row may belong to (None = it does not say)."""
-    code = pad_code(row.get("province_code"), 2)
-    if code and code in set(provinces["province_code"]):
-        return {code}
-    name = _text(row.get("province_name"))
-    if name:
-        wanted = ascii_key(name, "province")
-        found = {c for c, n in zip(provinces["province_code"], provinces["province_name"])
-                 if ascii_key(n, "province") == wanted}
-        return found or {"?"}
-    return None
+class _Provinces:
+    """Province codes of the units, found by code or by name (without diacritics or prefix)."""
+
+    def __init__(self, units: pd.DataFrame):
+        codes = units["province_code"] if "province_code" in units else pd.Series(dtype=object)
+        names = units["province_name"] if "province_name" in units else pd.Series(None, index=codes.index)
+        self.codes = {c for c in codes if not is_missing(c)}
+        self.by_name: dict[str, set] = defaultdict(set)
+        for code, name in set(zip(codes, names)):
+            if not is_missing(name):
+                self.by_name[ascii_key(name, "province")].add(code)
+
+    def scopes(self, row) -> set[str] | None:
+        """The province codes a statistics row may belong to (None = it does not say)."""
+        code = pad_code(row.get("province_code"), 2)
+        if code and code in self.codes:
+            return {code}
+        name = _text(row.get("province_name"))
+        if name:
+            return self.by_name.get(ascii_key(name, "province")) or {"?"}
+        return None
 
 
 def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResult:
@@ -166,9 +189,7 @@ def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResu
     level = level or (units["level"].iloc[0] if "level" in units and len(units) else "commune")
     index = _UnitIndex(pd.DataFrame(units.drop(columns="geometry", errors="ignore")), level)
     communes = _UnitIndex(index.units.drop_duplicates("commune_code"), "commune") if level == "hamlet" else None
-    provinces = pd.DataFrame({column: index.units[column] if column in index.units else None
-                              for column in ("province_code", "province_name")},
-                             index=index.units.index).drop_duplicates()
+    provinces = _Provinces(index.units)
     rows = []
     for row in stats.to_dict("records"):
         matched = _match_row(row, level, index, communes, provinces)
@@ -184,7 +205,7 @@ def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResu
     return JoinResult(table=table.drop(columns="unit_index"), report=report)
 
 
-def _match_row(row, level, index: _UnitIndex, communes, provinces) -> dict:
+def _match_row(row, level, index: _UnitIndex, communes, provinces: _Provinces) -> dict:
     name = _text(row.get(index.name))
     width = CODE_WIDTH.get(index.key)
     key = pad_code(row.get(index.key), width) if width else (_text(row.get(index.key)) or None)
@@ -194,7 +215,7 @@ def _match_row(row, level, index: _UnitIndex, communes, provinces) -> dict:
         differs = name and name_key(name, index.level) != name_key(loaded, index.level)
         note = f"name differs: the boundaries call {key} '{loaded}'" if differs else ""
         return {"match": MATCH_CODE, "match_note": note, "unit_index": found, "name": name}
-    scopes = _province_scopes(row, provinces) if level in ("commune", "district") else None
+    scopes = provinces.scopes(row) if level in ("commune", "district") else None
     if level == "hamlet":
         parent = _match_row(row, "commune", communes, None, provinces)
         if parent["unit_index"] is None:
@@ -273,8 +294,9 @@ def _combine(table: pd.DataFrame, key: str) -> tuple[pd.DataFrame, list[str]]:
     dup_mask = others["unit_index"].notna() & others.duplicated(
         [key, PERIOD] if PERIOD in others else [key], keep="first")
     for _, row in others[dup_mask].iterrows():
-        duplicates.append(f"second row for {key} {row[key]} period {_text(row.get(PERIOD))} ignored "
-                          f"(sheet {row.get('source_sheet')} row {row.get('source_row')})")
+        where = f" (sheet '{row['source_sheet']}' row {row['source_row']})" if _text(row.get("source_sheet")) else ""
+        period = f" for {row[PERIOD]}" if _text(row.get(PERIOD)) else ""
+        duplicates.append(f"second row for {key} {row[key]}{period} ignored{where}")
     combined = pd.concat([others[~dup_mask], pd.DataFrame(merged)], ignore_index=False).sort_index()
     return combined.reset_index(drop=True), duplicates
 

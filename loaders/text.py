@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import pandas as pd
 
@@ -128,8 +129,8 @@ def split_unit_type(name, level: str | None = None) -> tuple[str | None, str]:
     return None, text
 
 
-def _key_words(name, level: str | None) -> list[str]:
-    _, bare = split_unit_type(name, level)
+def _key_words(name: str, level: str | None, strip: bool) -> list[str]:
+    bare = split_unit_type(name, level)[1] if strip else nfc(name)
     words = []
     for word in _words(bare):
         if word.isdigit():
@@ -138,11 +139,27 @@ def _key_words(name, level: str | None) -> list[str]:
     return words
 
 
-def name_key(name, level: str | None = None) -> str:
+@lru_cache(maxsize=65536)
+def _name_key(name: str, level: str | None, strip: bool) -> str:
+    keyed = []
+    for word in _key_words(name, level, strip):
+        letters, tones = split_tones(word)
+        keyed.append(letters + tones)
+    return " ".join(keyed)
+
+
+@lru_cache(maxsize=65536)
+def _ascii_key(name: str, level: str | None, strip: bool) -> str:
+    return " ".join(strip_diacritics(word) for word in _key_words(name, level, strip))
+
+
+def name_key(name, level: str | None = None, strip: bool = True) -> str:
     """The key two spellings of the same unit name share.
 
-    Ignores Unicode form, tone placement, case, spacing, punctuation, leading zeros in numbers and the unit-type
-    prefix; keeps every letter and which tone each word carries, so ``Hòa An`` and ``Hóa An`` stay different.
+    Ignores Unicode form, tone placement, case, spacing, punctuation, leading zeros in numbers and (with
+    ``strip``) the unit-type prefix; keeps every letter and which tone each word carries, so ``Hòa An`` and
+    ``Hóa An`` stay different. ``strip=False`` keeps a leading word that looks like a prefix: the commune
+    "Xa Dung" is not "Xã Dung".
 
     Examples
     --------
@@ -151,18 +168,14 @@ def name_key(name, level: str | None = None) -> str:
     """
     if is_missing(name) or not str(name).strip():
         return ""
-    keyed = []
-    for word in _key_words(name, level):
-        letters, tones = split_tones(word)
-        keyed.append(letters + tones)
-    return " ".join(keyed)
+    return _name_key(str(name), level, strip)
 
 
-def ascii_key(name, level: str | None = None) -> str:
+def ascii_key(name, level: str | None = None, strip: bool = True) -> str:
     """Like :func:`name_key` with every diacritic dropped: matches names typed without them (``Hoa Binh``)."""
     if is_missing(name) or not str(name).strip():
         return ""
-    return " ".join(strip_diacritics(word) for word in _key_words(name, level))
+    return _ascii_key(str(name), level, strip)
 
 
 def unit_type_of(name, level: str | None = None) -> str | None:

@@ -59,6 +59,22 @@ def test_same_name_in_two_provinces_without_province_is_not_guessed(communes):
     assert row["name"] == "Hòa Bình" and "04000" in row["suggestion"] and "04500" in row["suggestion"]
 
 
+def test_ascii_name_that_fits_two_units_is_not_guessed():
+    units = gpd.GeoDataFrame({
+        "level": "commune", "province_code": "79", "province_name": "Hồ Chí Minh",
+        "commune_code": ["25807", "27676", "27000"], "commune_name": ["Thanh An", "Thạnh An", "Xa Dung"],
+        "commune_type": "Xã"}, geometry=[square(106, 10), square(106.1, 10), square(106.2, 10)], crs=4326)
+    stats = pd.DataFrame({"province_name": "TP. Hồ Chí Minh", "commune_name": ["Thanh An", "Xã Thạnh An",
+                                                                             "Xã Xa Dung", "Xa Dung"]})
+    result = join_stats(units, stats, "commune")
+    rows = result.report["rows"]
+    assert [r["match"] for r in rows] == ["unmatched", "name", "name", "name"]
+    assert [r["key"] for r in rows] == [None, "27676", "27000", "27000"]
+    assert result.report["duplicates"] == ["second row for commune_code 27000 ignored"]
+    assert result.report["unmatched_stats"][0]["suggestion"] == (
+        "Xã Thanh An (25807, Hồ Chí Minh); Xã Thạnh An (27676, Hồ Chí Minh)")
+
+
 def test_near_miss_is_suggested_never_joined(communes):
     result = join_stats(communes, _stats([(None, "Sơn La", None, "Xã Chiềng Hoà", 4, "2025-Q3"),
                                           (None, "Hà Nội", None, "Xã Ba Vìì", 1, "2025-Q3")]), "commune")
