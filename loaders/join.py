@@ -99,15 +99,15 @@ class _UnitIndex:
         ("ascii", "without diacritics", ((False, True), (True, False), (False, False))),
     )
 
-    def by_names(self, name, scopes, district=None, unit_type=None) -> tuple[list[int], str]:
+    def by_names(self, name, scopes, district=None, unit_type=None, typed_plain=False) -> tuple[list[int], str]:
         """Units whose name matches within the scopes: (indices, "" or "without diacritics").
 
         Several matches are narrowed by district, then by unit type (Xã vs Phường of the same name).
+        ``typed_plain``: the whole file was typed without diacritics, so "Thanh An" may be Thanh An or Thạnh An
+        and is only looked up without diacritics (both are found, nothing is guessed).
         """
         plain_query = _is_plain(name)
-        # a name typed without diacritics says nothing about them: "Thanh An" may be Thanh An or Thạnh An, so it
-        # is only looked up without diacritics, where both are found and nothing is guessed
-        for kind, note, pairs in self.TIERS[2:] if plain_query else self.TIERS:
+        for kind, note, pairs in self.TIERS[2:] if typed_plain else self.TIERS:
             key_of = name_key if kind == "name" else ascii_key
             found: list[int] = []
             for unit_strip, query_strip in pairs:
@@ -190,9 +190,11 @@ def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResu
     index = _UnitIndex(pd.DataFrame(units.drop(columns="geometry", errors="ignore")), level)
     communes = _UnitIndex(index.units.drop_duplicates("commune_code"), "commune") if level == "hamlet" else None
     provinces = _Provinces(index.units)
+    names = [n for n in stats.get(NAME_COLUMN[level], pd.Series(dtype=object)) if not is_missing(n)]
+    typed_plain = bool(names) and all(_is_plain(n) for n in names)
     rows = []
     for row in stats.to_dict("records"):
-        matched = _match_row(row, level, index, communes, provinces)
+        matched = _match_row(row, level, index, communes, provinces, typed_plain)
         matched.update(sheet=row.get("source_sheet"), row=row.get("source_row"))
         rows.append(matched)
     table = stats.copy().reset_index(drop=True)
@@ -205,7 +207,7 @@ def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResu
     return JoinResult(table=table.drop(columns="unit_index"), report=report)
 
 
-def _match_row(row, level, index: _UnitIndex, communes, provinces: _Provinces) -> dict:
+def _match_row(row, level, index: _UnitIndex, communes, provinces: _Provinces, typed_plain: bool) -> dict:
     name = _text(row.get(index.name))
     width = CODE_WIDTH.get(index.key)
     key = pad_code(row.get(index.key), width) if width else (_text(row.get(index.key)) or None)
@@ -217,13 +219,13 @@ def _match_row(row, level, index: _UnitIndex, communes, provinces: _Provinces) -
         return {"match": MATCH_CODE, "match_note": note, "unit_index": found, "name": name}
     scopes = provinces.scopes(row) if level in ("commune", "district") else None
     if level == "hamlet":
-        parent = _match_row(row, "commune", communes, None, provinces)
+        parent = _match_row(row, "commune", communes, None, provinces, typed_plain)
         if parent["unit_index"] is None:
             return {**parent, "name": name or parent["name"], "suggestion": parent.get("suggestion", "")}
         scopes = {communes.units.at[parent["unit_index"], "commune_code"]}
     unit_type = _text(row.get(f"{index.level}_type")) or unit_type_of(name, index.level) if name else None
-    found, note = (index.by_names(name, scopes, _text(row.get("district_name")), unit_type) if name
-                   else ([], ""))
+    found, note = (index.by_names(name, scopes, _text(row.get("district_name")), unit_type, typed_plain)
+                   if name else ([], ""))
     if len(found) == 1:
         return {"match": MATCH_NAME, "match_note": note, "unit_index": found[0], "name": name}
     if len(found) > 1:

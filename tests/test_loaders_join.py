@@ -64,15 +64,17 @@ def test_ascii_name_that_fits_two_units_is_not_guessed():
         "level": "commune", "province_code": "79", "province_name": "Hồ Chí Minh",
         "commune_code": ["25807", "27676", "27000"], "commune_name": ["Thanh An", "Thạnh An", "Xa Dung"],
         "commune_type": "Xã"}, geometry=[square(106, 10), square(106.1, 10), square(106.2, 10)], crs=4326)
-    stats = pd.DataFrame({"province_name": "TP. Hồ Chí Minh", "commune_name": ["Thanh An", "Xã Thạnh An",
-                                                                             "Xã Xa Dung", "Xa Dung"]})
-    result = join_stats(units, stats, "commune")
-    rows = result.report["rows"]
-    assert [r["match"] for r in rows] == ["unmatched", "name", "name", "name"]
-    assert [r["key"] for r in rows] == [None, "27676", "27000", "27000"]
-    assert result.report["duplicates"] == ["second row for commune_code 27000 ignored"]
+    typed_plain = pd.DataFrame({"province_name": "TP. Ho Chi Minh", "commune_name": ["Thanh An", "Xa Xa Dung"]})
+    result = join_stats(units, typed_plain, "commune")
+    assert [r["match"] for r in result.report["rows"]] == ["unmatched", "name"]
     assert result.report["unmatched_stats"][0]["suggestion"] == (
         "Xã Thanh An (25807, Hồ Chí Minh); Xã Thạnh An (27676, Hồ Chí Minh)")
+    # in a file typed with diacritics, a name without any is taken as written
+    typed = pd.DataFrame({"province_name": "TP. Hồ Chí Minh", "commune_name": ["Thanh An", "Xã Thạnh An", "Xa Dung"],
+                          "period": ["2025-Q1", "2025-Q2", "2025-Q3"]})
+    result = join_stats(units, typed, "commune")
+    assert result.table["commune_code"].tolist() == ["25807", "27676", "27000"]
+    assert result.report["matched_by_name"] == 3
 
 
 def test_near_miss_is_suggested_never_joined(communes):
@@ -130,3 +132,28 @@ def test_hamlets_join_within_their_commune():
     assert result.report["unmatched_stats"] == [
         {"name": "Thôn Lũng Vàn", "suggestion": "Thôn Lũng Vân (09877-001, An Khánh)"}]
     assert pd.isna(result.table["hamlet_id"].iloc[3])
+
+
+@pytest.mark.real_data
+def test_every_real_commune_found_by_name_in_old_tones_nfd_and_abbreviations(real_communes_path):
+    from loaders.boundaries import read_boundaries
+
+    units = read_boundaries(real_communes_path).units
+    old_style = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "ùy": "uỳ", "úy": "uý", "ủy": "uỷ",
+                 "ũy": "uỹ", "ụy": "uỵ"}
+
+    def messy(kind, name, i):
+        for new, old in old_style.items():
+            name = name.replace(new, old)
+        prefix = {"Xã": "X.", "Phường": "P.", "Đặc khu": "Đặc khu"}[kind] if i % 2 else kind
+        text = f"{prefix} {name.upper() if i % 3 == 0 else name}"
+        return unicodedata.normalize("NFD", text) if i % 5 == 0 else text
+
+    stats = pd.DataFrame({
+        "province_name": units["province_name"],
+        "commune_name": [messy(k, n, i) for i, (k, n) in enumerate(zip(units["commune_type"], units["commune_name"]))],
+        "teams": 1.0, "period": "2025-Q3"})
+    result = join_stats(units, stats, "commune")
+    assert result.report["matched_by_name"] == 3321 and result.report["unmatched_stats"] == []
+    assert result.table["commune_code"].tolist() == units["commune_code"].tolist()
+    assert result.report["units_without_stats"] == 0
