@@ -86,6 +86,8 @@ def read_boundaries(path, level: str | None = None, crs=None) -> BoundaryLoad:
     source = open_source(path)
     problems: list[str] = list(source.problems)
     frame = read_frame(source)
+    if len(frame) == 0:
+        raise LoaderError("the file holds no features", path)
     encoding = source.encoding
     if source.kind == "Shapefile":
         encoding = redecode_latin1_columns(frame, None if source.detect_encoding else source.encoding)

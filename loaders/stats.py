@@ -85,6 +85,8 @@ def read_stats(path) -> StatsLoad:
             f"no recognisable header row {where} (expected columns such as 'Mã xã', 'Tên xã/phường', "
             "'Số tổ CNSCĐ', 'Số thành viên')", path)
     table = pd.concat(frames, ignore_index=True)
+    if table.empty:
+        problems.append("no data rows under the header")
     table = _fill_periods(table, path, problems)
     columns = [c for c in table.columns if c not in ("source_sheet", "source_row")]
     info = {

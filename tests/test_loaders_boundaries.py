@@ -195,6 +195,8 @@ def test_geoparquet_and_gpkg_hamlets_with_level_detected(tmp_path):
     ("text.shp", b"just some text\n", "not a valid shapefile"),
     ("truncated.zip", None, "ZIP"),
     ("nothing.gpkg", b"not a database at all", "not a valid geopackage"),
+    ("no_features.geojson", b'{"type": "FeatureCollection", "features": []}', "holds no features"),
+    ("broken.geojson", b'{"type": "FeatureCollection", "features": [', "cannot be read as GeoJSON"),
 ])
 def test_bad_files_give_one_line_naming_the_file(tmp_path, name, content, message):
     path = tmp_path / name

@@ -173,3 +173,10 @@ def test_shares_written_as_fractions_are_flagged(tmp_path):
     load = read_stats(path)
     assert load.table["smartphone_share"].tolist() == [0.85, 0.7]
     assert any("fractions rather than percentages" in p for p in load.info["problems"])
+
+
+def test_header_without_rows_is_said(tmp_path):
+    path = tmp_path / "2025-Q1.csv"
+    path.write_text("Mã xã,Tên xã,Số tổ\n", encoding="utf-8")
+    load = read_stats(path)
+    assert load.info["rows"] == 0 and "no data rows under the header" in load.info["problems"]
