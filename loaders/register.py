@@ -10,12 +10,32 @@ communes onto 2025 units (always reported as such, never silently).
 
 from __future__ import annotations
 
+import importlib.util
+import sqlite3
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
 from loaders.numbers import pad_code
 from loaders.text import ascii_key, name_key, nfc, strip_diacritics
+
+
+def _query(sql: str) -> list[dict]:
+    """Run SQL on the package's register database.
+
+    Opens ``vietnamadminunits/data/dataset.db`` read-only without importing the package: its ``__init__`` loads
+    the address parser and converter tables (over a second), which only the legacy mapping needs.
+    """
+    spec = importlib.util.find_spec("vietnamadminunits")
+    database = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db" if spec else None
+    if database is None or not database.exists():
+        from vietnamadminunits.database import query
+
+        return query(sql)
+    with sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True) as connection:
+        connection.row_factory = sqlite3.Row
+        return [dict(row) for row in connection.execute(sql).fetchall()]
 
 
 @lru_cache(maxsize=1)
@@ -28,9 +48,7 @@ def official_units() -> pd.DataFrame:
         ``commune_code``, ``commune_name`` (without type), ``commune_type``, ``commune_fullname``,
         ``province_code``, ``province_name`` (short, e.g. "Hà Nội"), ``province_fullname``.
     """
-    from vietnamadminunits.database import query
-
-    rows = query("SELECT wardCode, wardShort, wardType, ward, provinceCode, provinceShort, province "
+    rows = _query("SELECT wardCode, wardShort, wardType, ward, provinceCode, provinceShort, province "
                  "FROM admin_units")
     table = pd.DataFrame(rows).rename(columns={
         "wardCode": "commune_code", "wardShort": "commune_name", "wardType": "commune_type",
@@ -46,9 +64,7 @@ def official_units() -> pd.DataFrame:
 def legacy_units() -> pd.DataFrame:
     """The pre-2025 register: ``legacy_code``, ``commune_name``, ``commune_fullname``, ``district_name``,
     ``district_fullname``, ``province_name``, ``province_fullname`` and the name keys used to look names up."""
-    from vietnamadminunits.database import query
-
-    rows = query("SELECT wardCode, wardShort, ward, districtShort, district, provinceShort, province "
+    rows = _query("SELECT wardCode, wardShort, ward, districtShort, district, provinceShort, province "
                  "FROM admin_units_legacy")
     table = pd.DataFrame(rows).rename(columns={
         "wardCode": "legacy_code", "wardShort": "commune_name", "ward": "commune_fullname",
@@ -138,3 +154,26 @@ def map_legacy_to_2025(commune_name=None, province_name=None, district_name=None
     if mapped is None:
         return None
     return {**mapped, "legacy": legacy, "legacy_code": row["legacy_code"]}
+
+
+def check_against_register(units: pd.DataFrame) -> dict:
+    """Compare commune units with the 2025 register: how many codes are official, and whose names differ.
+
+    Returns
+    -------
+    dict
+        ``official_codes`` (count), ``not_official`` (count; pre-2025 or made-up codes) and ``name_differs``
+        (up to 10 "code: loaded name ≠ register name" lines), for the validation report.
+    """
+    if "commune_code" not in units:
+        return {"official_codes": 0, "not_official": int(len(units)), "name_differs": []}
+    register = official_units().set_index("commune_code")["commune_name"]
+    codes = units["commune_code"]
+    official = codes.isin(register.index)
+    differs = []
+    if "commune_name" in units:
+        for code, name in zip(codes[official], units.loc[official, "commune_name"]):
+            if name_key(name, "commune") != name_key(register[code], "commune"):
+                differs.append(f"{code}: {name} ≠ {register[code]}")
+    return {"official_codes": int(official.sum()), "not_official": int((~official).sum()),
+            "name_differs": differs[:10]}

@@ -107,6 +107,15 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
                  "units_without_stats": int(len(units)), "duplicates": []},
         "sample": _sample(pd.DataFrame(units)),
     }
+    if info["level"] == "commune":
+        from loaders.register import check_against_register
+
+        register = check_against_register(units)
+        report["boundaries"]["register_2025"] = register
+        if register["not_official"]:
+            report["boundaries"]["problems"].append(
+                f"{register['not_official']} of {len(units)} commune codes are not in the 2025 register "
+                "(pre-2025 boundaries or other codes?)")
     loads = [read_stats(path) for path in stats]
     if not loads:
         return json_safe(report)

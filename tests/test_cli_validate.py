@@ -71,6 +71,7 @@ def test_real_communes_json(capsys, real_communes_path):
     assert boundaries["features"] == 3321 and boundaries["invalid_fixed"] == 76
     assert boundaries["names_nfc"] is True and boundaries["encoding"] == "UTF-8"
     assert report["join"]["units_without_stats"] == 3321 and report["stats"] == []
+    assert boundaries["register_2025"] == {"official_codes": 3321, "not_official": 0, "name_differs": []}
     assert all(unicodedata.is_normalized("NFC", row["commune_name"]) for row in report["sample"])
 
 
@@ -150,3 +151,15 @@ def test_commune_figures_on_hamlet_shapes_join_to_their_communes_and_finer_figur
     assert code == 0
     assert json.loads(out)["join"]["problems"] == [
         "hamlet statistics cannot be joined to commune boundaries: give hamlet boundaries or statistics per commune"]
+
+
+def test_codes_outside_the_2025_register_are_reported(capsys, tmp_path):
+    shp = write_raw_shapefile(tmp_path / "xa_cu.shp", {"MA_XA": ["09892", "09877"], "TEN_XA": ["Đông La", "Vân Côn"]},
+                              [square(105, 21), square(105.1, 21)], cpg="UTF-8")
+    code, out, _ = _run(capsys, "--boundaries", str(shp), "--json")
+    boundaries = json.loads(out)["boundaries"]
+    assert code == 0
+    assert boundaries["register_2025"] == {"official_codes": 1, "not_official": 1,
+                                           "name_differs": ["09877: Vân Côn ≠ An Khánh"]}
+    assert ("1 of 2 commune codes are not in the 2025 register (pre-2025 boundaries or other codes?)"
+            in boundaries["problems"])
