@@ -88,6 +88,7 @@ def atlas_views(source: DataSource, spec: ViewSpec, per: str = "commune", *, lan
         highlight = None if context is None else context[context[context_key].astype(str) == code]
         view = prepare_map_view(rows, page_spec, lang=lang, scheme=scheme, k=k, metadata=source.metadata,
                                 context=context, highlight=highlight, same_classes_as=shared,
+                                outlines=highlight if atlas_spec.level == "hamlet" else None,
                                 place=_place(rows, per, name))
         yield code, name, view
 

@@ -208,5 +208,7 @@ def map_view(source: DataSource, spec: ViewSpec, *, lang: str = "vi", scheme: st
     highlight = None
     if provinces is not None and spec.province:
         highlight = provinces[provinces["province_code"].astype(str) == spec.province]
+    if spec.level == "hamlet" and source.has_level("commune") and "outlines" not in options:
+        options["outlines"] = source.units("commune", spec.province, spec.commune)
     return prepare_map_view(table, spec, lang=lang, scheme=scheme, k=k, metadata=source.metadata,
                             context=provinces, highlight=highlight, **options)

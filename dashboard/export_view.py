@@ -55,6 +55,8 @@ class MapView:
         Units drawn in grey around the view (e.g. neighbouring provinces) and in the locator inset.
     highlight : GeoDataFrame or None
         The part of ``context`` the view covers (filled in the inset).
+    outlines : GeoDataFrame or None
+        Boundaries drawn over the map as lines, e.g. the communes on a hamlet map.
     """
 
     table: pd.DataFrame
@@ -73,6 +75,7 @@ class MapView:
     demo: bool = False
     context: pd.DataFrame | None = None
     highlight: pd.DataFrame | None = None
+    outlines: pd.DataFrame | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -183,6 +186,7 @@ def source_text(metadata: dict | None, lang: str = "vi", today: dt.date | None =
 def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
                      scheme: str = "quantiles", k: int = 5, metadata: dict | None = None,
                      context: pd.DataFrame | None = None, highlight: pd.DataFrame | None = None,
+                     outlines: pd.DataFrame | None = None,
                      same_classes_as: Classification | None = None, place: str | None = None) -> MapView:
     """Classify a view table and write every text of its map.
 
@@ -201,6 +205,8 @@ def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
         Dataset metadata (``demo``, ``sources``).
     context, highlight : GeoDataFrame, optional
         Surrounding units (grey) and the part the view covers (for the locator inset).
+    outlines : GeoDataFrame, optional
+        Boundaries to draw over the units (communes on a hamlet map).
     same_classes_as : Classification, optional
         Use these class bounds instead of classifying ``table`` (pages of an atlas share one legend).
     place : str, optional
@@ -227,6 +233,6 @@ def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
         notes=summary_notes(table, spec, indicator, lang),
         demo=bool(metadata.get("demo")),
         notice=str(metadata.get("notice_en" if lang == "en" else "notice_vi") or "") if metadata.get("demo") else "",
-        context=context, highlight=highlight,
+        context=context, highlight=highlight, outlines=outlines,
         extra={"period": period, "scheme": scheme, "k": k},
     )

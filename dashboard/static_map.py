@@ -290,6 +290,12 @@ def render_map(view: MapView, page: PageSize | None = None, *, inset: bool = Tru
     edge_width = float(np.clip(0.6 / np.sqrt(max(len(geometries), 1) / 60), 0.12, 0.6))
     _draw_context(ax, view, crs, xlim, ylim, units_per_px, edge_width, fonts.footer)
     _draw_units(ax, view, projected, units_per_px, edge_width)
+    if view.outlines is not None and len(view.outlines):
+        lines = _collection(simplify(_project_coarse(view.outlines.geometry.to_numpy(), crs, units_per_px),
+                                     units_per_px / 2), "none", edgecolors="#3a3a3a",
+                            linewidths=max(edge_width * 2, 0.5), zorder=2.5)
+        if lines is not None:
+            ax.add_collection(lines, autolim=False)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
