@@ -135,7 +135,8 @@ def test_a_cpg_file_is_believed(tmp_path):
 def test_zipped_tcvn3_shapefile(tmp_path):
     raw, expected = LEGACY_NAMES["TCVN3"]
     (tmp_path / "src").mkdir()
-    shp = write_raw_shapefile(tmp_path / "src" / "xa.shp", {"TEN_XA": raw}, [square(104 + i * 0.1, 22) for i in range(3)])
+    shp = write_raw_shapefile(tmp_path / "src" / "xa.shp", {"TEN_XA": raw},
+                              [square(104 + i * 0.1, 22) for i in range(3)])
     archive = tmp_path / "ranh_gioi.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         for part in shp.parent.iterdir():

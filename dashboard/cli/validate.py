@@ -56,13 +56,20 @@ def format_report(report: dict) -> str:
         + (" → EPSG:4326 (đã chuyển / reprojected)" if b["reprojected"] else ""),
         f"  Hình học lỗi đã sửa (invalid geometries repaired): {_n(b['invalid_fixed'])}; "
         f"rỗng (empty): {_n(b['empty'])}",
-        f"  Bảng mã (encoding): {b['encoding']}; tên đều NFC (all names NFC): {'có (yes)' if b['names_nfc'] else 'không (no)'}",
+        f"  Bảng mã (encoding): {b['encoding']}; tên đều NFC (all names NFC): "
+        + ("có (yes)" if b["names_nfc"] else "không (no)"),
     ]
+    if "register_2025" in b:
+        register = b["register_2025"]
+        lines.append(f"  Mã có trong danh mục 2025 (codes in the 2025 register): {_n(register['official_codes'])}"
+                     f"/{_n(b['features'])}")
+        lines += [f"    tên khác danh mục (name differs): {line}" for line in register["name_differs"]]
     _problems(lines, b["problems"])
     for stats in report["stats"]:
         periods = ", ".join(stats["periods"]) or "— (không có kỳ / no period)"
         lines += [
-            f"Số liệu (statistics): {Path(stats['path']).name} — {_n(stats['rows'])} dòng (rows), kỳ (periods): {periods}",
+            f"Số liệu (statistics): {Path(stats['path']).name} — {_n(stats['rows'])} dòng (rows), "
+            f"kỳ (periods): {periods}",
             "  Cột nhận diện (columns): " + ", ".join(stats["columns"]),
         ]
         _problems(lines, stats["problems"])
