@@ -93,8 +93,11 @@ def header(column: str, lang: str = "vi") -> str:
 
 
 def export_columns(table: pd.DataFrame, level: str, extra: tuple[str, ...] = ()) -> list[str]:
-    """The columns exported for a view table: identity, area classes, period, value, counts, then ``extra``."""
-    wanted = [*_ID_COLUMNS.get(level, (KEY_COLUMN[level], NAME_COLUMN[level])), *AREA_CLASS_COLUMNS, PERIOD,
+    """The columns exported for a view table: identity, area classes, period, value, counts, then ``extra``.
+
+    A ``rank`` among ``extra`` (gap lists) comes first, where a reader looks for it.
+    """
+    wanted = [*(["rank"] if "rank" in extra else []), *_ID_COLUMNS.get(level, (KEY_COLUMN[level], NAME_COLUMN[level])), *AREA_CLASS_COLUMNS, PERIOD,
               "value", "numerator", "denominator", *COUNT_COLUMNS, *extra]
     return [column for column in dict.fromkeys(wanted) if column in table.columns]
 
