@@ -146,6 +146,46 @@ def switch_indicator(page, label_from: str, label_to: str) -> float:
     return time.perf_counter() - start
 
 
+def standalone_draw(browser, html: str) -> tuple[float, int]:
+    """Seconds from handing chromium a standalone map page to its polygons drawn (no Streamlit involved)."""
+    context, _ = offline_context(browser)
+    page = context.new_page()
+    start = time.perf_counter()
+    page.set_content(html, wait_until="commit")
+    page.wait_for_function(DRAWN_JS, arg="", timeout=TIMEOUT_MS)
+    page.evaluate(PAINTED_JS)
+    seconds = time.perf_counter() - start
+    features = page.evaluate("() => Object.keys(window.cmChoropleth._layers).length")
+    context.close()
+    return seconds, features
+
+
+def standalone_rows(browser) -> list[Row]:
+    """Browser-side cost alone of the national map: the current lean layer against the proposed encoded one."""
+    from benchmarks.bench_maps import real_communes, view_table
+    from benchmarks.common import (REAL_COMMUNES, our_encoded_map, payload_mb, prepare_encoded,
+                                   prepare_geometry)
+    from dashboard.map_view import indicator_map
+    from dashboard.offline import standalone_html
+
+    if not REAL_COMMUNES.exists():
+        return []
+    units = real_communes()
+    table = view_table(units, "commune")
+    geometries, bounds, simplified = prepare_geometry(units, "commune_code", "national")
+    encoded = prepare_encoded(units, "commune_code", "national", simplified)
+    current = standalone_html(indicator_map(table, "commune", geometries, bounds, "smartphone_share")[0])
+    proposal = standalone_html(our_encoded_map(table, "commune", geometries, encoded, bounds,
+                                               "smartphone_share", 3))
+    rows = []
+    for label, html in (("current lean layer", current), ("PROPOSAL encoded layer", proposal)):
+        times = [standalone_draw(browser, html) for _ in range(2)]
+        rows.append(Row("browser, standalone real national map", f"{label}: HTML to polygons drawn",
+                        times[-1][0], note=f"{times[-1][1]:,} features; page {payload_mb(html):.2f} MB "
+                                           f"incl. inlined Leaflet; first {times[0][0]:.2f} s"))
+    return rows
+
+
 def run() -> tuple[list[Row], list[tuple[str, str]]]:
     reason = missing_reason()
     if reason:
@@ -188,7 +228,11 @@ def run() -> tuple[list[Row], list[tuple[str, str]]]:
             skipped.append(("browser: app", f"failed: {exc!r}"[:400]))
         finally:
             stop_app(app)
-            browser.close()
+        try:
+            rows += standalone_rows(browser)
+        except Exception as exc:  # noqa: BLE001
+            skipped.append(("browser: standalone map pages", f"failed: {exc!r}"[:400]))
+        browser.close()
     return rows, skipped
 
 
