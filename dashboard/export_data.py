@@ -185,7 +185,12 @@ def view_table(source: DataSource, spec: ViewSpec) -> pd.DataFrame:
         stats = province_stats_for_areas(communes, source.stats("commune"), spec.areas)
     else:
         stats = source.stats(level)
-    return build_view_table(units, stats, spec, communes=communes)
+    table = build_view_table(units, stats, spec, communes=communes)
+    if level == "commune" and spec.commune:  # one commune without hamlets: that commune alone
+        period = table.attrs.get("period")
+        table = table[table["commune_code"].astype(str) == spec.commune].reset_index(drop=True)
+        table.attrs["period"] = period
+    return table
 
 
 def map_view(source: DataSource, spec: ViewSpec, *, lang: str = "vi", scheme: str = "quantiles",

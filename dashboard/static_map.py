@@ -93,9 +93,15 @@ def simplify(geometries: np.ndarray, tolerance: float) -> np.ndarray:
     """Drop vertices closer than ``tolerance`` (half a pixel): invisible at the output size.
 
     Each unit is simplified on its own; at half a pixel the slivers this can open between neighbours are
-    below what a 1920-pixel image can show.
+    below what a 1920-pixel image can show. (Coverage simplification, :mod:`analysis.simplify`, takes ~4.7 s for
+    the national commune layer: more than the whole export budget.) A unit that would collapse keeps its
+    shape, so no commune disappears from the map.
     """
-    return shapely.simplify(geometries, tolerance, preserve_topology=False)
+    simplified = shapely.simplify(geometries, tolerance, preserve_topology=False)
+    collapsed = shapely.is_empty(simplified) & ~shapely.is_empty(geometries)
+    if collapsed.any():
+        simplified[collapsed] = geometries[collapsed]
+    return simplified
 
 
 def _project_coarse(geometries, crs: str, units_per_px: float) -> np.ndarray:

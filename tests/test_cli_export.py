@@ -42,6 +42,13 @@ def test_format_from_suffix_size_and_period(data_dir, tmp_path):
     assert b"<text" in svg.read_bytes() and "Quý 4/2025".encode() in svg.read_bytes()
 
 
+def test_commune_means_its_hamlets(data_dir, tmp_path):
+    out = tmp_path / "thon.csv"
+    assert export(data_dir, "--indicator", "team_presence", "--commune", "Chiềng Hoa", "--out", str(out)) == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert rows[0][4] == "Mã thôn" and [row[4] for row in rows[1:]] == ["04003-01", "04003-02"]
+
+
 def test_csv_of_a_filtered_view(data_dir, tmp_path):
     out = tmp_path / "bang.csv"
     assert export(data_dir, "--indicator", "smartphone_share", "--area", "mountainous", "--out", str(out)) == 0

@@ -148,3 +148,20 @@ def test_figure_bytes_refuses_unknown_format(source):
     view = map_view(source, ViewSpec(indicator="smartphone_share", province="14"))
     with pytest.raises(ValueError, match="unknown image format"):
         figure_bytes(render_map(view), "bmp")
+
+
+@pytest.mark.real_data
+def test_real_national_commune_map_draws_every_unit(real_communes_path):
+    from loaders.boundaries import read_boundaries
+
+    from dashboard.export_view import prepare_map_view
+
+    units = read_boundaries(real_communes_path, level="commune").units
+    table = units.assign(value=np.linspace(20, 95, len(units)), period="2025-Q4")
+    table.attrs["period"] = "2025-Q4"
+    view = prepare_map_view(table, ViewSpec(indicator="smartphone_share"))
+    fig = render_map(view, page_size("png", (960, 540), 100))
+    drawn = sum(len(c.get_paths()) for c in fig.axes[0].collections if isinstance(c, PathCollection))
+    assert drawn >= len(units)                       # every unit, multi-part ones more than once
+    image = Image.open(io.BytesIO(figure_bytes(fig, "png")))
+    assert image.size == (960, 540)

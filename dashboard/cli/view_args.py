@@ -26,8 +26,8 @@ DATA_ENV = "COVERAGE_MAP_DATA"
 
 def add_view_arguments(parser: argparse.ArgumentParser) -> None:
     """--level, --province, --commune, --period, --area, data options and --lang."""
-    parser.add_argument("--level", choices=("province", "commune", "hamlet"), default="commune",
-                        help="level of the units shown (default: commune)")
+    parser.add_argument("--level", choices=("province", "commune", "hamlet"),
+                        help="level of the units shown (default: commune; with --commune: its hamlets)")
     parser.add_argument("--province", metavar="NAME|CODE", help='e.g. "Sơn La" or 14')
     parser.add_argument("--commune", metavar="NAME|CODE", help="one commune (with --level hamlet: its hamlets)")
     parser.add_argument("--period", metavar="P", help="YYYY, YYYY-Qn or YYYY-MM (default: the latest)")
@@ -54,7 +54,7 @@ def data_source(args: argparse.Namespace):
         if not args.stats:
             raise CliError("--boundaries needs --stats PATH (the figures to map)")
         level = args.level if args.level != "province" else None
-        return FileSource.read(args.boundaries, args.stats, level=level)
+        return FileSource.read(args.boundaries, args.stats, level=level or "commune")
     if args.stats:
         raise CliError("--stats needs --boundaries PATH")
     from loaders.dataset import DEFAULT_DATA_DIR
@@ -99,7 +99,7 @@ def view_spec(args: argparse.Namespace, source, indicator: str) -> ViewSpec:
     """The :class:`ViewSpec` the options describe, with province and commune resolved to codes."""
     from dashboard.export_data import resolve_place
 
-    level = args.level
+    level = args.level or ("hamlet" if args.commune and source.has_level("hamlet") else "commune")
     if level == "hamlet" and not (args.province or args.commune):
         raise CliError("--level hamlet needs --province or --commune (the whole country has too many hamlets)")
     if not source.has_level(level):
