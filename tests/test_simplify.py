@@ -169,3 +169,50 @@ def test_real_dac_khu_islands_all_drawn(real_prepared):
     parts, owner = shapely.get_parts(before, return_index=True)
     big = shapely.area(parts) > 1e-6
     assert shapely.dwithin(parts[big], after[owner[big]], S.SCALES["national"].tolerance).all()
+
+
+def _decode(text: str, decimals: int):
+    """Python twin of ``DECODER_JS`` for one geometry."""
+    polygons = []
+    for rings in json.loads(text):
+        shells = []
+        for ring in rings:
+            xy = np.cumsum(np.array(ring, dtype=np.int64).reshape(-1, 2), axis=0) / 10 ** decimals
+            shells.append(np.vstack([xy, xy[:1]]))
+        polygons.append(shapely.Polygon(shells[0], shells[1:]))
+    return shapely.MultiPolygon(polygons)
+
+
+def test_encoded_geometries_decode_to_the_rounded_shapes(synthetic):
+    simplified = S.simplify_for_view(synthetic, "province").geometry.to_numpy()
+    encoded = S.encode_geometries(simplified, 4)
+    rounded = S.round_coordinates(simplified, 4)
+    for text, expected in zip(encoded, rounded):
+        assert _decode(text, 4).equals_exact(shapely.MultiPolygon(shapely.get_parts(expected)), 1e-9)
+    assert sum(map(len, encoded)) < 0.6 * sum(map(len, S.geojson_geometries(simplified, 4)))
+
+
+def test_encoding_keeps_points_as_geojson():
+    encoded = S.encode_geometries([Point(105.12345, 21.5), None], 3)
+    assert json.loads(encoded[0]) == {"type": "Point", "coordinates": [105.123, 21.5]}
+    assert encoded[1] is None
+
+
+@pytest.mark.browser
+def test_browser_decoder_rebuilds_the_geojson(synthetic, browser):
+    simplified = S.simplify_for_view(synthetic, "national")
+    layer = S.encoded_collection(S.encode_geometries(simplified.geometry.to_numpy(), 3),
+                                 {"k": simplified["ward_code"].tolist(), "n": simplified["ward_name"].tolist()}, 3)
+    page = browser.new_page()
+    try:
+        decoded = page.evaluate(f"() => {{ {S.DECODER_JS}; return cmDecode({layer}); }}")
+    finally:
+        page.close()
+    expected = json.loads(S.geojson_features(simplified.rename(columns={"ward_code": "k", "ward_name": "n"}),
+                                             ["k", "n"], 3))
+    assert len(decoded["features"]) == len(expected["features"])
+    for got, want in zip(decoded["features"], expected["features"]):
+        assert got["properties"] == want["properties"]
+        got_shape = shapely.geometry.shape(got["geometry"])
+        want_shape = shapely.MultiPolygon(shapely.get_parts(shapely.geometry.shape(want["geometry"])))
+        assert got_shape.equals_exact(want_shape, 1e-9)
