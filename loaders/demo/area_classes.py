@@ -98,11 +98,18 @@ def _mountainous(units, xy, cells, province, is_xa) -> np.ndarray:
 
 def _border(cells, province, island) -> np.ndarray:
     mainland = shapely.coverage_union_all(cells[~island])
-    outline = shapely.buffer(shapely.boundary(mainland), 50.0)
+    outline = shapely.boundary(mainland)
+    shapely.prepare(outline)
     line = shapely.linestrings(project(*np.array(LAND_BORDER).T))
-    on_edge = shapely.length(shapely.intersection(shapely.boundary(cells), outline)) > 1_000
-    near = shapely.distance(cells, line) < BORDER_KM * 1000
-    return np.isin(province, BORDER_PROVINCES) & on_edge & near & ~island
+    candidate = (np.isin(province, BORDER_PROVINCES) & ~island & shapely.intersects(cells, outline)
+                 & (shapely.distance(cells, line) < BORDER_KM * 1000))
+    border = np.zeros(len(cells), dtype=bool)
+    for i in np.flatnonzero(candidate):
+        # the national edge near this cell only: clipping first keeps the overlay small
+        xmin, ymin, xmax, ymax = shapely.bounds(cells[i])
+        local = shapely.buffer(shapely.clip_by_rect(outline, xmin - 100, ymin - 100, xmax + 100, ymax + 100), 50.0)
+        border[i] = shapely.length(shapely.intersection(shapely.boundary(cells[i]), local)) > 1_000
+    return border
 
 
 def _ethnic_region(units, xy, mountain, is_xa) -> np.ndarray:

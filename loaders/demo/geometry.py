@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyproj
 import shapely
+from shapely import affinity
 
 #: Equal-area projection for Vietnam (standard parallels 11°N and 21°N).
 METRIC_CRS = "+proj=aea +lat_0=16 +lon_0=106 +lat_1=11 +lat_2=21 +datum=WGS84 +units=m +no_defs"
@@ -19,7 +20,9 @@ QUAD_SEGS = 6           # vertices per quarter disc: enough for a blob, keeps fi
 DISC_SCALE = 1.35       # discs overlap enough for the closing to join neighbours into land
 CLOSING_M = 9_000.0     # fills the gaps between neighbouring discs (and small bays)
 SEA_GAP_M = 1_500.0     # minimum water between an island unit and the mainland
-ISLAND_MAX_SHARE = 0.45  # an island disc reaches at most this share of the way to the mainland
+ISLAND_MAX_SHARE = 0.45  # an island reaches at most this share of the way to the mainland centroids
+ISLAND_MAX_SHIFT_M = 15_000.0  # how far an island may be moved offshore from its register centroid
+GEOMETRY_SEED = 3        # island ellipses: aspect and orientation
 
 
 def project(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -40,25 +43,54 @@ def to_lonlat(geoms: np.ndarray) -> np.ndarray:
     return shapely.transform(geoms, _apply)
 
 
-def disc_radii(xy: np.ndarray, area_km2: np.ndarray, is_island: np.ndarray) -> np.ndarray:
-    """Disc radius per unit (m): the registered area as a disc, scaled; island discs kept off the coast."""
-    radii = DISC_SCALE * np.sqrt(np.asarray(area_km2, float) * 1e6 / np.pi)
-    mainland = shapely.points(xy[~is_island])
-    tree = shapely.STRtree(mainland)
+def disc_radii(area_km2: np.ndarray, is_island: np.ndarray) -> np.ndarray:
+    """Disc radius per unit (m): the registered area as a disc, scaled up on the mainland only.
+
+    Mainland discs must overlap for the closing to join them; island discs are never closed, so
+    they keep the plain radius of their area.
+    """
+    radii = np.sqrt(np.asarray(area_km2, float) * 1e6 / np.pi)
+    return np.where(is_island, radii, DISC_SCALE * radii)
+
+
+def place_islands(xy: np.ndarray, radii: np.ndarray, is_island: np.ndarray,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Island shapes: an ellipse of the unit's area, moved offshore when its centroid hugs the coast.
+
+    Register centroids of near-shore islands (Cát Hải, Vân Đồn) sit within the mainland's discs; the
+    island is pushed away from its three nearest mainland centroids, at most :data:`ISLAND_MAX_SHIFT_M`,
+    and shrunk if it still does not fit. Returns (shapes, centres) for the island units, in order.
+    """
+    tree = shapely.STRtree(shapely.points(xy[~is_island]))
+    mainland_xy = xy[~is_island]
+    shapes, centres = [], []
     for i in np.flatnonzero(is_island):
-        _, dist = tree.query_nearest(shapely.points(xy[i]), return_distance=True)
-        radii[i] = min(radii[i], ISLAND_MAX_SHARE * float(dist[0]) - SEA_GAP_M)
-    return np.maximum(radii, 300.0)
+        aspect, angle = rng.uniform(1.0, 1.7), rng.uniform(0, 180)
+        reach = radii[i] * np.sqrt(aspect)                   # semi-major axis of the ellipse
+        near = tree.query_nearest(shapely.points(xy[i]), all_matches=False)
+        nearest = np.argsort(np.hypot(*(mainland_xy - xy[i]).T))[:3]
+        away = xy[i] - mainland_xy[nearest].mean(axis=0)
+        away /= max(np.hypot(*away), 1.0)
+        dist = float(np.hypot(*(mainland_xy[near[0]] - xy[i])))
+        needed = (reach + SEA_GAP_M) / ISLAND_MAX_SHARE
+        centre = xy[i] + away * min(max(needed - dist, 0.0), ISLAND_MAX_SHIFT_M)
+        dist = float(np.min(np.hypot(*(mainland_xy - centre).T)))
+        shrink = min(1.0, max(ISLAND_MAX_SHARE * dist - SEA_GAP_M, 300.0) / reach)
+        disc = shapely.buffer(shapely.points(centre), radii[i] * shrink, quad_segs=QUAD_SEGS)
+        ellipse = affinity.rotate(affinity.scale(disc, np.sqrt(aspect), 1 / np.sqrt(aspect)), angle)
+        shapes.append(ellipse)
+        centres.append(centre)
+    return np.array(shapes, dtype=object), np.array(centres).reshape(-1, 2)
 
 
-def land_mask(xy: np.ndarray, radii: np.ndarray, is_island: np.ndarray):
+def land_mask(xy: np.ndarray, radii: np.ndarray, is_island: np.ndarray, island_shapes: np.ndarray):
     """The approximate land: (mainland, islands) polygons in metric coordinates.
 
     Holes left by the closing inside the mainland are filled: they are artefacts, not lakes.
     """
-    discs = shapely.buffer(shapely.points(xy), radii, quad_segs=QUAD_SEGS)
-    islands = shapely.union_all(discs[is_island])
-    mainland = shapely.union_all(discs[~is_island])
+    discs = shapely.buffer(shapely.points(xy[~is_island]), radii[~is_island], quad_segs=QUAD_SEGS)
+    islands = shapely.union_all(island_shapes)
+    mainland = shapely.union_all(discs)
     mainland = shapely.buffer(shapely.buffer(mainland, CLOSING_M, quad_segs=QUAD_SEGS),
                               -CLOSING_M, quad_segs=QUAD_SEGS)
     mainland = _fill_holes(mainland)
@@ -148,12 +180,15 @@ def build_cells(xy: np.ndarray, area_km2: np.ndarray, is_island: np.ndarray,
     info : dict
         ``median_area_ratio`` (cell area / registered area), ``land_km2``.
     """
-    radii = disc_radii(xy, area_km2, is_island)
-    mainland, islands = land_mask(xy, radii, is_island)
+    radii = disc_radii(area_km2, is_island)
+    island_shapes, island_xy = place_islands(xy, radii, is_island, np.random.default_rng(GEOMETRY_SEED))
+    mainland, islands = land_mask(xy, radii, is_island, island_shapes)
+    seeds = xy.copy()
+    seeds[is_island] = island_xy
     cells = np.empty(len(xy), dtype=object)
     for mask, region in ((~is_island, mainland), (is_island, islands)):
         idx = np.flatnonzero(mask)
-        cells[idx] = absorb_fragments(voronoi_cells(xy[idx], region), xy[idx], province[idx])
+        cells[idx] = absorb_fragments(voronoi_cells(seeds[idx], region), seeds[idx], province[idx])
     cells = node_coverage(cells)
     ratio = shapely.area(cells) / (np.asarray(area_km2, float) * 1e6)
     info = {
