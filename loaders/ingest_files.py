@@ -176,6 +176,12 @@ def _read_metadata(previous_dir: Path) -> dict:
 def write_metadata(previous_dir: Path, new_dir: Path, written: set[str], check) -> dict:
     """The previous metadata with this upload recorded; ``demo`` stays true while any demo file remains."""
     metadata = _read_metadata(previous_dir)
+    counts = dict(metadata.get("counts", {}))
+    for level, relative in GEO_FILES.items():
+        if relative in written:  # unit counts of replaced layers, read from the files just written
+            counts[f"{level}s"] = pq.ParquetFile(new_dir / relative).metadata.num_rows
+    if counts:
+        metadata["counts"] = counts
     demo_files = set(previous_demo_files(previous_dir)) - written
     metadata["demo_files"] = sorted(demo_files)
     metadata["demo"] = bool(demo_files)

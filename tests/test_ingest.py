@@ -221,3 +221,9 @@ def test_hamlet_figures_are_checked_within_their_provinces(with_boundaries, tmp_
     stats = pd.read_parquet(active_data_dir(with_boundaries) / "stats/hamlet_stats.parquet")
     assert stats["hamlet_id"].tolist() == ["00004-T1", "00004-T2", "00008-T1"]
     assert stats["teams"].tolist() == [1, 0, 2]
+
+
+def test_metadata_counts_follow_the_uploaded_layers(with_boundaries):
+    metadata = json.loads((active_data_dir(with_boundaries) / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata["counts"] == {"provinces": 2, "communes": 4}
+    assert metadata["uploads"][0]["boundaries"] == "ranh_gioi_xa.geojson"
