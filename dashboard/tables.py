@@ -55,7 +55,7 @@ _HEADERS = {
     "is_extremely_difficult": ("Đặc biệt khó khăn", "Extremely difficult"),
     "period": ("Kỳ số liệu", "Period"),
     "gap_score": ("Số người bị ảnh hưởng (điểm)", "People affected (score)"),
-    "reason_vi": ("Lý do", "Reasons"),
+    "reason_vi": ("Lý do", "Reasons (Vietnamese)"),
     "reason_en": ("Lý do (tiếng Anh)", "Reasons"),
     "rank": ("Hạng", "Rank"),
 }
@@ -97,7 +97,8 @@ def export_columns(table: pd.DataFrame, level: str, extra: tuple[str, ...] = ())
 
     A ``rank`` among ``extra`` (gap lists) comes first, where a reader looks for it.
     """
-    wanted = [*(["rank"] if "rank" in extra else []), *_ID_COLUMNS.get(level, (KEY_COLUMN[level], NAME_COLUMN[level])), *AREA_CLASS_COLUMNS, PERIOD,
+    identity = _ID_COLUMNS.get(level, (KEY_COLUMN[level], NAME_COLUMN[level]))
+    wanted = [*(["rank"] if "rank" in extra else []), *identity, *AREA_CLASS_COLUMNS, PERIOD,
               "value", "numerator", "denominator", *COUNT_COLUMNS, *extra]
     return [column for column in dict.fromkeys(wanted) if column in table.columns]
 

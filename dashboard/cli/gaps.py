@@ -20,8 +20,9 @@ from loaders.schema import KEY_COLUMN, NAME_COLUMN
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_view_arguments(parser)
+    default = " ".join(DEFAULT_GAP_INDICATORS)
     parser.add_argument("--indicator", nargs="+", action="extend", default=[], metavar="KEY",
-                        help=f"indicators whose shortfall to target counts (default: {' '.join(DEFAULT_GAP_INDICATORS)})")
+                        help=f"indicators whose shortfall to target counts (default: {default})")
     parser.add_argument("--top", type=int, default=20, metavar="N", help="how many to list (default 20; 0 = all)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", metavar="PATH", help="also write the list as .csv or .xlsx")
