@@ -180,6 +180,33 @@ def _draw_units(ax, view: MapView, geometries: np.ndarray, units_per_px: float, 
                    linewidths=0.3, zorder=4)
 
 
+#: Archipelagos named on every map that shows them, as Vietnamese maps do (the units are dots at that scale).
+ARCHIPELAGOS = {"hoàng sa": ("QĐ. Hoàng Sa", "Hoang Sa archipelago"),
+                "trường sa": ("QĐ. Trường Sa", "Truong Sa archipelago")}
+
+
+def _label_archipelagos(ax, view: MapView, geometries: np.ndarray, fontsize: float, xlim,
+                        units_per_px: float) -> None:
+    """Name the Hoàng Sa and Trường Sa units just above them, kept inside the frame."""
+    if "commune_name" not in view.table.columns:
+        return
+    names = view.table["commune_name"].astype(str).str.lower().str.replace("đặc khu ", "", regex=False)
+    units_per_pt = units_per_px * ax.figure.dpi / 72
+    for position in np.flatnonzero(names.isin(ARCHIPELAGOS).to_numpy()):
+        label = ARCHIPELAGOS[names.iloc[position]][1 if view.lang == "en" else 0]
+        if shapely.is_empty(geometries[position]):
+            continue
+        minx, _, maxx, maxy = shapely.bounds(geometries[position])
+        x, align = (minx + maxx) / 2, "center"
+        half_width = len(label) * 0.3 * fontsize * units_per_pt
+        if x + half_width > xlim[1]:
+            x, align = maxx, "right"
+        elif x - half_width < xlim[0]:
+            x, align = minx, "left"
+        ax.annotate(label, (x, maxy), xytext=(0, 3), textcoords="offset points", ha=align, va="bottom",
+                    fontsize=fontsize, color=layout_mod.MUTED_COLOUR, style="italic", zorder=5, clip_on=True)
+
+
 def _draw_context(ax, view: MapView, crs: str, xlim, ylim, units_per_px: float, edge_width: float,
                   fontsize: float) -> None:
     """Surrounding units in light grey below the map and their borders (province lines) above it."""
@@ -296,6 +323,7 @@ def render_map(view: MapView, page: PageSize | None = None, *, inset: bool = Tru
     edge_width = float(np.clip(0.6 / np.sqrt(max(len(geometries), 1) / 60), 0.12, 0.6))
     _draw_context(ax, view, crs, xlim, ylim, units_per_px, edge_width, fonts.footer)
     _draw_units(ax, view, projected, units_per_px, edge_width)
+    _label_archipelagos(ax, view, projected, fonts.footer, xlim, units_per_px)
     if view.outlines is not None and len(view.outlines):
         lines = _collection(simplify(_project_coarse(view.outlines.geometry.to_numpy(), crs, units_per_px),
                                      units_per_px / 2), "none", edgecolors="#3a3a3a",
