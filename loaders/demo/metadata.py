@@ -45,12 +45,13 @@ def build_metadata(summary: dict, periods: list[str]) -> dict:
         "method": {
             "communes": (
                 "Voronoi cells of the register centroids (two wrong centroids corrected), clipped to an "
-                "approximate land mask: one disc per unit with "
+                "approximate land mask: on the mainland one disc per unit with "
                 f"{geometry.DISC_SCALE}x the radius of its registered area, closed by {geometry.CLOSING_M / 1000:g} km; "
-                "đặc khu and xã đảo get their own discs and Voronoi diagram, kept "
-                f"{geometry.SEA_GAP_M / 1000:g} km off the mainland. Detached pieces go to the neighbour "
-                "sharing most border; all cells are noded into a valid coverage. Equal-area projection: "
-                f"{geometry.METRIC_CRS}."
+                "đặc khu and xã đảo are ellipses of their registered area (moved up to "
+                f"{geometry.ISLAND_MAX_SHIFT_M / 1000:g} km offshore when the centroid hugs the coast) with their own "
+                f"Voronoi diagram, kept at least {geometry.SEA_GAP_M / 1000:g} km off the mainland. Detached pieces go "
+                "to the neighbour sharing most border; all cells are noded into a valid coverage. Equal-area "
+                f"projection: {geometry.METRIC_CRS}."
             ),
             "provinces": "coverage union of their communes",
             "hamlets": "5-30 per commune by area and type; Voronoi cells of seeded random points relaxed twice "
