@@ -119,6 +119,30 @@ def compare_download(spec_a: ViewSpec, spec_b: ViewSpec, fmt: str = "csv", *, da
     return data, f"{file_stem(spec_a, a, 'so-sanh')}.{fmt}", tables.MIME[fmt]
 
 
+def compare_views(source, spec_a: ViewSpec, spec_b: ViewSpec, *, lang: str = "vi", scheme: str = "quantiles",
+                  k: int = 5, shared_legend: bool = True):
+    """(view A, view B) of the compare page; A classified with B's bounds when ``shared_legend``."""
+    view_b = map_view(source, spec_b, lang=lang, scheme=scheme, k=k)
+    options = {"same_classes_as": view_b.classification} if shared_legend else {}
+    return map_view(source, spec_a, lang=lang, scheme=scheme, k=k, **options), view_b
+
+
+def compare_map_downloads(spec_a: ViewSpec, spec_b: ViewSpec, fmt: str = "png", *, data_dir=None,
+                          lang: str = "vi", scheme: str = "quantiles", k: int = 5,
+                          shared_legend: bool = True) -> list[Download]:
+    """The two maps of the compare page, A then B.
+
+    With ``shared_legend`` (two periods of one indicator) map A uses map B's class bounds, as the page does,
+    so one colour means one value on both images.
+    """
+    if fmt not in static_map.FORMATS:
+        raise ValueError(f"unknown image format {fmt!r}; choose one of: {', '.join(static_map.FORMATS)}")
+    view_a, view_b = compare_views(_source(data_dir), spec_a, spec_b, lang=lang, scheme=scheme, k=k,
+                                   shared_legend=shared_legend)
+    return [(static_map.export_static(view, fmt), f"{file_stem(spec, view.table, tag)}.{fmt}",
+             static_map.MIME[fmt]) for view, spec, tag in ((view_a, spec_a, "A"), (view_b, spec_b, "B"))]
+
+
 def atlas_download(spec: ViewSpec, per: str = "commune", fmt: str = "pdf", *, data_dir=None,
                    lang: str = "vi", progress=None) -> Download:
     """An atlas (one page per commune of the province, or per province) as a PDF or a ZIP of PNGs.

@@ -10,7 +10,9 @@ from PIL import Image
 
 from analysis.view import ViewSpec
 from dashboard.cli import main
-from dashboard.downloads import atlas_download, compare_download, gaps_download, map_download, table_download
+from dashboard.downloads import atlas_download, compare_download, compare_map_downloads, compare_views, \
+    gaps_download, map_download, table_download
+from dashboard.export_data import DatasetSource, map_view
 from test_export_dataset import build_dataset
 
 
@@ -64,3 +66,15 @@ def test_atlas_download_reports_progress(data_dir):
     data, name, mime = atlas_download(ViewSpec(indicator="smartphone_share", province="14"), "commune", "zip",
                                       data_dir=data_dir, progress=lambda done, total, _: seen.append(done))
     assert mime == "application/zip" and name.endswith(".zip") and seen == [1, 2, 3]
+
+
+def test_compare_maps_share_the_later_period_legend(data_dir):
+    a = ViewSpec(indicator="smartphone_share", period="2025-Q3", province="14")
+    b = ViewSpec(indicator="smartphone_share", period="2025-Q4", province="14")
+    (png_a, name_a, _), (png_b, name_b, _) = compare_map_downloads(a, b, "png", data_dir=data_dir, k=3)
+    assert name_a.endswith("2025-Q3_A.png") and name_b.endswith("2025-Q4_B.png")
+    assert Image.open(io.BytesIO(png_a)).size == Image.open(io.BytesIO(png_b)).size == (1920, 1080)
+    source = DatasetSource(data_dir)
+    view_a, view_b = compare_views(source, a, b, k=3)
+    assert view_a.classification.bins == view_b.classification.bins
+    assert map_view(source, a, k=3).classification.bins != view_b.classification.bins   # it did change
