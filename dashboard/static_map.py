@@ -172,12 +172,15 @@ def _draw_units(ax, view: MapView, geometries: np.ndarray, units_per_px: float, 
     for collection in (filled, no_data):
         if collection is not None:
             ax.add_collection(collection, autolim=False)
-    tiny = _isolated_tiny_units(geometries, units_per_px)
-    if tiny.any():
-        points = shapely.get_coordinates(shapely.point_on_surface(geometries[tiny]))
-        size_pt = 3.5 * 72 / ax.figure.dpi  # about 3.5 pixels across
-        ax.scatter(points[:, 0], points[:, 1], s=size_pt ** 2, c=list(colours[tiny]), edgecolors="#444444",
-                   linewidths=0.3, zorder=4)
+    # Hamlets known only by a point (SPEC §2) are drawn as markers; tiny islands as small dots.
+    is_point = np.isin(shapely.get_type_id(geometries), (0, 4))
+    tiny = _isolated_tiny_units(geometries, units_per_px) & ~is_point
+    for mask, pixels in ((tiny, 3.5), (is_point, 7.0)):
+        if mask.any():
+            points = shapely.get_coordinates(shapely.point_on_surface(geometries[mask]))
+            size_pt = pixels * 72 / ax.figure.dpi
+            ax.scatter(points[:, 0], points[:, 1], s=size_pt ** 2, c=list(colours[mask]), edgecolors="#444444",
+                       linewidths=0.3, zorder=4)
 
 
 #: Archipelagos named on every map that shows them, as Vietnamese maps do (the units are dots at that scale).

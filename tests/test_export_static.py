@@ -165,3 +165,15 @@ def test_real_national_commune_map_draws_every_unit(real_communes_path):
     assert drawn >= len(units)                       # every unit, multi-part ones more than once
     image = Image.open(io.BytesIO(figure_bytes(fig, "png")))
     assert image.size == (960, 540)
+
+
+def test_hamlets_known_by_a_point_are_drawn_as_markers(source):
+    from dashboard.export_data import view_table
+    from dashboard.export_view import prepare_map_view
+
+    spec = ViewSpec(level="hamlet", indicator="smartphone_share", province="14")
+    table = view_table(source, spec)
+    table["geometry"] = shapely.centroid(table.geometry.to_numpy())   # a hamlet list with coordinates only
+    fig = render_map(prepare_map_view(table, spec))
+    markers = [c for c in fig.axes[0].collections if not isinstance(c, PathCollection) or c.get_offsets().size]
+    assert sum(len(c.get_offsets()) for c in markers) == len(table) == 6
