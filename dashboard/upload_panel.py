@@ -74,7 +74,9 @@ _LABELS = {
     "no_history": ("Chưa có phiên bản nào được tải lên.", "No version uploaded yet."),
     "h_id": ("Phiên bản", "Version"), "h_created": ("Thời gian (UTC)", "Time (UTC)"),
     "h_who": ("Người tải", "Uploaded by"), "h_files": ("Tệp gốc", "Source files"),
-    "h_matched": ("Dòng khớp", "Rows matched"), "h_active": ("Đang dùng", "In use"),
+    "h_matched": ("Dòng khớp", "Rows matched"), "h_content": ("Nội dung", "Content"),
+    "c_boundaries": ("ranh giới {level} ({n})", "{level} boundaries ({n})"),
+    "c_stats": ("số liệu {level} {periods}", "{level} figures {periods}"), "h_active": ("Đang dùng", "In use"),
     "rollback": ("Quay lại phiên bản trước", "Roll back to the previous version"),
     "rolled_back": ("Đã quay lại: {what} đang được dùng.", "Rolled back: {what} is in use."),
     "default_data": ("dữ liệu có sẵn", "the embedded data"),
@@ -98,9 +100,12 @@ def md_escape(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-def _state() -> dict:
-    return st.session_state.setdefault(_STATE, {"uploader": 0, "signature": None, "staged": None, "check": None,
-                                                "message": None})
+def _state(store: DatasetStore) -> dict:
+    if _STATE not in st.session_state:
+        store.clean_tmp()  # once per session: uploads abandoned by closed browser tabs
+        st.session_state[_STATE] = {"uploader": 0, "signature": None, "staged": None, "check": None,
+                                    "message": None}
+    return st.session_state[_STATE]
 
 
 def render_upload_panel(store: DatasetStore | None = None, lang: str = "vi") -> None:
@@ -113,7 +118,7 @@ def render_upload_panel(store: DatasetStore | None = None, lang: str = "vi") -> 
     lang : {"vi", "en"}
     """
     store = store or DatasetStore()
-    state = _state()
+    state = _state(store)
     st.subheader(_t("title", lang))
     if state["message"]:
         st.success(state["message"])
@@ -274,9 +279,11 @@ def _render_history(store: DatasetStore, lang: str, state: dict) -> None:
         return
     active = store.active_id()
     rows = [{
-        _t("h_id", lang): v["id"], _t("h_created", lang): v["created"], _t("h_who", lang): v.get("uploaded_by", ""),
+        _t("h_id", lang): v["id"], _t("h_created", lang): v["created"][:16].replace("T", " "),
+        _t("h_who", lang): v.get("uploaded_by", ""), _t("h_content", lang): _content(v, lang),
         _t("h_files", lang): ", ".join(s["name"] for s in v.get("sources", [])),
-        _t("h_matched", lang): v.get("validation", {}).get("matched", ""),
+        _t("h_matched", lang): v.get("validation", {}).get("matched", "") if v.get("validation", {}).get("stats")
+        else "",
         _t("h_active", lang): "✔" if v["id"] == active else "",
     } for v in reversed(versions)]
     st.dataframe(pd.DataFrame(rows).astype(str), hide_index=True)
@@ -287,6 +294,19 @@ def _render_history(store: DatasetStore, lang: str, state: dict) -> None:
     chosen = right.selectbox(_t("use_version", lang), ids, key="upload_version")
     if right.button(_t("use", lang), disabled=chosen == active, key="upload_use"):
         _change_version(store, state, lang, version=chosen)
+
+
+def _content(entry: dict, lang: str) -> str:
+    """What a version brought, in words: "ranh giới xã (4); số liệu xã 2025-Q3"."""
+    validation, parts = entry.get("validation", {}), []
+    boundaries = validation.get("boundaries")
+    if boundaries:
+        level = _t(f"level_{boundaries['level']}", lang).lower()
+        parts.append(_t("c_boundaries", lang, level=level, n=_number(boundaries["features"], lang)))
+    for stats in validation.get("stats", []):
+        level = _t(f"level_{stats['level']}", lang).lower() if stats["level"] in ("commune", "hamlet") else ""
+        parts.append(_t("c_stats", lang, level=level, periods=", ".join(stats.get("periods", []))))
+    return "; ".join(parts)
 
 
 def _change_version(store: DatasetStore, state: dict, lang: str, rollback: bool = False,

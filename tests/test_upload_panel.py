@@ -75,6 +75,11 @@ def test_upload_report_apply_and_rollback(store, tmp_path):
     assert not app.exception, app.exception
     assert store.active_id() == "v0002"
     assert "Đã áp dụng: phiên bản v0002" in _texts(app)
+    history = app.dataframe[-1].value
+    assert history["Phiên bản"].tolist() == ["v0002", "v0001"] and history["Đang dùng"].tolist() == ["✔", ""]
+    assert history["Nội dung"].tolist() == ["số liệu xã, phường, đặc khu 2025-Q3",
+                                            "ranh giới xã, phường, đặc khu (4)"]
+    assert history["Tệp gốc"].tolist() == ["so_lieu_2025-Q3.csv", "ranh_gioi.geojson"]
     assert list((store.root / ".tmp").glob("upload-*")) == []
     _button(app, "upload_rollback").click()
     app.run()
