@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from loaders.archive import UPLOAD_EXTENSIONS, ArchiveLimits, stage_files
+from dashboard.upload_messages import translate, translate_error
+from loaders.archive import UPLOAD_EXTENSIONS, ArchiveLimits, UploadError, stage_files
 from loaders.errors import LoaderError
-from loaders.ingest import UploadCheck, apply_upload, check_upload, error_text
+from loaders.ingest import UploadCheck, apply_upload, check_upload
 from loaders.store import DatasetStore, StoreError
 from loaders.templates import FILE_NAMES, build_template
 
@@ -98,6 +99,13 @@ def _t(key: str, lang: str, **values) -> str:
 def md_escape(text) -> str:
     """Escape Markdown so text from files shows literally (no links, images, emphasis or HTML)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def error_text(error: Exception, lang: str) -> str:
+    """One line for a refusal, in the user's language (the loaders' English sentences translated when known)."""
+    if isinstance(error, UploadError):
+        return error.text(lang)
+    return translate_error(error, lang)
 
 
 def _state(store: DatasetStore) -> dict:
@@ -256,13 +264,14 @@ def _render_join(join: dict, lang: str) -> None:
                                                         "suggestion": _t("col_suggestion", lang)})
         st.dataframe(table.astype(str), hide_index=True)
     for line in join.get("duplicates", []):
-        st.text(line)
+        st.text(translate(line, lang))
 
 
 def _render_problems(problems: list[str], lang: str) -> None:
     if problems:
         st.caption(_t("problems", lang))
-        st.text("\n".join(f"• {p}" for p in problems))  # st.text: shown literally, whatever the file said
+        # st.text: shown literally, whatever the file said
+        st.text("\n".join(f"• {translate(p, lang)}" for p in problems))
 
 
 def _number(value, lang: str) -> str:

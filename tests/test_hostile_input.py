@@ -201,6 +201,18 @@ def test_each_bad_upload_is_refused_and_nothing_changes(store, tmp_path, case):
         assert path.read_bytes() == source_bytes  # the file given is never modified
 
 
+@pytest.mark.parametrize("case", list(CORPUS))
+def test_the_panel_explains_each_refusal_in_vietnamese(store, tmp_path, case):
+    from dashboard.upload_panel import error_text as panel_text
+
+    path = CORPUS[case][0](tmp_path)
+    error = _refusal(store, path)
+    vietnamese, english = panel_text(error, "vi"), panel_text(error, "en")
+    assert vietnamese.startswith(path.name + ":") and english.startswith(path.name + ":")
+    assert vietnamese != english  # translated, not the loader's English sentence passed through
+    assert not vietnamese.isascii()
+
+
 def test_english_messages_exist_for_the_upload_refusals(store, tmp_path):
     error = _refusal(store, _traversal_zip(tmp_path))
     assert "unsafe path" in error.text("en") and "không an toàn" in error.text("vi")

@@ -128,3 +128,24 @@ def test_markdown_from_files_is_escaped():
     escaped = md_escape(hostile)
     for fragment in ("\\[x\\]", "\\(javascript", "\\!\\[i\\]", "\\<img", "\\*\\*b\\*\\*"):
         assert fragment in escaped
+
+
+@pytest.mark.parametrize("english, vietnamese", [
+    ("76 invalid geometries repaired (make_valid)", "76 hình bị lỗi đã được sửa"),
+    ("sheet 'T9' row 12: totals row 'Tổng cộng' dropped", "trang 'T9' dòng 12: bỏ dòng tổng 'Tổng cộng'"),
+    ("sheet 'Sheet1': 3 cell(s) of teams are not numbers, left empty",
+     "trang 'Sheet1': 3 ô của cột teams không phải số, để trống"),
+    ("no period for 4 row(s): add a 'period' column (YYYY, YYYY-Qn or YYYY-MM) or put the period in the sheet "
+     "or file name", "4 dòng không có kỳ báo cáo"),
+])
+def test_loader_sentences_are_worded_in_vietnamese(english, vietnamese):
+    from dashboard.upload_messages import translate
+
+    assert translate(english, "vi").startswith(vietnamese)
+    assert translate(english, "en") == english
+
+
+def test_an_unknown_sentence_is_shown_as_it_is():
+    from dashboard.upload_messages import translate
+
+    assert translate("something new the loaders say", "vi") == "something new the loaders say"
