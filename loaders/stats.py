@@ -21,7 +21,7 @@ from loaders.errors import LoaderError
 from loaders.encodings import decode_text_file
 from loaders.numbers import pad_code, parse_number_series, period_from_parts, period_from_text
 from loaders.schema import CODE_WIDTH, COUNT_COLUMNS, PERIOD, SHARE_COLUMNS
-from loaders.text import is_missing, nfc, unit_type_of
+from loaders.text import is_missing, nfc, split_unit_type, unit_type_of
 
 #: Columns that identify a row's unit; a row with none of them is not data.
 IDENTITY_COLUMNS = (
@@ -30,6 +30,10 @@ IDENTITY_COLUMNS = (
 )
 TEXT_COLUMNS = ("province_name", "district_name", "commune_name", "commune_type", "hamlet_name", "hamlet_type",
                 "ethnic_region")
+#: Name column of a table → (level, column) of the units that group its rows in legacy reports.
+GROUP_OF = {"commune_name": ("district", "district_name"), "hamlet_name": ("commune", "commune_name")}
+GROUP_TYPES = {"district": ("Huyện", "Quận", "Thị xã", "Thành phố"),
+               "commune": ("Xã", "Phường", "Thị trấn", "Đặc khu")}
 #: How many rows from the top of a grid may hold the header.
 HEADER_SEARCH_ROWS = 30
 _NUMBERING_CELL = re.compile(r"^\(?\s*([0-9]{1,2}|[A-Za-z])\s*\)?$")
@@ -255,7 +259,7 @@ def _parse_grid(grid: Grid, problems: list[str]) -> pd.DataFrame | None:
                 and not is_missing(c) and str(c).strip() and not is_ignored_header(c)]
     if unmapped:
         problems.append(f"sheet '{grid.name}': columns not recognised, ignored: " + ", ".join(unmapped))
-    records = []
+    records, groups = [], {}
     for offset, row in enumerate(grid.rows[data_start:]):
         row_number = data_start + offset + 1
         cells = {name: (row[i] if i < len(row) else None) for i, name in mapping.items()}
@@ -270,9 +274,31 @@ def _parse_grid(grid: Grid, problems: list[str]) -> pd.DataFrame | None:
         if all(is_missing(cells.get(c)) or not str(cells.get(c)).strip() for c in IDENTITY_COLUMNS):
             problems.append(f"sheet '{grid.name}' row {row_number}: no code or name, skipped")
             continue
-        records.append({**cells, "source_sheet": grid.name, "source_row": row_number})
-    frame = pd.DataFrame.from_records(records, columns=[*mapping.values(), "source_sheet", "source_row"])
+        group = _group_row(cells, mapping)
+        if group:
+            groups[group[0]] = group[1]
+            problems.append(f"sheet '{grid.name}' row {row_number}: group row '{nfc(label)}' (subtotal) skipped; "
+                            f"the rows below it are taken to be in {nfc(label)}")
+            continue
+        records.append({**groups, **cells, "source_sheet": grid.name, "source_row": row_number})
+    columns = [*mapping.values(), *groups, "source_sheet", "source_row"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
     return _clean_columns(frame, grid.name, problems)
+
+
+def _group_row(cells: dict, mapping: dict[int, str]) -> tuple[str, str] | None:
+    """A row naming the unit above the level of the table ("Huyện Mường La" among communes, "Xã An Khánh" among
+    hamlets): (column it names, bare name), or None. Such rows carry subtotals, not a unit of the table."""
+    for name_column, (group_level, group_column) in GROUP_OF.items():
+        name = cells.get(name_column)
+        code_column = {"commune_name": "commune_code", "hamlet_name": "hamlet_id"}[name_column]
+        if name_column not in mapping.values() or group_column in mapping.values() or is_missing(name) \
+                or not is_missing(cells.get(code_column)):
+            continue
+        kind, bare = split_unit_type(name, group_level)
+        if kind in GROUP_TYPES[group_level]:
+            return group_column, bare
+    return None
 
 
 def _clean_columns(frame: pd.DataFrame, sheet: str, problems: list[str]) -> pd.DataFrame:

@@ -163,3 +163,23 @@ def test_codes_outside_the_2025_register_are_reported(capsys, tmp_path):
                                            "name_differs": ["09877: Vân Côn ≠ An Khánh"]}
     assert ("1 of 2 commune codes are not in the 2025 register (pre-2025 boundaries or other codes?)"
             in boundaries["problems"])
+
+
+@pytest.mark.real_data
+def test_pre_2025_report_on_real_2025_boundaries(capsys, tmp_path, real_communes_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Quý 4-2024"
+    for row in (["Tỉnh", "Đơn vị", "Số tổ"], ["Hà Nội", "Huyện Hoài Đức", 5], ["Hà Nội", "Xã Đông La", 3],
+                ["Hà Nội", "Xã An Thượng", 2], ["Hà Nội", "Quận Ba Đình", 1], ["Hà Nội", "Phường Quán Thánh", 1]):
+        sheet.append(row)
+    report_file = tmp_path / "bao_cao_2024.xlsx"
+    workbook.save(report_file)
+    code, out, _ = _run(capsys, "--boundaries", str(real_communes_path), "--stats", str(report_file), "--json")
+    join = json.loads(out)["join"]
+    assert code == 0
+    assert join["matched_legacy"] == 3 and join["matched_by_name"] == 0 and join["unmatched_stats"] == []
+    assert join["units_without_stats"] == 3321 - 2
+    sample = {row["commune_code"]: row for row in json.loads(out)["sample"]}
+    assert sample["09877"]["commune_name"] == "An Khánh" and sample["09877"]["teams"] == 5
+    assert sample["00004"]["commune_name"] == "Ba Đình" and sample["00004"]["match"] == "legacy_2025"

@@ -180,3 +180,20 @@ def test_header_without_rows_is_said(tmp_path):
     path.write_text("Mã xã,Tên xã,Số tổ\n", encoding="utf-8")
     load = read_stats(path)
     assert load.info["rows"] == 0 and "no data rows under the header" in load.info["problems"]
+
+
+def test_legacy_report_grouped_by_district_keeps_the_district_and_drops_subtotals(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Quý 4-2024"
+    for row in (["TT", "Đơn vị", "Số tổ", "Số thành viên"], ["I", "Huyện Hoài Đức", 5, 40],
+                [1, "Xã Đông La", 3, 25], [2, "Xã An Thượng", 2, 15], ["II", "Quận Ba Đình", 1, 4],
+                [1, "Phường Quán Thánh", 1, 4], [None, "Tổng cộng", 6, 44]):
+        sheet.append(row)
+    workbook.save(tmp_path / "bao_cao_cu.xlsx")
+    load = read_stats(tmp_path / "bao_cao_cu.xlsx")
+    table = load.table
+    assert table["commune_name"].tolist() == ["Xã Đông La", "Xã An Thượng", "Phường Quán Thánh"]
+    assert table["district_name"].tolist() == ["Hoài Đức", "Hoài Đức", "Ba Đình"]
+    assert table["teams"].tolist() == [3.0, 2.0, 1.0]
+    assert sum("group row" in p for p in load.info["problems"]) == 2
