@@ -30,7 +30,7 @@ from loaders.errors import LoaderError
 from loaders.numbers import pad_code
 from loaders.schema import (AREA_CLASS_COLUMNS, BOOLEAN_AREA_CLASSES, CODE_WIDTH, CRS as WGS84,
                             GEOMETRY_SOURCE, KEY_COLUMN, OPTIONAL_UNIT_COLUMNS, UNIT_COLUMNS)
-from loaders.text import is_missing, is_nfc, nfc, unit_type_of
+from loaders.text import canonical_type, is_missing, is_nfc, nfc, unit_type_of
 
 #: Columns a boundary file may carry (everything else is listed in ``info["ignored_columns"]``).
 UNIT_FIELDS = frozenset(UNIT_COLUMNS["hamlet"]) | set(OPTIONAL_UNIT_COLUMNS) | set(AREA_CLASS_COLUMNS)
@@ -398,7 +398,8 @@ def _canonical_units(frame, level, path, problems):
         if column in data:
             values = data[column]
             not_nfc += int(sum(1 for v in values if not is_nfc(v)))
-            data[column] = values.map(lambda v: None if is_missing(v) else nfc(str(v))).astype(object)
+            tidy = canonical_type if column.endswith("_type") else (lambda v: None if is_missing(v) else nfc(str(v)))
+            data[column] = values.map(tidy).astype(object)
     if not_nfc:
         problems.append(f"{not_nfc} names were not in Unicode NFC (e.g. decomposed); normalised")
     for column, width in CODE_WIDTH.items():

@@ -21,7 +21,7 @@ from loaders.errors import LoaderError
 from loaders.encodings import decode_text_file
 from loaders.numbers import pad_code, parse_number_series, period_from_parts, period_from_text
 from loaders.schema import CODE_WIDTH, COUNT_COLUMNS, PERIOD, SHARE_COLUMNS
-from loaders.text import is_missing, nfc, split_unit_type, unit_type_of
+from loaders.text import canonical_type, is_missing, nfc, split_unit_type, unit_type_of
 
 #: Columns that identify a row's unit; a row with none of them is not data.
 IDENTITY_COLUMNS = (
@@ -321,6 +321,8 @@ def _clean_columns(frame: pd.DataFrame, sheet: str, problems: list[str]) -> pd.D
                 problems.append(f"sheet '{sheet}': every {column} value is at most 1: fractions rather than "
                                 "percentages? (0,85 should be written 85)")
             out[column] = parsed
+        elif column in ("commune_type", "hamlet_type"):
+            out[column] = values.map(canonical_type).astype(object)
         elif column in TEXT_COLUMNS or column in ("hamlet_id",):
             out[column] = values.map(lambda v: None if is_missing(v) else nfc(str(v))).astype(object)
         else:

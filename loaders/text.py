@@ -178,6 +178,22 @@ def ascii_key(name, level: str | None = None, strip: bool = True) -> str:
     return _ascii_key(str(name), level, strip)
 
 
+def canonical_type(value):
+    """Write a unit type the canonical way: ``"XÃ"``, ``"xa"``, ``"TT"`` → ``"Xã"``, ``"Xã"``, ``"Thị trấn"``.
+
+    Unknown types come back NFC and tidy; missing stays ``None``.
+    """
+    if is_missing(value) or not str(value).strip():
+        return None
+    text = nfc(str(value))
+    wanted = strip_diacritics(text).lower().rstrip(".")
+    full = ABBREVIATIONS.get(text.lower().rstrip("."), text.lower())
+    for written, display in TYPE_DISPLAY.items():
+        if full == written or (text.isascii() and wanted == strip_diacritics(written)):
+            return display
+    return text
+
+
 def unit_type_of(name, level: str | None = None) -> str | None:
     """The unit type a name starts with (``"Xã"``, ``"Phường"``, ...), or ``None``."""
     if is_missing(name):

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from loaders.text import ascii_key, header_key, name_key, nfc, split_unit_type, strip_diacritics
+from loaders.text import ascii_key, canonical_type, header_key, name_key, nfc, split_unit_type, strip_diacritics
 
 
 def test_nfd_name_becomes_nfc_and_keeps_its_letters():
@@ -63,3 +63,10 @@ def test_a_name_that_is_only_a_prefix_word_is_kept():
 def test_header_key_drops_diacritics_case_and_punctuation():
     assert header_key("Tỷ lệ sử dụng điện thoại thông minh (%)") == "ty le su dung dien thoai thong minh"
     assert header_key("Tên xã/phường") == "ten xa phuong"
+
+
+@pytest.mark.parametrize("written, expected", [("XÃ", "Xã"), ("xa", "Xã"), ("TT.", "Thị trấn"), ("phuong", "Phường"),
+                                               ("Đặc khu", "Đặc khu"), ("TDP", "Tổ dân phố"), ("Khác", "Khác"),
+                                               ("", None)])
+def test_unit_types_are_written_the_canonical_way(written, expected):
+    assert canonical_type(written) == expected
