@@ -30,7 +30,7 @@ from loaders.errors import LoaderError
 from loaders.numbers import pad_code
 from loaders.schema import (AREA_CLASS_COLUMNS, BOOLEAN_AREA_CLASSES, CODE_WIDTH, CRS as WGS84,
                             GEOMETRY_SOURCE, KEY_COLUMN, OPTIONAL_UNIT_COLUMNS, UNIT_COLUMNS)
-from loaders.text import canonical_type, is_missing, is_nfc, nfc, unit_type_of
+from loaders.text import canonical_type, header_key, is_missing, is_nfc, nfc, unit_type_of
 
 #: Columns a boundary file may carry (everything else is listed in ``info["ignored_columns"]``).
 UNIT_FIELDS = frozenset(UNIT_COLUMNS["hamlet"]) | set(OPTIONAL_UNIT_COLUMNS) | set(AREA_CLASS_COLUMNS)
@@ -83,7 +83,7 @@ def read_boundaries(path, level: str | None = None, crs=None) -> BoundaryLoad:
         Missing, empty, corrupt or unrecognised files, no CRS with projected coordinates, no usable columns.
     """
     path = Path(path)
-    source = open_source(path)
+    source = open_source(path, level)
     problems: list[str] = list(source.problems)
     frame = read_frame(source)
     if len(frame) == 0:
@@ -130,7 +130,7 @@ _KINDS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "Shapefile", ".gpkg
 _MAGIC = {"Shapefile": b"\x00\x00\x27\x0a", "GeoPackage": b"SQLite format 3\x00", "GeoParquet": b"PAR1"}
 
 
-def open_source(path: Path) -> _Source:
+def open_source(path: Path, level: str | None = None) -> _Source:
     """Check a boundary file (or the one inside a ZIP) before reading it; refuse what cannot be read."""
     if not path.exists():
         raise LoaderError("file not found", path)
@@ -140,7 +140,7 @@ def open_source(path: Path) -> _Source:
         raise LoaderError("the file is empty (0 bytes)", path)
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        return _open_zip(path)
+        return _open_zip(path, level)
     kind = _KINDS.get(suffix)
     if kind is None:
         raise LoaderError(f"boundaries must be .geojson, .shp, .zip, .gpkg or .parquet, not '{suffix}'", path)
@@ -151,7 +151,7 @@ def open_source(path: Path) -> _Source:
     if kind == "Shapefile":
         siblings = {p.suffix.lower(): p for p in path.parent.glob(path.stem + ".*") if p.stem == path.stem}
         _shapefile_companions(source, siblings.keys(), lambda: siblings[".cpg"].read_bytes())
-    return _choose_layer(source)
+    return _choose_layer(source, level)
 
 
 def _check_head(kind: str, head: bytes, path: Path) -> None:
@@ -185,7 +185,7 @@ def _shapefile_companions(source: _Source, suffixes, read_cpg) -> None:
             source.problems.append(f"the .cpg names an unknown encoding '{declared}': encoding detected instead")
 
 
-def _open_zip(path: Path) -> _Source:
+def _open_zip(path: Path, level: str | None) -> _Source:
     try:
         with zipfile.ZipFile(path) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
@@ -213,10 +213,15 @@ def _open_zip(path: Path) -> _Source:
                 _shapefile_companions(source, siblings.keys(), lambda: archive.read(siblings[".cpg"]))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
         raise LoaderError("not a valid ZIP file (corrupt or truncated: send it again)", path) from None
-    return _choose_layer(source)
+    return _choose_layer(source, level)
 
 
-def _choose_layer(source: _Source) -> _Source:
+#: Words in GeoPackage layer names that say which level a layer holds (compared without diacritics).
+LAYER_HINTS = {"commune": ("xa", "commune", "ward", "phuong"), "hamlet": ("thon", "hamlet", "village", "ban", "ap"),
+               "province": ("tinh", "province"), "district": ("huyen", "district")}
+
+
+def _choose_layer(source: _Source, level: str | None) -> _Source:
     if source.kind != "GeoPackage":
         return source
     try:
@@ -227,7 +232,9 @@ def _choose_layer(source: _Source) -> _Source:
     if not spatial:
         raise LoaderError("the GeoPackage has no layer with geometries", source.path)
     polygons = [name for name, geometry_type in layers if geometry_type and "Polygon" in geometry_type]
-    source.layer = (polygons or spatial)[0]
+    hinted = [name for name in spatial if level and set(header_key(name).replace("_", " ").split())
+              & set(LAYER_HINTS.get(level, ()))]
+    source.layer = (hinted or polygons or spatial)[0]
     if len(spatial) > 1:
         source.problems.append(f"the GeoPackage has {len(spatial)} layers; read '{source.layer}'")
     return source

@@ -190,6 +190,18 @@ def test_geoparquet_and_gpkg_hamlets_with_level_detected(tmp_path):
         assert load.units["province_code"].tolist() == ["01", "01"]
 
 
+def test_gpkg_with_several_layers_reads_the_one_for_the_level(tmp_path):
+    path = tmp_path / "ranh_gioi.gpkg"
+    provinces = gpd.GeoDataFrame({"ma_tinh": ["01"]}, geometry=[square(105, 21, 1)], crs=4326)
+    hamlets = gpd.GeoDataFrame({"ma_xa": ["09877"], "ten_thon": ["Thôn 1"]}, geometry=[square(105, 21)], crs=4326)
+    pyogrio.write_dataframe(provinces, path, layer="ranh_gioi_tinh")
+    pyogrio.write_dataframe(hamlets, path, layer="ranh_gioi_thon", append=True)
+    load = read_boundaries(path, level="hamlet")
+    assert load.info["layer"] == "ranh_gioi_thon" and load.units["hamlet_name"].tolist() == ["Thôn 1"]
+    assert "the GeoPackage has 2 layers; read 'ranh_gioi_thon'" in load.info["problems"]
+    assert read_boundaries(path).info["layer"] == "ranh_gioi_tinh"
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("empty.geojson", b"", "empty"),
     ("notjson.geojson", b"this is not json", "not JSON"),
