@@ -4,6 +4,8 @@
   (comma = decimal); English ``"1,459"`` / ``"85.5"`` are read too when the column makes the convention clear.
 * Empty cells and the dashes people type for "no figure" are missing (NaN), never 0; ``"0"`` is 0.
 * Codes lose their leading zeros in Excel (``1234`` → ``"01234"``) or come back as floats (``"1234.0"``).
+* Periods are written many ways (``Quý III/2025``, ``T9-2025``, ``2025-Q3``) and become ``YYYY``, ``YYYY-Qn`` or
+  ``YYYY-MM``.
 """
 
 from __future__ import annotations
