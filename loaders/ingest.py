@@ -316,11 +316,13 @@ def _with_previous_area_classes(units: gpd.GeoDataFrame, previous_dir: Path, lev
     carried = [c for c in missing if c in previous]
     if not carried:
         return units
+    if "area_class_source" in previous and "area_class_source" not in units:
+        carried.append("area_class_source")  # say where the carried classes came from (e.g. "heuristic")
     lookup = pd.DataFrame(previous[[key, *carried]]).drop_duplicates(key).set_index(key)
     units = units.copy()
     for column in carried:
         values = units[key].map(lookup[column])
-        units[column] = values.fillna("" if column == "ethnic_region" else False).to_numpy()
+        units[column] = values.fillna("" if column in ("ethnic_region", "area_class_source") else False).to_numpy()
     return units
 
 

@@ -227,3 +227,19 @@ def test_metadata_counts_follow_the_uploaded_layers(with_boundaries):
     metadata = json.loads((active_data_dir(with_boundaries) / "metadata.json").read_text(encoding="utf-8"))
     assert metadata["counts"] == {"provinces": 2, "communes": 4}
     assert metadata["uploads"][0]["boundaries"] == "ranh_gioi_xa.geojson"
+
+
+@pytest.mark.real_data
+def test_real_2025_boundaries_become_a_version(real_communes_path, tmp_path):
+    store = DatasetStore(tmp_path / "store")  # over the embedded demo data: its area classes are carried
+    entry = upload(store, real_communes_path)
+    version = active_data_dir(store)
+    communes = gpd.read_parquet(version / "geo/communes.parquet")
+    provinces = gpd.read_parquet(version / "geo/provinces.parquet")
+    assert len(communes) == 3321 and len(provinces) == 34
+    assert communes.geometry.is_valid.all()  # the 76 invalid shapes were repaired
+    assert entry["validation"]["boundaries"]["features"] == 3321
+    assert real_communes_path.read_bytes() == (version / "sources" / real_communes_path.name).read_bytes()
+    if (store_module.default_data_dir() / "geo/communes.parquet").exists():
+        assert communes["is_island"].sum() > 0
+        assert all(s == "" or s.endswith("heuristic") for s in communes["area_class_source"])
