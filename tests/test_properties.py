@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 import pandas as pd
@@ -205,3 +206,31 @@ def test_periods_from_the_ways_people_write_them(year, quarter, month):
         assert period_from_text(text) == f"{year}-Q{quarter}"
     for text in (f"Tháng {month}/{year}", f"{year}-{month:02d}", f"{month:02d}/{year}", f"T{month}-{year}"):
         assert period_from_text(text) == f"{year}-{month:02d}"
+
+
+# -- upload paths -------------------------------------------------------------------------------------------------------
+path_parts = st.sampled_from(["..", ".", "", "a", "b.shp", "C:", "c:x", "\\", "/", "x/..", "..\\y", "\x00", "é"])
+
+
+@given(st.lists(path_parts, max_size=6).map("/".join) | st.text(max_size=30))
+@settings(max_examples=400)
+def test_a_zip_entry_name_never_leads_outside_the_extraction_folder(name):
+    import posixpath
+
+    from loaders.archive import safe_member_path
+
+    path = safe_member_path(name)
+    if path is None:
+        return
+    assert not path.is_absolute() and ".." not in path.parts and "\x00" not in str(path)
+    assert not posixpath.normpath(str(path)).startswith("..")
+    assert not re.match(r"^[A-Za-z]:", str(path))
+
+
+@given(st.text(max_size=60))
+def test_a_staged_file_name_is_one_plain_name(name):
+    from loaders.archive import safe_file_name
+
+    safe = safe_file_name(name)
+    assert safe and "/" not in safe and "\\" not in safe and not safe.startswith(".") and "\x00" not in safe
+    assert len(safe) <= 120 and unicodedata.is_normalized("NFC", safe)
