@@ -90,9 +90,11 @@ def read_boundaries(path, level: str | None = None, crs=None) -> BoundaryLoad:
         raise LoaderError("the file holds no features", path)
     encoding = source.encoding
     if source.kind == "Shapefile":
-        encoding = redecode_latin1_columns(frame, None if source.detect_encoding else source.encoding)
+        encoding, undecodable = redecode_latin1_columns(frame, None if source.detect_encoding else source.encoding)
         if source.detect_encoding and encoding != "UTF-8":
             problems.append(f"attributes decoded from {encoding} (no .cpg file; encoding detected)")
+        if undecodable:
+            problems.append(f"{undecodable} text values are not valid {encoding}: is the .cpg right?")
     crs_in, reprojected, frame = _to_wgs84(frame, crs, path, problems)
     frame, invalid_fixed, empty = _clean_geometries(frame)
     if invalid_fixed:

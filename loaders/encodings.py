@@ -104,8 +104,8 @@ def decode_cp1258(raw: bytes) -> str:
 
 
 def decode_utf8(raw: bytes) -> str:
-    """Decode strict UTF-8 to NFC text (raises ``UnicodeDecodeError`` when the bytes are not UTF-8)."""
-    return unicodedata.normalize("NFC", raw.decode("utf-8"))
+    """Decode UTF-8 to NFC text; bytes that are not UTF-8 become U+FFFD (counted by the callers)."""
+    return unicodedata.normalize("NFC", raw.decode("utf-8", errors="replace"))
 
 
 #: Candidate encodings, in the order preferred when two score the same.
@@ -197,21 +197,24 @@ def decode_text_file(raw: bytes) -> tuple[str, str]:
     return decode(raw, encoding), encoding
 
 
-def redecode_latin1_columns(frame, encoding: str | None = None) -> str:
+def redecode_latin1_columns(frame, encoding: str | None = None) -> tuple[str, int]:
     """Re-decode a DataFrame's text columns that were read as ISO-8859-1 (i.e. raw bytes), in place.
 
     With ``encoding=None`` the encoding is detected over every text cell at once (one name is too little to
-    tell TCVN3 from VNI). Returns the encoding used (a key of :data:`DECODERS` or a Python codec name).
+    tell TCVN3 from VNI). Returns the encoding used (a key of :data:`DECODERS` or a Python codec name) and how
+    many cells held bytes that encoding cannot decode (a .cpg that names the wrong encoding).
     """
     text_columns = [c for c in frame.columns if c != "geometry"
                     and any(isinstance(v, str) for v in frame[c].head(1000))]
     if encoding is None:
         samples = [v.encode("latin-1") for c in text_columns for v in frame[c] if isinstance(v, str)]
         encoding = detect_encoding(samples)
+    undecodable = 0
     for column in text_columns:
-        frame[column] = frame[column].map(
-            lambda v: decode(v.encode("latin-1"), encoding) if isinstance(v, str) else v).astype(object)
-    return encoding
+        decoded = frame[column].map(lambda v: decode(v.encode("latin-1"), encoding) if isinstance(v, str) else v)
+        undecodable += int(sum(1 for v in decoded if isinstance(v, str) and "\ufffd" in v))
+        frame[column] = decoded.astype(object)
+    return encoding, undecodable
 
 
 def codec_for_cpg(declared: str) -> str | None:

@@ -132,6 +132,15 @@ def test_a_cpg_file_is_believed(tmp_path):
     assert read_boundaries(latin).units["commune_name"].tolist() == ["Xă Tân"]
 
 
+def test_a_wrong_cpg_is_believed_and_said(tmp_path):
+    raw, _ = LEGACY_NAMES["TCVN3"]
+    path = write_raw_shapefile(tmp_path / "xa.shp", {"TEN_XA": raw}, [square(104 + i * 0.1, 22) for i in range(3)],
+                               cpg="UTF-8")
+    load = read_boundaries(path)
+    assert load.info["encoding"] == "UTF-8"
+    assert "3 text values are not valid UTF-8: is the .cpg right?" in load.info["problems"]
+
+
 def test_zipped_tcvn3_shapefile(tmp_path):
     raw, expected = LEGACY_NAMES["TCVN3"]
     (tmp_path / "src").mkdir()
