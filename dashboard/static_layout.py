@@ -53,6 +53,20 @@ class Layout:
     footer: tuple[float, float, float, float]
     title_lines: list[str]
     subtitle_lines: list[str]
+    #: Share of the map box kept free at the bottom for the scale bar and arrow (0 when they are in the panel).
+    strip: float = FURNITURE_STRIP
+    #: Region at the bottom of the side panel for the scale bar and arrow, when the map is narrow.
+    furniture: tuple[float, float, float, float] | None = None
+
+    def north_arrow_rect(self, width_in: float, height_in: float) -> tuple[float, float, float, float]:
+        """A square region for the north arrow: left end of the furniture region (the scale bar follows it),
+        or the right end of the map's strip (the scale bar is at its left)."""
+        left, bottom, width, height = self.furniture or self.map
+        size = (height * 0.9) if self.furniture else self.map[3] * FURNITURE_STRIP * 0.9
+        across = size * height_in / width_in
+        if self.furniture:
+            return (left, bottom + 0.003, across, size)
+        return (left + width - across - 0.003, bottom + 0.003, across, size)
 
 
 def _wrap(text: str, size_pt: float, width_in: float) -> list[str]:
@@ -90,19 +104,27 @@ def plan_layout(width_in: float, height_in: float, title: str, subtitle: str, fo
     panel_w = max(0.26, min(0.34, 3.4 / width_in))
     map_w = usable_w - panel_w - 0.02
     map_left = MARGIN
+    strip, furniture_h = FURNITURE_STRIP, 0.0
     if data_aspect:
-        needed = body_h * height_in * (1 - FURNITURE_STRIP) / data_aspect / width_in
-        narrow = min(map_w, max(needed, 0.3))  # never so narrow that the scale bar and arrow collide
-        map_left += (map_w - narrow) / 2
-        map_w = narrow
+        # Narrow data (Vietnam on a slide): the scale bar and arrow move under the legend, and the map
+        # gets the full height instead of giving up a strip.
+        needed = body_h * height_in / data_aspect / width_in
+        if needed < map_w:
+            strip, furniture_h = 0.0, body_h * FURNITURE_STRIP
+            narrow = max(needed, 0.2)
+            map_left += (map_w - narrow) / 2
+            map_w = narrow
     panel_left = map_left + map_w + 0.02
     map_box = (map_left, body_bottom, map_w, body_h)
+    furniture = (panel_left, body_bottom, panel_w, furniture_h) if furniture_h else None
+    panel_bottom = body_bottom + (furniture_h + 0.01 if furniture else 0.0)
+    panel_h = body_top - panel_bottom
     if with_inset:
-        legend = (panel_left, body_bottom + body_h * 0.42, panel_w, body_h * 0.58)
-        inset = (panel_left, body_bottom, panel_w, body_h * 0.38)
+        legend = (panel_left, panel_bottom + panel_h * 0.42, panel_w, panel_h * 0.58)
+        inset = (panel_left, panel_bottom, panel_w, panel_h * 0.38)
     else:
-        legend, inset = (panel_left, body_bottom, panel_w, body_h), None
-    return Layout(header, map_box, legend, inset, footer, title_lines, subtitle_lines)
+        legend, inset = (panel_left, panel_bottom, panel_w, panel_h), None
+    return Layout(header, map_box, legend, inset, footer, title_lines, subtitle_lines, strip, furniture)
 
 
 def fit_extent(bounds, box_w_in: float, box_h_in: float, strip: float = FURNITURE_STRIP,
@@ -194,23 +216,28 @@ def draw_legend(ax, title: str, colours, labels, no_data_label: str, fonts: Font
             text.set_va("bottom")
 
 
-def add_scale_bar(ax, fonts: Fonts) -> ScaleBar:
-    """A metric scale bar (data units are metres) in the free strip at the bottom left of the map."""
+def add_scale_bar(ax, fonts: Fonts, layout: Layout) -> ScaleBar:
+    """A metric scale bar (data units are metres) for the map ``ax``.
+
+    Drawn in the free strip at the bottom left of the map, or at the left of the furniture region under the
+    legend; either way its length is measured in the map's own data units.
+    """
+    anchor = {}
+    if layout.furniture:
+        figure = ax.figure
+        arrow = layout.north_arrow_rect(figure.get_figwidth(), figure.get_figheight())
+        anchor = {"bbox_to_anchor": (arrow[0] + arrow[2] + 0.01, layout.furniture[1]),
+                  "bbox_transform": figure.transFigure}
     bar = ScaleBar(1.0, units="m", location="lower left", length_fraction=0.22, frameon=False,
                    font_properties={"size": fonts.footer}, color=TEXT_COLOUR, scale_loc="top",
-                   border_pad=0.4)
+                   border_pad=0.4, **anchor)
     ax.add_artist(bar)
     return bar
 
 
-def add_north_arrow(ax, box_w_in: float, box_h_in: float, fonts: Fonts, label: str = "N") -> None:
-    """A north arrow in the free strip at the bottom right of the map (the map is drawn north up).
-
-    Drawn in its own square child axes, so the arrow keeps its shape whatever the map's proportions.
-    """
-    size = FURNITURE_STRIP * 0.9                # height as a fraction of the map box
-    width = size * box_h_in / box_w_in          # the same length in inches across
-    arrow = ax.inset_axes([1 - width - 0.005, 0.005, width, size])
+def add_north_arrow(fig: Figure, rect, fonts: Fonts, label: str = "N") -> None:
+    """A north arrow in its own square axes (the map is drawn north up), so it keeps its shape."""
+    arrow = fig.add_axes(rect, label="north_arrow")
     arrow.set_axis_off()
     arrow.set_xlim(0, 1)
     arrow.set_ylim(0, 1)

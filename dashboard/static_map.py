@@ -211,7 +211,7 @@ def _label_archipelagos(ax, view: MapView, geometries: np.ndarray, fontsize: flo
 
 
 def _draw_context(ax, view: MapView, crs: str, xlim, ylim, units_per_px: float, edge_width: float,
-                  fontsize: float) -> None:
+                  fontsize: float, strip: float) -> None:
     """Surrounding units in light grey below the map and their borders (province lines) above it."""
     if view.context is None or not len(view.context):
         return
@@ -227,7 +227,7 @@ def _draw_context(ax, view: MapView, crs: str, xlim, ylim, units_per_px: float, 
             ax.add_collection(collection, autolim=False)
     if view.highlight is not None and len(context) > 1:
         # Names stay out of the strip kept for the scale bar and the north arrow.
-        above_strip = shapely.box(xlim[0], ylim[0] + (ylim[1] - ylim[0]) * layout_mod.FURNITURE_STRIP,
+        above_strip = shapely.box(xlim[0], ylim[0] + (ylim[1] - ylim[0]) * strip,
                                   xlim[1], ylim[1])
         _label_neighbours(ax, geometries, context, view.highlight, above_strip, fontsize, units_per_px)
     # A neat line: the grey surroundings end at the frame, not in mid-air.
@@ -260,7 +260,7 @@ def _label_neighbours(ax, geometries, context, highlight, window, fontsize: floa
 
 def _draw_inset(fig: Figure, rect, view: MapView, crs: str, page: PageSize) -> None:
     """Locator: the whole context in grey with the part shown filled in the accent colour."""
-    ax = fig.add_axes(rect)
+    ax = fig.add_axes(rect, label="inset")
     ax.set_axis_off()
     # About 200 pixels for the whole country: a tolerance of ~0.02° is plenty before projecting.
     context = _project_coarse(view.context.geometry.to_numpy(), crs, 2000.0)
@@ -317,14 +317,14 @@ def render_map(view: MapView, page: PageSize | None = None, *, inset: bool = Tru
     with_inset = inset and view.context is not None and view.highlight is not None and len(view.highlight)
     plan = layout_mod.plan_layout(page.width_in, page.height_in, view.title, view.subtitle, fonts,
                                   bool(with_inset), _aspect(data_bounds))
-    ax = fig.add_axes(plan.map)
+    ax = fig.add_axes(plan.map, label="map")
     ax.set_axis_off()
     box_w, box_h = plan.map[2] * page.width_in, plan.map[3] * page.height_in
-    xlim, ylim = layout_mod.fit_extent(data_bounds, box_w, box_h)
+    xlim, ylim = layout_mod.fit_extent(data_bounds, box_w, box_h, strip=plan.strip)
     units_per_px = (xlim[1] - xlim[0]) / (box_w * page.dpi)
     # Borders thin enough not to swallow small communes on the national map, visible on a province map.
     edge_width = float(np.clip(0.6 / np.sqrt(max(len(geometries), 1) / 60), 0.12, 0.6))
-    _draw_context(ax, view, crs, xlim, ylim, units_per_px, edge_width, fonts.footer)
+    _draw_context(ax, view, crs, xlim, ylim, units_per_px, edge_width, fonts.footer, plan.strip)
     _draw_units(ax, view, projected, units_per_px, edge_width)
     _label_archipelagos(ax, view, projected, fonts.footer, xlim, units_per_px)
     if view.outlines is not None and len(view.outlines):
@@ -336,9 +336,10 @@ def render_map(view: MapView, page: PageSize | None = None, *, inset: bool = Tru
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
-    layout_mod.add_scale_bar(ax, fonts)
-    layout_mod.add_north_arrow(ax, box_w, box_h, fonts, label="B" if view.lang == "vi" else "N")
-    layout_mod.draw_legend(fig.add_axes(plan.legend), view.legend_title, view.colours, view.legend_labels,
+    layout_mod.add_scale_bar(ax, fonts, plan)
+    layout_mod.add_north_arrow(fig, plan.north_arrow_rect(page.width_in, page.height_in), fonts,
+                               label="B" if view.lang == "vi" else "N")
+    layout_mod.draw_legend(fig.add_axes(plan.legend, label="legend"), view.legend_title, view.colours, view.legend_labels,
                            view.no_data_label, fonts, view.notes)
     if with_inset:
         _draw_inset(fig, plan.inset, view, crs, page)

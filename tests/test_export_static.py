@@ -19,6 +19,7 @@ from shapely.geometry import Point, box
 from analysis.view import ViewSpec
 from dashboard.export_data import DatasetSource, map_view
 from dashboard.palettes import NO_DATA_COLOUR
+from dashboard.static_layout import FURNITURE_STRIP
 from dashboard.static_map import export_static, figure_bytes, metric_crs, page_size, polygon_paths, project, \
     render_map
 from test_export_dataset import build_dataset
@@ -64,26 +65,49 @@ def test_no_data_is_hatched_grey_not_the_lowest_class(source):
     assert len(hatched) == 1 and len(hatched[0].get_paths()) == 1           # the one commune without data
     assert to_hex(hatched[0].get_facecolor()[0]) == NO_DATA_COLOUR
     assert NO_DATA_COLOUR not in {colour.lower() for colour in view.colours}
-    swatches = fig.axes[1].get_legend().get_patches()
+    legend = next(ax for ax in fig.axes if ax.get_label() == "legend")
+    swatches = legend.get_legend().get_patches()
     assert swatches[-1].get_hatch() and not swatches[0].get_hatch()
 
 
-def test_layout_regions_do_not_overlap(source):
-    view = map_view(source, ViewSpec(indicator="smartphone_share", province="14"), k=3)
-    fig = render_map(view)
+def _boxes(fig) -> dict:
+    """Window extents of every region and furniture item of a map page."""
     renderer = fig.canvas.get_renderer()
-    map_ax, legend_ax, inset_ax = fig.axes   # the north arrow is a child of the map axes
-    boxes = {"map": map_ax.get_window_extent(), "legend": legend_ax.get_legend().get_window_extent(renderer),
-             "inset": inset_ax.get_window_extent()}
-    for gid in ("title", "subtitle", "source", "demo"):
+    axes = {ax.get_label(): ax for ax in fig.axes}
+    boxes = {name: axes[name].get_window_extent() for name in ("map", "north_arrow", "inset") if name in axes}
+    boxes["legend"] = axes["legend"].get_legend().get_window_extent(renderer)
+    boxes["notes"] = next(t for t in axes["legend"].texts if t.get_gid() == "notes").get_window_extent(renderer)
+    bar = next(a for a in axes["map"].artists if type(a).__name__ == "ScaleBar")
+    boxes["scale bar"] = bar.get_window_extent(renderer)
+    for gid in ("title", "subtitle", "source", "notice", "demo"):
         artist = next(t for t in fig.texts if t.get_gid() == gid)
         boxes[gid] = artist.get_window_extent(renderer)
-    names = list(boxes)
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            assert not boxes[a].overlaps(boxes[b]), f"{a} overlaps {b}"
-    assert all(0 <= b.x0 and b.x1 <= fig.bbox.width and 0 <= b.y0 and b.y1 <= fig.bbox.height
-               for b in boxes.values())
+    return boxes
+
+
+@pytest.mark.parametrize("spec", [ViewSpec(indicator="smartphone_share", province="14"),   # square: panel
+                                  ViewSpec(indicator="smartphone_share")],                 # wide: strip
+                         ids=["square", "wide"])
+def test_layout_regions_do_not_overlap(source, spec):
+    for page in (page_size("png"), page_size("pdf", paper="a4")):
+        fig = render_map(map_view(source, spec, k=7), page)
+        fig.canvas.draw()
+        boxes = _boxes(fig)
+        furniture = {"scale bar", "north_arrow"}
+        if boxes["north_arrow"].overlaps(boxes["map"]):
+            # Inside the map they must sit in its bottom strip, which holds no data (see fit_extent).
+            strip_top = boxes["map"].y0 + boxes["map"].height * FURNITURE_STRIP + 1
+            assert all(boxes[name].y1 <= strip_top for name in furniture)
+            pairs_allowed = {frozenset({"map", name}) for name in furniture}
+        else:
+            pairs_allowed = set()
+        names = list(boxes)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                if frozenset({a, b}) not in pairs_allowed:
+                    assert not boxes[a].overlaps(boxes[b]), f"{a} overlaps {b}"
+        assert all(0 <= b.x0 and b.x1 <= fig.bbox.width and 0 <= b.y0 and b.y1 <= fig.bbox.height
+                   for b in boxes.values())
 
 
 def test_png_has_the_requested_size_and_is_rgb(source):
