@@ -9,6 +9,7 @@ names, loader messages) is shown through ``st.dataframe``/``st.text`` or with Ma
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -29,6 +30,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _LABELS = {
     "title": ("Cập nhật dữ liệu", "Update the data"),
     "active": ("Đang dùng: phiên bản **{id}** (tải lên {created})", "In use: version **{id}** (uploaded {created})"),
+    "pinned": ("Ứng dụng đang được chỉ định dùng một thư mục dữ liệu cố định (COVERAGE_MAP_DATA): dữ liệu tải "
+               "lên được lưu nhưng bản đồ chưa hiển thị.",
+               "The app is pinned to a fixed data directory (COVERAGE_MAP_DATA): uploads are stored but not shown."),
     "active_default": ("Đang dùng: dữ liệu có sẵn (chưa có bản tải lên nào)",
                        "In use: the embedded data (nothing uploaded yet)"),
     "uploader": ("Chọn tệp ranh giới (.zip, .geojson, .gpkg, .parquet) hoặc số liệu (.xlsx, .csv)",
@@ -138,6 +142,8 @@ def render_upload_panel(store: DatasetStore | None = None, lang: str = "vi") -> 
 
 
 def _render_active(store: DatasetStore, lang: str) -> None:
+    if os.environ.get("COVERAGE_MAP_DATA"):  # data_access reads this first: uploads would not show
+        st.warning(_t("pinned", lang))
     active = store.active_id()
     if active is None:
         st.caption(_t("active_default", lang))

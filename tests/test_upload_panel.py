@@ -149,3 +149,9 @@ def test_an_unknown_sentence_is_shown_as_it_is():
     from dashboard.upload_messages import translate
 
     assert translate("something new the loaders say", "vi") == "something new the loaders say"
+
+
+def test_a_pinned_data_directory_is_pointed_out(store, monkeypatch, tmp_path):
+    monkeypatch.setenv("COVERAGE_MAP_DATA", str(tmp_path))
+    app = _run()
+    assert any("COVERAGE_MAP_DATA" in w.value for w in app.warning)
