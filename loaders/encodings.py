@@ -114,7 +114,13 @@ DECODERS = {"UTF-8": decode_utf8, "cp1258": decode_cp1258, "TCVN3": decode_tcvn3
 # ---------------------------------------------------------------------------------------------------------------
 # Detection: a Vietnamese syllable is onset + vowel nucleus + coda, with at most one tone mark.
 _ONSET = "(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
-_NUCLEUS = "[aăâeêioôơuưy]{1,3}"
+#: Vowel groups Vietnamese spells (tone marks removed); anything else is not a syllable.
+_NUCLEI = (
+    "iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu "
+    "ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi ua uâ uê ui uô uơ uy ưa ưi ươ ưu yê "
+    "a ă â e ê i o ô ơ u ư y"
+).split()
+_NUCLEUS = "(" + "|".join(_NUCLEI) + ")"
 _CODA = "(ch|ng|nh|[cmnpt])?"
 _SYLLABLE = re.compile(f"^{_ONSET}{_NUCLEUS}{_CODA}$")
 _TONES = set("\u0300\u0301\u0303\u0309\u0323")
@@ -232,3 +238,24 @@ def codec_for_cpg(declared: str) -> str | None:
         return codecs.lookup(candidate).name
     except LookupError:
         return None
+
+
+def legacy_font_encoding(texts) -> str | None:
+    """Name the legacy font encoding of Unicode text typed with a TCVN3 or VNI font (``"B¶o Th¾ng"``), if any.
+
+    Excel files from provincial offices often hold text typed in ``.VnTime`` or ``VNI-Times``: each byte of the
+    font encoding stored as the Latin-1 character of the same number. Returns ``"TCVN3"`` or ``"VNI"`` when no
+    text uses a character beyond Latin-1 (real Vietnamese Unicode always does) and decoding reads better;
+    ``None`` otherwise.
+    """
+    texts = [t for t in texts if isinstance(t, str) and not t.isascii()]
+    if not texts or any(ord(ch) > 0xFF for t in texts for ch in t):
+        return None
+    raw = b"\n".join(t.encode("latin-1") for t in texts)
+    good, bad = plausibility("\n".join(texts))
+    best, best_score = None, good - 2 * bad
+    for name in ("TCVN3", "VNI"):
+        decoded_good, decoded_bad = plausibility(DECODERS[name](raw))
+        if decoded_good - 2 * decoded_bad > best_score:
+            best, best_score = name, decoded_good - 2 * decoded_bad
+    return best

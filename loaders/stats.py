@@ -18,7 +18,7 @@ import pandas as pd
 
 from loaders.aliases import canonical_for, canonical_for_pair, is_ignored_header, is_total_label
 from loaders.errors import LoaderError
-from loaders.encodings import decode_text_file
+from loaders.encodings import decode, decode_text_file, legacy_font_encoding
 from loaders.numbers import pad_code, parse_number_series, period_from_parts, period_from_text
 from loaders.schema import CODE_WIDTH, COUNT_COLUMNS, PERIOD, SHARE_COLUMNS
 from loaders.text import canonical_type, is_missing, nfc, split_unit_type, unit_type_of
@@ -79,6 +79,7 @@ def read_stats(path) -> StatsLoad:
     grids = read_grids(path)
     frames, problems, sheets = [], [], []
     for grid in grids:
+        problems.extend(grid.notes)
         parsed = _parse_grid(grid, problems)
         if parsed is not None:
             frames.append(parsed)
@@ -112,6 +113,7 @@ class Grid:
 
     name: str
     rows: list[list]
+    notes: list[str] = field(default_factory=list)
 
 
 def read_grids(path: Path) -> list[Grid]:
@@ -173,7 +175,12 @@ def _read_xlsx(path: Path) -> list[Grid]:
                 for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
                     rows[r][c] = value
         rows = [[None if isinstance(v, str) and not v.strip() else v for v in row] for row in rows]
-        grids.append(Grid(name=sheet.title, rows=rows))
+        notes = []
+        font = legacy_font_encoding(v for row in rows for v in row)
+        if font:  # typed with a .VnTime / VNI-Times font: the characters are the font's bytes
+            rows = [[decode(v.encode("latin-1"), font) if isinstance(v, str) else v for v in row] for row in rows]
+            notes.append(f"sheet '{sheet.title}': text typed in a {font} font converted to Unicode")
+        grids.append(Grid(name=sheet.title, rows=rows, notes=notes))
     workbook.close()
     return grids
 

@@ -4,7 +4,8 @@ import unicodedata
 
 import pytest
 
-from loaders.encodings import decode_tcvn3, decode_text_file, decode_vni, detect_encoding, is_vietnamese_syllable
+from loaders.encodings import (decode_tcvn3, decode_text_file, decode_vni, detect_encoding, is_vietnamese_syllable,
+                               legacy_font_encoding)
 from fixtures_builders import encode_cp1258
 
 # Byte strings as the legacy fonts store them, written out by hand from the published tables.
@@ -51,9 +52,23 @@ def test_detection_tells_the_four_encodings_apart():
     assert detect_encoding([b"Ba Vi", b"An Khanh"]) == "UTF-8"  # plain ASCII reads the same everywhere
 
 
+def test_a_single_vni_sentence_is_not_taken_for_tcvn3():
+    # decoded as TCVN3 these bytes read "chaứo caực baùn": letters, but no Vietnamese vowel group "aư"
+    assert detect_encoding([b"Xin cha\xf8o ca\xf9c ba\xefn"]) == "VNI"
+
+
+def test_text_typed_in_legacy_fonts_is_recognised_and_real_unicode_is_left_alone():
+    assert legacy_font_encoding(["B\xb6o Th\xbeng", "12"]) == "TCVN3"
+    assert legacy_font_encoding(["Xin chaøo caùc baïn"]) == "VNI"
+    assert legacy_font_encoding(["Bảo Thắng", "Café"]) is None
+    assert legacy_font_encoding(["Café crème", "Hà"]) is None
+
+
 def test_syllable_check():
     assert is_vietnamese_syllable("Nguyễn") and is_vietnamese_syllable("khương") and is_vietnamese_syllable("Đông")
     assert not is_vietnamese_syllable("B¶o") and not is_vietnamese_syllable("Vieät")
+    assert is_vietnamese_syllable("khuya") and is_vietnamese_syllable("người") and is_vietnamese_syllable("Thuỷ")
+    assert not is_vietnamese_syllable("chaứo")
 
 
 def test_csv_text_with_bom_and_in_cp1258():

@@ -197,3 +197,16 @@ def test_legacy_report_grouped_by_district_keeps_the_district_and_drops_subtotal
     assert table["district_name"].tolist() == ["Hoài Đức", "Hoài Đức", "Ba Đình"]
     assert table["teams"].tolist() == [3.0, 2.0, 1.0]
     assert sum("group row" in p for p in load.info["problems"]) == 2
+
+
+def test_excel_text_typed_in_a_tcvn3_font_is_converted(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "2025"
+    # what Excel stores when people type with the .VnTime font: each TCVN3 byte as a Latin-1 character
+    for row in ([b"M\xb7 x\xb7", b"T\xaan x\xb7", b"S\xe8 t\xe6"], ["02800", b"B\xb6o Th\xbeng", 3]):
+        sheet.append([v.decode("latin-1") if isinstance(v, bytes) else v for v in row])
+    workbook.save(tmp_path / "vntime.xlsx")
+    load = read_stats(tmp_path / "vntime.xlsx")
+    assert load.table["commune_name"].tolist() == ["Bảo Thắng"] and load.table["teams"].tolist() == [3.0]
+    assert "sheet '2025': text typed in a TCVN3 font converted to Unicode" in load.info["problems"]
