@@ -23,6 +23,7 @@ from analysis.view import AREA_FILTERS, ViewSpec, area_mask, build_view_table, p
 from dashboard.folium_map import geometry_json
 from loaders import dataset
 from loaders.schema import KEY_COLUMN, PERIOD
+from loaders.store import active_data_dir
 
 #: Environment variable naming another dataset directory (tests, uploaded versions).
 DATA_ENV = "COVERAGE_MAP_DATA"
@@ -36,8 +37,10 @@ def view_scale_name(province: str | None, commune: str | None = None) -> str:
 
 
 def data_dir() -> str:
-    """The dataset directory in use: ``$COVERAGE_MAP_DATA`` or the embedded demo data."""
-    return str(os.environ.get(DATA_ENV) or dataset.DEFAULT_DATA_DIR)
+    """The dataset directory in use: ``$COVERAGE_MAP_DATA``, else the store's active version (uploads), else the
+    embedded demo data. Cheap; called on every rerun. Each version is its own directory, so the path is the cache
+    key and an upload or a rollback never meets stale cache entries."""
+    return str(os.environ.get(DATA_ENV) or active_data_dir())
 
 
 @st.cache_data(show_spinner=False)

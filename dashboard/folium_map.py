@@ -339,7 +339,11 @@ def choropleth_map(
         With local assets only (:func:`dashboard.offline.localize`).
     """
     style = style or MapStyle()
-    m = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=True, zoom_snap=0.25)
+    # keyboard=False: Leaflet focuses the map on mouse-down for arrow-key panning; in streamlit-folium's iframe
+    # that focus scrolls a partly hidden map into view between press and release, and the click lands on a
+    # neighbouring unit.
+    m = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=True, zoom_snap=0.25,
+                   keyboard=False)
     if basemap:
         folium.TileLayer("OpenStreetMap", opacity=0.6).add_to(m)
     m.get_root().header.add_child(Element(_css(style)), name="cm_css")

@@ -94,6 +94,25 @@ def test_national_commune_map_draws_its_polygons_offline(offline, artifacts_dir)
     assert offline.errors == []
 
 
+def hover_unit(offline, frame, lat: float, lng: float, name: str) -> tuple[float, float]:
+    """Move the mouse over the unit at (lat, lng) until its tooltip names it; returns the page point.
+
+    The map settles after first paint (the frame takes the container's width and Leaflet re-centres), so the
+    point is recomputed until the tooltip under the mouse confirms it. The frame is deliberately left partly
+    below the fold (1000 px viewport): a click must not scroll it and land on a neighbour.
+    """
+    tooltip = offline.frame().locator(".leaflet-tooltip")
+    for _ in range(30):
+        x, y = frame.evaluate("([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
+                              " return [p.x, p.y]; }", [lat, lng])
+        box = offline.page.locator(MAP_FRAME).first.bounding_box()
+        offline.page.mouse.move(box["x"] + x, box["y"] + y)
+        if tooltip.count() and name in tooltip.first.inner_text():
+            return box["x"] + x, box["y"] + y
+        offline.page.wait_for_timeout(1000)
+    raise AssertionError(f"no tooltip for {name} under the mouse")
+
+
 def test_click_on_a_commune_shows_its_details(offline, artifacts_dir):
     import geopandas as gpd
 
@@ -103,10 +122,8 @@ def test_click_on_a_commune_shows_its_details(offline, artifacts_dir):
     offline.open("/")
     frame = offline.map_frame()
     frame.wait_for_function("() => window.map && window.cmChoropleth", timeout=WAIT_MS)
-    point = frame.evaluate("([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
-                           " return [p.x, p.y]; }", [inside.y, inside.x])
-    box = offline.page.locator(MAP_FRAME).first.bounding_box()
-    offline.page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    x, y = hover_unit(offline, frame, inside.y, inside.x, target["commune_name"])
+    offline.page.mouse.click(x, y)
     heading = offline.page.get_by_role("heading", name=target["commune_name"])
     heading.first.wait_for(timeout=WAIT_MS)
     offline.page.wait_for_url(f"**sel={target['commune_code']}**", timeout=WAIT_MS)  # the view is in the link
@@ -134,7 +151,7 @@ def test_presentation_mode_hides_the_sidebar(offline, artifacts_dir):
     offline.open("/?present=1&level=province")
     offline.page.screenshot(path=artifacts_dir / "presentation_mode.png")
     assert offline.page.locator('[data-testid="stSidebar"]').filter(visible=True).count() == 0
-    assert offline.page.get_by_role("heading", name="Bản đồ").is_visible()
+    assert offline.page.get_by_role("heading", name="Tỷ lệ người dân dùng điện thoại thông minh").is_visible()
     assert offline.outside == []
 
 

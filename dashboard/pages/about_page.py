@@ -64,10 +64,10 @@ def indicator_rows(lang: str) -> pd.DataFrame:
 
 
 def render() -> None:
-    lang = common.start_page("page_about")
+    lang = S.lang()
     if not S.get("present"):
         common.language_switch()
-        lang = S.lang()
+    common.start_page(t("page_about", lang))
     st.markdown(_TEXT[lang])
     st.subheader(t("indicator", lang))
     st.dataframe(indicator_rows(lang), hide_index=True, width="stretch")

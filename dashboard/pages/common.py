@@ -31,17 +31,32 @@ h1 {font-size: 2.4rem !important;}
 _OPTIONAL = {"to_widget": lambda v: v or "", "from_widget": lambda v: v or None}
 
 
-def start_page(title_key: str) -> str:
-    """Common page start: presentation CSS, title, demo badge. Returns the language."""
+def start_page(title: str, subtitle: str | None = None) -> None:
+    """Common page start: presentation-mode CSS, title, subtitle, and the demo-data notice when it applies."""
     lang = S.lang()
-    if S.get("present"):
+    present = S.get("present")
+    if present:
         st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
-    st.title(t(title_key, lang))
+    st.title(title)
+    if subtitle:
+        st.markdown(f"**{subtitle}**")
     meta = D.metadata(D.data_dir())
     if meta.get("demo"):
         note = meta.get("notice_en" if lang == "en" else "notice_vi") or t("demo_note", lang)
-        st.warning(f"**{t('demo_badge', lang)}** — {note}", icon=":material/info:")
-    return lang
+        if present:  # one discreet line on the projector; the legend repeats it on the map
+            st.caption(f"{t('demo_badge', lang)} — {note}")
+        else:
+            st.warning(f"**{t('demo_badge', lang)}** — {note}", icon=":material/info:")
+
+
+def place_name(directory: str, spec, lang: str) -> str:
+    """The area a view covers: the country, a province, or a commune of a province."""
+    if not spec.province:
+        return t("all_country", lang)
+    name = province_names(directory).get(spec.province, spec.province)
+    if spec.commune and spec.level == "hamlet":
+        name = f"{commune_names(directory, spec.province).get(spec.commune, spec.commune)}, {name}"
+    return name
 
 
 def area_label(area: str, lang: str) -> str:

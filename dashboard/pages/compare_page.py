@@ -84,14 +84,14 @@ def compare_indicators(directory: str, lang: str) -> None:
 
 
 def render() -> None:
-    lang = common.start_page("page_compare")
-    directory = D.data_dir()
+    lang, directory = S.lang(), D.data_dir()
     if not S.get("present"):
         common.language_switch()
         st.sidebar.header(t("filters", lang))
         common.indicator_filters(directory, lang)
         common.place_filters(directory, lang)
-        lang = S.lang()
+    spec = D.effective_spec(S.view_spec())
+    common.start_page(t("page_compare", lang), common.place_name(directory, spec, lang))
     S.bind("compare", st.radio, t("compare_mode", lang), options=["periods", "indicators"], horizontal=True,
            format_func=lambda m: t("compare_" + m, lang))
     if S.get("compare") == "periods":

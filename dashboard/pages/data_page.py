@@ -55,10 +55,10 @@ def join_report(meta: dict, lang: str) -> None:
 
 
 def render() -> None:
-    lang = common.start_page("page_data")
+    lang = S.lang()
     if not S.get("present"):
         common.language_switch()
-        lang = S.lang()
+    common.start_page(t("page_data", lang))
     directory = D.data_dir()
     meta = D.metadata(directory)
     st.caption(f"{directory}")

@@ -54,11 +54,11 @@ def sidebar(directory: str, lang: str) -> None:
 
 
 def render() -> None:
-    lang = common.start_page("gaps_title")
-    directory = D.data_dir()
+    lang, directory = S.lang(), D.data_dir()
     if not S.get("present"):
         sidebar(directory, lang)
-        lang = S.lang()
+    spec = D.effective_spec(S.view_spec())
+    common.start_page(t("gaps_title", lang), common.place_name(directory, spec, lang))
     area_toggles(lang)
     spec = D.effective_spec(S.view_spec())
     gaps = D.gap_table(directory, spec, tuple(S.get("gap_indicators")))

@@ -20,7 +20,7 @@ OUTLINE_STYLE = {
     "mountainous": ("#5a3d1e", None), "island": ("#c51b7d", None), "border": ("#111111", "6 4"),
     "ethnic": ("#542788", "2 5"), "extremely_difficult": ("#b2182b", "10 4"),
 }
-MAP_HEIGHT, PRESENT_MAP_HEIGHT = 620, 760
+MAP_HEIGHT, PRESENT_MAP_HEIGHT = 620, 700
 
 
 def outlines(directory: str, province: str | None, lang: str) -> list[Outline]:
@@ -36,10 +36,7 @@ def outlines(directory: str, province: str | None, lang: str) -> list[Outline]:
 
 def legend_notes(directory: str, spec, table: pd.DataFrame, lang: str) -> list[str]:
     """Period, place and the demo badge under the legend (they travel with a screenshot)."""
-    place = t("all_country", lang)
-    if spec.province:
-        place = common.province_names(directory).get(spec.province, spec.province)
-    notes = [f"{t('period', lang)}: {table_period(table) or ''}", place]
+    notes = [f"{t('period', lang)}: {table_period(table) or ''}", common.place_name(directory, spec, lang)]
     if D.is_demo(directory):
         notes.append(t("demo_badge", lang))
     return notes
@@ -98,16 +95,15 @@ def sidebar(directory: str, lang: str) -> None:
 
 
 def render() -> None:
-    lang = common.start_page("page_map")
-    directory = D.data_dir()
-    present = S.get("present")
+    lang, directory, present = S.lang(), D.data_dir(), S.get("present")
     if not present:
         sidebar(directory, lang)
-        lang = S.lang()
     spec = D.effective_spec(S.view_spec())
+    table = D.view_table(directory, spec)
+    common.start_page(get_indicator(spec.indicator).label(lang),
+                      f"{common.place_name(directory, spec, lang)} · {t('period', lang)} {table_period(table) or ''}")
     if spec.level != S.get("level"):
         st.info(t("hamlet_needs_place", lang))
-    table = D.view_table(directory, spec)
     common.kpi_cards(table, spec.indicator, spec.level, lang)
     if table.empty:
         st.info(t("no_units", lang))
