@@ -9,6 +9,7 @@ names, loader messages) is shown through ``st.dataframe``/``st.text`` or with Ma
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 from pathlib import Path
@@ -52,6 +53,9 @@ _LABELS = {
                "The files are usable. Press **Apply** to update the map; the data in use is kept."),
     "not_usable": ("Tệp chưa dùng được, dữ liệu đang dùng không thay đổi:", "Not usable; the data in use is unchanged:"),
     "apply": ("Áp dụng", "Apply"),
+    "apply_failed": ("Không áp dụng được do lỗi của chương trình; dữ liệu đang dùng không thay đổi. Hãy báo cho "
+                     "bộ phận kỹ thuật.", "Could not apply because of a program error; the data in use is "
+                     "unchanged. Please tell the technical team."),
     "applied": ("Đã áp dụng: phiên bản {id} đang được dùng.", "Applied: version {id} is now in use."),
     "boundaries": ("Ranh giới", "Boundaries"),
     "b_features": ("{n} đơn vị cấp {level}", "{n} {level} units"),
@@ -203,8 +207,12 @@ def _forget(state: dict) -> None:
 def _apply(store: DatasetStore, state: dict, who: str, lang: str) -> None:
     try:
         entry = apply_upload(store, state["staged"], state["check"], uploaded_by=who)
-    except (LoaderError, StoreError) as error:
+    except LoaderError as error:  # StoreError is one too
         st.error(md_escape(error_text(error, lang)))
+        return
+    except Exception:  # noqa: BLE001 - the store is unchanged; the officer gets a sentence, not a traceback
+        logging.getLogger(__name__).exception("apply failed")
+        st.error(_t("apply_failed", lang))
         return
     state.update(staged=None, check=None, signature=None, message=_t("applied", lang, id=entry["id"]))
     state["uploader"] += 1  # a fresh uploader: the applied files are not offered again

@@ -121,10 +121,12 @@ def _unit_errors(load: BoundaryLoad) -> list[LoaderError]:
         return [IngestError("level_not_supported", path, level=level)]
     if len(units) == 0:
         return [IngestError("no_features", path)]
+    # a hamlet is placed by its commune; a commune needs its own code (the key of the figures)
+    for key in ((KEY_COLUMN[level], "commune_code") if level == "hamlet" else (KEY_COLUMN[level],)):
+        if key not in units or units[key].isna().any():
+            count = len(units) if key not in units else int(units[key].isna().sum())
+            return [IngestError("missing_keys", path, count=count, column=key)]
     key = KEY_COLUMN[level]
-    if key not in units or units[key].isna().any():
-        count = len(units) if key not in units else int(units[key].isna().sum())
-        return [IngestError("missing_keys", path, count=count, column=key)]
     duplicated = units[key][units[key].duplicated()]
     if len(duplicated):
         examples = ", ".join(str(v) for v in duplicated.unique()[:3])
@@ -280,6 +282,8 @@ def build_version(new_dir: Path, previous_dir: Path, check: UploadCheck, store_r
     if check.boundaries is not None:
         level = check.boundaries.info["level"]
         units = _with_previous_area_classes(check.boundaries.units, previous_dir, level)
+        if level == "hamlet":
+            units = _with_province_codes(units, previous_dir)
         written |= write_units(units, new_dir, level)
         units_by_level[level] = units
     for level in ("commune", "hamlet"):
@@ -324,6 +328,19 @@ def _with_previous_area_classes(units: gpd.GeoDataFrame, previous_dir: Path, lev
         values = units[key].map(lookup[column])
         units[column] = values.fillna("" if column in ("ethnic_region", "area_class_source") else False).to_numpy()
     return units
+
+
+def _with_province_codes(hamlets: gpd.GeoDataFrame, previous_dir: Path) -> gpd.GeoDataFrame:
+    """Hamlet files often carry only the commune code: the province comes from the communes of the dataset."""
+    if "province_code" in hamlets and hamlets["province_code"].notna().all():
+        return hamlets
+    communes = read_previous_units(previous_dir, "commune")
+    lookup = {} if communes is None else dict(zip(communes["commune_code"], communes["province_code"]))
+    hamlets = hamlets.copy()
+    found = hamlets["commune_code"].map(lookup)
+    hamlets["province_code"] = (hamlets["province_code"].fillna(found) if "province_code" in hamlets
+                                else found).astype(object)
+    return hamlets
 
 
 def _joined_rows(units: pd.DataFrame, loads: list[StatsLoad], level: str) -> pd.DataFrame:

@@ -243,3 +243,19 @@ def test_real_2025_boundaries_become_a_version(real_communes_path, tmp_path):
     if (store_module.default_data_dir() / "geo/communes.parquet").exists():
         assert communes["is_island"].sum() > 0
         assert all(s == "" or s.endswith("heuristic") for s in communes["area_class_source"])
+
+
+def test_hamlets_without_province_codes_get_them_from_the_communes(with_boundaries, tmp_path):
+    frame = gpd.read_file(hamlet_boundaries(tmp_path / "a.geojson")).drop(columns=["ma_tinh"])
+    frame.to_file(tmp_path / "thon_khong_tinh.geojson", driver="GeoJSON")
+    upload(with_boundaries, tmp_path / "thon_khong_tinh.geojson")
+    hamlets = gpd.read_parquet(active_data_dir(with_boundaries) / "geo/hamlets.parquet")
+    assert hamlets["province_code"].tolist() == ["01"] * 4 + ["14"] * 4
+
+
+def test_hamlets_without_commune_codes_are_refused(store, tmp_path):
+    frame = gpd.read_file(hamlet_boundaries(tmp_path / "a.geojson")).drop(columns=["ma_xa"])
+    frame.to_file(tmp_path / "thon.geojson", driver="GeoJSON")
+    staged = stage_files([tmp_path / "thon.geojson"], store.staging_dir())
+    check = check_upload(staged, store)
+    assert [e.key for e in check.errors] == ["missing_keys"] and "commune_code" in str(check.errors[0])

@@ -155,3 +155,21 @@ def test_a_pinned_data_directory_is_pointed_out(store, monkeypatch, tmp_path):
     monkeypatch.setenv("COVERAGE_MAP_DATA", str(tmp_path))
     app = _run()
     assert any("COVERAGE_MAP_DATA" in w.value for w in app.warning)
+
+
+def test_a_program_error_while_applying_is_a_sentence_and_changes_nothing(store, tmp_path, monkeypatch):
+    import dashboard.upload_panel as panel
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(panel, "apply_upload", broken)
+    before = tree_hashes(store.root / "v0001")
+    app = _run()
+    app.file_uploader[0].set_value(("q3.csv", commune_stats_csv(tmp_path / "q3.csv").read_bytes(), "text/csv"))
+    app.run()
+    _button(app, "upload_apply").click()
+    app.run()
+    assert not app.exception
+    assert any("dữ liệu đang dùng không thay đổi" in e.value for e in app.error)
+    assert store.active_id() == "v0001" and tree_hashes(store.root / "v0001") == before
