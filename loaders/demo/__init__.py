@@ -22,7 +22,7 @@ from .area_classes import classify_areas
 from .geometry import build_cells, project, to_lonlat
 from .hamlets import build_hamlets
 from .metadata import build_metadata
-from .source import load_register, unit_rng
+from .source import load_legacy_points, load_register, unit_rng
 from .statistics import build_statistics
 from .writer import write_csv, write_geoparquet, write_json, write_parquet
 
@@ -55,8 +55,10 @@ def build_demo(out_dir: str | Path, seed: int = SEED) -> dict:
     (out / "stats").mkdir(parents=True, exist_ok=True)
     units = load_register()
     xy = project(units["lon"].to_numpy(), units["lat"].to_numpy())
+    legacy_lonlat, legacy_row = load_legacy_points(units)
     cells, info = build_cells(xy, units["area_km2"].to_numpy(), units["is_island"].to_numpy(bool),
-                              units["province_code"].to_numpy(dtype=object))
+                              units["province_code"].to_numpy(dtype=object),
+                              project(*legacy_lonlat.T), legacy_row)
     communes = pd.concat([units, classify_areas(units, xy, cells).drop(columns="is_island")], axis=1)
     hamlet_rows, hamlet_cells = build_hamlets(communes, cells, seed)
     hamlets = _hamlet_table(communes, hamlet_rows, hamlet_cells, seed)

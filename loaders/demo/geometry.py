@@ -23,6 +23,7 @@ SEA_GAP_M = 1_500.0     # minimum water between an island unit and the mainland
 ISLAND_MAX_SHARE = 0.45  # an island reaches at most this share of the way to the mainland centroids
 ISLAND_MAX_SHIFT_M = 15_000.0  # how far an island may be moved offshore from its register centroid
 GEOMETRY_SEED = 3        # island ellipses: aspect and orientation
+LEGACY_REACH = 2.5       # an old commune's centroid farther than this many unit radii is mis-geocoded
 
 
 def project(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -170,29 +171,70 @@ def node_coverage(polys: np.ndarray) -> np.ndarray:
     return out
 
 
-def build_cells(xy: np.ndarray, area_km2: np.ndarray, is_island: np.ndarray,
-                province: np.ndarray) -> tuple[np.ndarray, dict]:
+def legacy_generators(xy: np.ndarray, radii: np.ndarray, is_island: np.ndarray,
+                      extra_xy: np.ndarray, extra_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the old-commune centroids that can help shape a mainland unit.
+
+    Dropped: points of island units, points farther from their unit's centroid than
+    :data:`LEGACY_REACH` times its radius (+5 km) (mis-geocoded ones), points within 200 m of the
+    unit's own centroid, and duplicates (rounded to 100 m).
+    """
+    dist = np.hypot(*(extra_xy - xy[extra_row]).T)
+    radius = radii[extra_row] / DISC_SCALE
+    keep = ~is_island[extra_row] & (dist <= np.maximum(LEGACY_REACH * radius, radius + 5_000)) & (dist > 200)
+    extra_xy, extra_row = extra_xy[keep], extra_row[keep]
+    _, first = np.unique(np.round(extra_xy / 100).astype(np.int64), axis=0, return_index=True)
+    first = np.sort(first)
+    return extra_xy[first], extra_row[first]
+
+
+def _mainland_cells(xy, rows, extra_xy, extra_row, region, n_units) -> np.ndarray:
+    """Cells of the mainland units: the union of the Voronoi cells of all their generators."""
+    seeds = np.vstack([xy[rows], extra_xy])
+    owner = np.concatenate([rows, extra_row])
+    pieces = voronoi_cells(seeds, region)
+    cells = np.empty(n_units, dtype=object)
+    order = np.argsort(owner, kind="stable")
+    bounds = np.flatnonzero(np.diff(owner[order])) + 1
+    for group in np.split(order, bounds):
+        cells[owner[group[0]]] = shapely.union_all(pieces[group])
+    return cells[rows]
+
+
+def build_cells(xy: np.ndarray, area_km2: np.ndarray, is_island: np.ndarray, province: np.ndarray,
+                extra_xy: np.ndarray | None = None, extra_row: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
     """Commune polygons (metric) in input order, and figures about the construction.
+
+    Parameters
+    ----------
+    xy, area_km2, is_island, province : numpy.ndarray
+        Register centroids (metric), registered areas, island flags and province codes.
+    extra_xy, extra_row : numpy.ndarray, optional
+        More generators (old communes' centroids) and the unit row each belongs to.
 
     Returns
     -------
     cells : numpy.ndarray of shapely Polygon/MultiPolygon
     info : dict
-        ``median_area_ratio`` (cell area / registered area), ``land_km2``.
+        ``median_area_ratio`` (cell area / registered area), ``land_km2``, ``legacy_generators``.
     """
     radii = disc_radii(area_km2, is_island)
     island_shapes, island_xy = place_islands(xy, radii, is_island, np.random.default_rng(GEOMETRY_SEED))
     mainland, islands = land_mask(xy, radii, is_island, island_shapes)
-    seeds = xy.copy()
-    seeds[is_island] = island_xy
+    if extra_xy is None:
+        extra_xy, extra_row = np.empty((0, 2)), np.empty(0, dtype=np.int64)
+    extra_xy, extra_row = legacy_generators(xy, radii, is_island, extra_xy, extra_row)
     cells = np.empty(len(xy), dtype=object)
-    for mask, region in ((~is_island, mainland), (is_island, islands)):
-        idx = np.flatnonzero(mask)
-        cells[idx] = absorb_fragments(voronoi_cells(seeds[idx], region), seeds[idx], province[idx])
+    main = np.flatnonzero(~is_island)
+    cells[main] = absorb_fragments(_mainland_cells(xy, main, extra_xy, extra_row, mainland, len(xy)),
+                                   xy[main], province[main])
+    isl = np.flatnonzero(is_island)
+    cells[isl] = absorb_fragments(voronoi_cells(island_xy, islands), island_xy, province[isl])
     cells = node_coverage(cells)
     ratio = shapely.area(cells) / (np.asarray(area_km2, float) * 1e6)
     info = {
         "median_area_ratio": round(float(np.median(ratio)), 3),
         "land_km2": round(float(shapely.area(mainland) + shapely.area(islands)) / 1e6),
+        "legacy_generators": int(len(extra_xy)),
     }
     return cells, info

@@ -23,6 +23,7 @@ def build_metadata(summary: dict, periods: list[str]) -> dict:
         "median_area_ratio": summary["median_area_ratio"],
         "median_area_ratio_note": "median over communes of (approximate cell area / registered area)",
         "land_km2": summary["land_km2"],
+        "legacy_generators": summary["legacy_generators"],
         "sources": [
             {
                 "name": "vietnamadminunits (official 2025 register of administrative units)",
@@ -44,7 +45,9 @@ def build_metadata(summary: dict, periods: list[str]) -> dict:
         ],
         "method": {
             "communes": (
-                "Voronoi cells of the register centroids (two wrong centroids corrected), clipped to an "
+                "Voronoi cells of the register centroids (two wrong centroids corrected) together with the "
+                "centroids of the pre-2025 communes merged into each unit (official converter table of "
+                "vietnamadminunits; a unit's shape is the union of its generators' cells), clipped to an "
                 "approximate land mask: on the mainland one disc per unit with "
                 f"{geometry.DISC_SCALE}x the radius of its registered area, closed by {geometry.CLOSING_M / 1000:g} km; "
                 "đặc khu and xã đảo are ellipses of their registered area (moved up to "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -62,6 +64,40 @@ def load_register() -> pd.DataFrame:
     units.loc[bad, "area_km2"] = units.loc[bad, "province_code"].map(median)
     units["is_island"] = (units["commune_type"] == "Đặc khu") | units["commune_code"].isin(ISLAND_COMMUNES)
     return units
+
+
+def load_legacy_points(units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Centroids of the pre-2025 communes and the 2025 unit each was merged into.
+
+    The official converter table shipped with ``vietnamadminunits`` lists, for every 2025 unit, the
+    old communes merged into it; an old commune split between several new units goes to the one the
+    table marks as default. These extra points let a 2025 unit's shape follow its old communes.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Lon/lat of shape (M, 2), and the row of ``units`` each point belongs to.
+    """
+    from vietnamadminunits.database import query
+
+    path = resources.files("vietnamadminunits") / "data" / "converter_2025.json"
+    table = json.loads(path.read_text(encoding="utf-8"))
+    new = pd.DataFrame(query("select provinceKey, wardKey, wardCode from admin_units"))
+    row_of = dict(zip(units["commune_code"], range(len(units))))
+    row_by_key = {(p, w): row_of[str(c).zfill(5)] for p, w, c in zip(new["provinceKey"], new["wardKey"], new["wardCode"])}
+    target = {}
+    for province_key, wards in table["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old, options in wards.items():
+            default = [o["newWardKey"] for o in options if o["isDefaultNewWard"]] or [options[0]["newWardKey"]]
+            target[old] = (province_key, default[0])
+    for province_key, wards in table["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for ward_key, olds in wards.items():
+            target.update({old: (province_key, ward_key) for old in olds})
+    legacy = pd.DataFrame(query("select provinceKey, districtKey, wardKey, wardLon, wardLat from admin_units_legacy"))
+    legacy["old"] = legacy["provinceKey"] + "_" + legacy["districtKey"] + "_" + legacy["wardKey"]
+    legacy["row"] = legacy["old"].map(lambda key: row_by_key.get(target.get(key)))
+    legacy = legacy.dropna(subset=["row", "wardLon", "wardLat"]).sort_values("old", kind="mergesort")
+    return legacy[["wardLon", "wardLat"]].to_numpy(float), legacy["row"].to_numpy(np.int64)
 
 
 def unit_rng(seed: int, code: str, salt: int = 0) -> np.random.Generator:
