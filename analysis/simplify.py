@@ -261,6 +261,8 @@ def geojson_payload(gdf: gpd.GeoDataFrame, scale: str | ViewScale, columns=()) -
 
 
 #: Decoder for :func:`encoded_collection` (ES5): returns a GeoJSON FeatureCollection for ``L.geoJson``.
+#: Put it in the same ``<script>`` as the layer (``(function(){DECODER_JS; return cmDecode(data);})()``):
+#: streamlit-folium inserts the page header with innerHTML, where inline scripts do not run.
 DECODER_JS = (
     "function cmDecode(d){var s=d.s,cols=d.p,keys=Object.keys(cols),fs=[];"
     "for(var i=0;i<d.g.length;i++){var g=d.g[i],geom=g;"

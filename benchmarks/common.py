@@ -167,10 +167,9 @@ def our_encoded_map(table: pd.DataFrame, level: str, geometries: dict[str, str],
                     bounds, indicator: str, decimals: int):
     """The dashboard builder with the proposed compact layer: encoded geometry, columnar properties.
 
-    Emulates the two-line change proposed for ``dashboard/folium_map.py`` without editing it: the builder's
-    layer data is swapped for ``cmDecode(<compact layer>)`` and the decoder is put in the page header.
+    Emulates the change proposed for ``dashboard/folium_map.py`` without editing it: the builder's layer data
+    is swapped for ``cmDecode(<compact layer>)``, with the decoder defined in the same script.
     """
-    from branca.element import Element
     from dashboard.map_view import indicator_map
 
     # The builder is given a 1-byte stand-in per geometry, so that what is timed is what an integrated builder
@@ -181,8 +180,10 @@ def our_encoded_map(table: pd.DataFrame, level: str, geometries: dict[str, str],
     features = json.loads(layer.data)["features"]
     columns = {name: [f["properties"][name] for f in features] for name in features[0]["properties"]}
     texts = [encoded[key] for key in columns["k"]]
-    layer.data = "cmDecode(" + S.encoded_collection(texts, columns, decimals) + ")"
-    m.get_root().header.add_child(Element("<script>" + S.DECODER_JS + "</script>"), name="cm_decoder")
+    # The decoder travels inside the layer's own script: streamlit-folium puts the page header in with
+    # innerHTML, where inline <script>s do not run.
+    layer.data = ("(function(){" + S.DECODER_JS + "return cmDecode("
+                  + S.encoded_collection(texts, columns, decimals) + ");})()")
     return m
 
 
