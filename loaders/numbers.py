@@ -125,7 +125,7 @@ def pad_code(value, width: int) -> str | None:
     text = str(value).strip()
     if re.fullmatch(r"\d+\.0+", text):  # Excel float written as text
         text = text.split(".")[0]
-    if not text.isdigit() or len(text) > width:
+    if not re.fullmatch(r"[0-9]+", text) or len(text) > width:  # ASCII digits only: "12²" is not a code
         return None
     return text.zfill(width)
 

@@ -133,7 +133,7 @@ def _key_words(name: str, level: str | None, strip: bool) -> list[str]:
     bare = split_unit_type(name, level)[1] if strip else nfc(name)
     words = []
     for word in _words(bare):
-        if word.isdigit():
+        if word.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
             word = str(int(word))  # "Phường 01" and "Phường 1" are the same unit
         words.append(word)
     return words

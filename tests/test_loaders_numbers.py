@@ -12,6 +12,7 @@ from loaders.numbers import pad_code, parse_number, parse_number_series, period_
 @pytest.mark.parametrize("cell, expected", [
     (1234, "01234"), ("1234", "01234"), ("1234.0", "01234"), (1234.0, "01234"), (" 09877 ", "09877"),
     ("", None), ("-", None), (None, None), (float("nan"), None), ("12a45", None), ("123456", None), (12.5, None),
+    ("12²", None), ("١٢٣", None),
 ])
 def test_commune_codes_come_back_zero_padded(cell, expected):
     assert pad_code(cell, 5) == expected

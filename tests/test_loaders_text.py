@@ -70,3 +70,8 @@ def test_header_key_drops_diacritics_case_and_punctuation():
                                                ("", None)])
 def test_unit_types_are_written_the_canonical_way(written, expected):
     assert canonical_type(written) == expected
+
+
+def test_digits_that_are_not_decimal_do_not_break_keys():
+    assert name_key("Thôn 2²") == "2²"
+    assert name_key("Thôn ٠٣", "hamlet") == name_key("Thôn 3", "hamlet")
