@@ -20,7 +20,8 @@ from matplotlib.backends.backend_pdf import PdfPages
 
 from analysis.view import ViewSpec
 from dashboard.export_data import DataSource, view_table
-from dashboard.export_view import MapView, prepare_map_view
+from analysis.indicators import get_indicator
+from dashboard.export_view import MapView, auto_scheme, prepare_map_view
 from dashboard.map_view import classify_indicator
 from dashboard.static_map import SAVE_RC, figure_bytes, page_size, render_map
 from loaders.text import strip_diacritics
@@ -61,7 +62,7 @@ def _groups(table: pd.DataFrame, per: str) -> list[tuple[str, str, pd.DataFrame]
 
 
 def atlas_views(source: DataSource, spec: ViewSpec, per: str = "commune", *, lang: str = "vi",
-                scheme: str = "quantiles", k: int = 5) -> Iterator[tuple[str, str, MapView]]:
+                scheme: str = "auto", k: int = 5) -> Iterator[tuple[str, str, MapView]]:
     """Yield ``(code, name, MapView)`` for every page of the atlas.
 
     Parameters
@@ -74,6 +75,8 @@ def atlas_views(source: DataSource, spec: ViewSpec, per: str = "commune", *, lan
         As for :func:`dashboard.export_view.prepare_map_view`.
     """
     table, atlas_spec = atlas_table(source, spec, per)
+    if scheme == "auto":
+        scheme = auto_scheme(table["value"], get_indicator(atlas_spec.indicator))
     shared = classify_indicator(table["value"], atlas_spec.indicator, scheme, k)
     if per == "commune":
         context = source.units("commune", spec.province)
@@ -105,7 +108,7 @@ def slug(text: str) -> str:
 
 
 def export_atlas(source: DataSource, spec: ViewSpec, per: str = "commune", fmt: str = "pdf", *,
-                 lang: str = "vi", scheme: str = "quantiles", k: int = 5,
+                 lang: str = "vi", scheme: str = "auto", k: int = 5,
                  size: tuple[int, int] | None = None, dpi: float | None = None, paper: str = "a4",
                  progress: Progress | None = None) -> bytes:
     """The whole atlas as bytes: a multi-page PDF (``fmt="pdf"``) or a ZIP of PNGs (``fmt="zip"``).

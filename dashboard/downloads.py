@@ -50,7 +50,7 @@ def file_stem(spec: ViewSpec, table: pd.DataFrame | None = None, suffix: str = "
 
 
 def map_download(spec: ViewSpec, fmt: str = "png", *, data_dir=None, lang: str = "vi",
-                 scheme: str = "quantiles", k: int = 5, size=None, dpi=None, paper: str = "a4") -> Download:
+                 scheme: str = "auto", k: int = 5, size=None, dpi=None, paper: str = "a4") -> Download:
     """A map of the view: PNG (1920×1080), PDF (A4 landscape), SVG or standalone HTML.
 
     Examples
@@ -119,8 +119,8 @@ def compare_download(spec_a: ViewSpec, spec_b: ViewSpec, fmt: str = "csv", *, da
     return data, f"{file_stem(spec_a, a, 'so-sanh')}.{fmt}", tables.MIME[fmt]
 
 
-def compare_views(source, spec_a: ViewSpec, spec_b: ViewSpec, *, lang: str = "vi", scheme: str = "quantiles",
-                  k: int = 5, shared_legend: bool = True):
+def compare_views(source, spec_a: ViewSpec, spec_b: ViewSpec, *, lang: str = "vi", scheme: str = "auto", k: int = 5,
+                  shared_legend: bool = True):
     """(view A, view B) of the compare page; A classified with B's bounds when ``shared_legend``."""
     view_b = map_view(source, spec_b, lang=lang, scheme=scheme, k=k)
     options = {"same_classes_as": view_b.classification} if shared_legend else {}
@@ -128,7 +128,7 @@ def compare_views(source, spec_a: ViewSpec, spec_b: ViewSpec, *, lang: str = "vi
 
 
 def compare_map_downloads(spec_a: ViewSpec, spec_b: ViewSpec, fmt: str = "png", *, data_dir=None,
-                          lang: str = "vi", scheme: str = "quantiles", k: int = 5,
+                          lang: str = "vi", scheme: str = "auto", k: int = 5,
                           shared_legend: bool = True) -> list[Download]:
     """The two maps of the compare page, A then B.
 

@@ -193,7 +193,7 @@ def view_table(source: DataSource, spec: ViewSpec) -> pd.DataFrame:
     return table
 
 
-def map_view(source: DataSource, spec: ViewSpec, *, lang: str = "vi", scheme: str = "quantiles",
+def map_view(source: DataSource, spec: ViewSpec, *, lang: str = "vi", scheme: str = "auto",
              k: int = 5, table: pd.DataFrame | None = None, **options) -> MapView:
     """A :class:`MapView` of ``spec``, with provinces as grey surroundings and the locator inset.
 

@@ -22,8 +22,9 @@ from dashboard.i18n import t
 from dashboard.map_view import SCHEMES, class_colours, classify_indicator, indicator_legend
 from loaders.schema import NAME_COLUMN
 
-#: Classification schemes offered by the exports, the same as the dashboard's ("target" = below / near / at).
-SCHEME_KEYS = SCHEMES
+#: Classification schemes offered by the exports: the dashboard's ("target" = below / near / at target), and
+#: "auto", the exports' default (see :func:`auto_scheme`).
+SCHEME_KEYS = ("auto", *SCHEMES)
 _LEVEL_LABELS = {"province": "level_province", "commune": "level_commune", "hamlet": "level_hamlet"}
 
 
@@ -101,6 +102,18 @@ def format_period(period: str | None, lang: str = "vi") -> str:
         year, m = month.groups()
         return f"{m}/{year}" if lang == "en" else f"Tháng {int(m)}/{year}"
     return text if lang == "en" else f"Năm {text}"
+
+
+def auto_scheme(values, indicator: Indicator) -> str:
+    """ "target" when the values are (nearly) yes/no and the indicator has a target, else "quantiles".
+
+    Hamlet-level team presence is 0 or 100: quantiles would put every hamlet in one class "0 – 100", while the
+    target classes say what a reader wants to see, "no team" against "has a team".
+    """
+    present = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    if indicator.target is not None and present.nunique() <= 2:
+        return "target"
+    return "quantiles"
 
 
 def reclassify(values, template: Classification) -> Classification:
@@ -184,7 +197,7 @@ def source_text(metadata: dict | None, lang: str = "vi", today: dt.date | None =
 
 
 def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
-                     scheme: str = "quantiles", k: int = 5, metadata: dict | None = None,
+                     scheme: str = "auto", k: int = 5, metadata: dict | None = None,
                      context: pd.DataFrame | None = None, highlight: pd.DataFrame | None = None,
                      outlines: pd.DataFrame | None = None,
                      same_classes_as: Classification | None = None, place: str | None = None) -> MapView:
@@ -198,7 +211,8 @@ def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
     lang : str
         "vi" (default) or "en".
     scheme : str
-        "quantiles", "equal_interval", "natural_breaks" or "target" (quantiles for indicators without one).
+        "auto" (default, :func:`auto_scheme`), "quantiles", "equal_interval", "natural_breaks" or "target"
+        (quantiles for indicators without a target).
     k : int
         Number of classes.
     metadata : dict, optional
@@ -216,6 +230,8 @@ def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
     if scheme not in SCHEME_KEYS:
         raise ValueError(f"unknown classification {scheme!r}; choose one of: {', '.join(SCHEME_KEYS)}")
     values = pd.to_numeric(table["value"], errors="coerce").to_numpy(dtype=float)
+    if scheme == "auto":
+        scheme = auto_scheme(values, indicator)
     classes = (reclassify(values, same_classes_as) if same_classes_as is not None
                else classify_indicator(values, spec.indicator, scheme, k))
     colours = class_colours(classes, indicator.higher_is_better)

@@ -339,8 +339,9 @@ def render_map(view: MapView, page: PageSize | None = None, *, inset: bool = Tru
     layout_mod.add_scale_bar(ax, fonts, plan)
     layout_mod.add_north_arrow(fig, plan.north_arrow_rect(page.width_in, page.height_in), fonts,
                                label="B" if view.lang == "vi" else "N")
-    layout_mod.draw_legend(fig.add_axes(plan.legend, label="legend"), view.legend_title, view.colours, view.legend_labels,
-                           view.no_data_label, fonts, view.notes)
+    legend = fig.add_axes(plan.legend, label="legend")
+    layout_mod.draw_legend(legend, view.legend_title, view.colours, view.legend_labels, view.no_data_label, fonts,
+                           view.notes)
     if with_inset:
         _draw_inset(fig, plan.inset, view, crs, page)
     layout_mod.draw_header(fig, plan, fonts)

@@ -201,3 +201,11 @@ def test_hamlets_known_by_a_point_are_drawn_as_markers(source):
     fig = render_map(prepare_map_view(table, spec))
     markers = [c for c in fig.axes[0].collections if not isinstance(c, PathCollection) or c.get_offsets().size]
     assert sum(len(c.get_offsets()) for c in markers) == len(table) == 6
+
+
+def test_yes_no_values_get_target_classes_by_default(source):
+    hamlets = map_view(source, ViewSpec(level="hamlet", indicator="team_presence", province="14"))
+    assert hamlets.classification.names == ("not_met", "near", "met")      # "no team" against "has a team"
+    assert sorted(set(hamlets.table["value"].dropna())) == [0.0, 100.0]
+    communes = map_view(source, ViewSpec(indicator="smartphone_share"))
+    assert communes.classification.names == () and communes.classification.k > 2

@@ -28,8 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", metavar="WxH", help="image size in pixels (default 1920x1080)")
     parser.add_argument("--dpi", type=float, metavar="N", help="dots per inch (default 150)")
     parser.add_argument("--paper", choices=("a4", "a3"), default="a4", help="PDF paper, landscape (default a4)")
-    parser.add_argument("--scheme", choices=("quantiles", "equal_interval", "natural_breaks", "target"),
-                        default="quantiles", help="classification (default quantiles)")
+    parser.add_argument("--scheme", choices=("auto", "quantiles", "equal_interval", "natural_breaks", "target"),
+                        default="auto", help="classification (default auto: quantiles, or target classes for "
+                                             "yes/no values such as hamlets with a team)")
     parser.add_argument("--classes", type=int, default=5, metavar="K", help="number of classes (default 5)")
     parser.add_argument("--no-inset", action="store_true", help="leave out the locator inset")
     parser.add_argument("--batch", choices=("commune", "province"),
