@@ -18,7 +18,7 @@ import streamlit as st
 from analysis.aggregate import periods as stats_periods
 from analysis.gaps import find_gaps
 from analysis.indicators import INDICATORS, indicator_table
-from analysis.simplify import polygonal, simplify_geometries, view_scale
+from analysis.simplify import cached_simplify, polygonal, source_key, view_scale
 from analysis.view import AREA_FILTERS, ViewSpec, area_mask, build_view_table, province_stats_for_areas
 from dashboard.folium_map import geometry_json
 from loaders import dataset
@@ -27,6 +27,8 @@ from loaders.store import active_data_dir
 
 #: Environment variable naming another dataset directory (tests, uploaded versions).
 DATA_ENV = "COVERAGE_MAP_DATA"
+#: Simplified geometry per source file and view scale (git-ignored ``var/``; safe to delete).
+SIMPLIFIED_CACHE = Path(__file__).resolve().parents[1] / "var" / "cache" / "simplified"
 
 
 def view_scale_name(province: str | None, commune: str | None = None) -> str:
@@ -77,8 +79,13 @@ def map_geometries(directory: str, level: str, province: str | None = None,
                    commune: str | None = None) -> tuple[dict[str, str], tuple[float, ...]]:
     """Simplified, rounded GeoJSON text per unit key, and the extent, for one view scale."""
     units = dataset.load_units(Path(directory), level, province_code=province, commune_code=commune)
-    scale = view_scale(view_scale_name(province, commune))
-    shapes = geometry_json(simplify_geometries(units.geometry.to_numpy(), scale), scale.decimals)
+    scale_name = view_scale_name(province, commune)
+    scale = view_scale(scale_name)
+    # On-disk cache too: a restarted server draws its first map without re-simplifying (SPEC §10 cold start).
+    source = Path(directory) / dataset.UNIT_FILES[level]
+    key = f"{source_key(source)}|{level}|{province}|{commune}"
+    simplified = cached_simplify(units, scale_name, key, SIMPLIFIED_CACHE)
+    shapes = geometry_json(simplified.geometry.to_numpy(), scale.decimals)
     keys = units[KEY_COLUMN[level]].astype(str)
     return dict(zip(keys, shapes)), tuple(float(b) for b in units.total_bounds)
 

@@ -139,6 +139,21 @@ def test_gap_page_ranks_gaps_and_area_toggles_filter_them():
     assert at.query_params["area"] == "island"
 
 
+def test_map_and_gap_pages_offer_downloads_of_what_is_shown():
+    for page in ("map_page", "gaps_page"):
+        at = run_app(page=None if page == "map_page" else page)
+        labels = [button.proto.label for button in at.get("download_button")]
+        assert any("PNG" in label for label in labels) and any("XLSX" in label for label in labels), labels
+
+
+def test_hamlets_are_shown_for_a_chosen_province():
+    at = run_app({"level": "hamlet", "province": "14"})
+    (args,) = maps(at)
+    assert 100 < features(args) < 20000
+    national = run_app({"level": "hamlet"})  # no province: the commune map, with a note
+    assert features(maps(national)[0]) == 3321 and national.info
+
+
 def test_presentation_mode_has_no_filters():
     at = run_app({"present": "1"})
     assert not at.sidebar.selectbox and not at.sidebar.radio

@@ -166,3 +166,31 @@ def kpi_cards(table: pd.DataFrame, indicator_key: str, level: str, lang: str) ->
     ]
     for column, (label, value, help_text) in zip(st.columns(len(cards)), cards):
         column.metric(label, value, help=help_text)
+
+
+def download_buttons(spec, table: pd.DataFrame, directory: str, lang: str, *, gap_indicators=None) -> None:
+    """Download buttons for the view on screen: the map (PNG, PDF, SVG, HTML) and its table (CSV, XLSX).
+
+    Files are made only when a button is pressed (``data`` is a callable): a PNG takes seconds to render.
+    """
+    from dashboard import downloads, html_export, static_map, tables
+
+    stem = downloads.file_stem(spec, table)
+    scheme, k = S.get("scheme"), S.get("k")
+    buttons = [
+        (f"{t('download_map', lang)} {fmt.upper()}", f"{stem}.{fmt}", mime,
+         lambda fmt=fmt: downloads.map_download(spec, fmt, data_dir=directory, lang=lang, scheme=scheme, k=k)[0])
+        for fmt, mime in (*static_map.MIME.items(), ("html", html_export.MIME))
+    ]
+    if gap_indicators is None:
+        buttons += [(f"{t('download_table', lang)} {fmt.upper()}", f"{stem}.{fmt}", tables.MIME[fmt],
+                     lambda fmt=fmt: downloads.table_download(spec, fmt, data_dir=directory, lang=lang,
+                                                              table=table)[0]) for fmt in ("csv", "xlsx")]
+    else:
+        buttons += [(f"{t('download_table', lang)} {fmt.upper()}", f"{stem}_vung-trong.{fmt}", tables.MIME[fmt],
+                     lambda fmt=fmt: downloads.gaps_download(spec, gap_indicators, fmt, data_dir=directory,
+                                                             lang=lang)[0]) for fmt in ("csv", "xlsx")]
+    with st.expander(t("downloads", lang)):
+        for column, (label, name, mime, make) in zip(st.columns(len(buttons)), buttons):
+            column.download_button(label, data=make, file_name=name, mime=mime, on_click="ignore",
+                                   key=f"dl_{name}")

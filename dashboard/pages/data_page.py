@@ -1,4 +1,4 @@
-"""Dữ liệu: where the data comes from, the dataset's metadata and join report; upload comes in a later issue."""
+"""Dữ liệu: where the data comes from, the dataset's metadata and join report, and the upload panel."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dashboard import app_state as S
 from dashboard import data_access as D
 from dashboard.i18n import format_number, t
 from dashboard.pages import common
+from dashboard.upload_panel import render_upload_panel
 
 
 def sources(meta: dict, lang: str) -> None:
@@ -65,9 +66,9 @@ def render() -> None:
     summary(directory, meta, lang)
     sources(meta, lang)
     join_report(meta, lang)
-    # Upload (issue 7) goes here: validate with loaders.validate, show its report, then switch data_dir().
-    st.subheader(t("upload", lang))
-    st.info(t("upload_later", lang))
+    # Upload, validation report, apply, history/rollback, templates (issue 7). An applied version becomes the
+    # store's active one, which data_access.data_dir() reads on the next run.
+    render_upload_panel(lang=lang)
     S.sync_url()
 
 

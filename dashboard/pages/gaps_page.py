@@ -77,6 +77,9 @@ def render() -> None:
         m = gap_map(gaps, spec.level, geometries, bounds, lang=lang, notes=notes,
                     style=MapStyle(border_weight=0.25 if spec.level == "commune" and not spec.province else 0.6))
         st_folium(m, key="gap_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+    if not S.get("present"):
+        common.download_buttons(spec, D.view_table(directory, spec), directory, lang,
+                                gap_indicators=tuple(S.get("gap_indicators")))
     S.sync_url()
 
 

@@ -121,6 +121,8 @@ def render() -> None:
             details(directory, spec.level, S.get("sel"), table_period(table), spec.indicator, lang)
         else:
             st.caption(t("click_hint", lang))
+    if not present:
+        common.download_buttons(spec, table, directory, lang)
     S.sync_url()
 
 
