@@ -17,6 +17,7 @@ from analysis.view import ViewSpec
 from dashboard import batch, html_export, static_map, tables
 from dashboard.batch import slug
 from dashboard.export_data import DatasetSource, map_view, view_table
+from dashboard.map_view import table_period
 
 Download = tuple[bytes, str, str]
 MAP_FORMATS = (*static_map.FORMATS, "html")
@@ -41,7 +42,7 @@ def file_stem(spec: ViewSpec, table: pd.DataFrame | None = None, suffix: str = "
         parts.append("toan-quoc" if not spec.province else spec.province)
     if spec.areas:
         parts.append("-".join(spec.areas))
-    period = (table.attrs.get("period") if table is not None else None) or spec.period
+    period = (table_period(table) if table is not None else None) or spec.period
     if period:
         parts.append(str(period))
     if suffix:

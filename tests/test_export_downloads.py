@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -12,7 +13,7 @@ from analysis.view import ViewSpec
 from dashboard.cli import main
 from dashboard.downloads import atlas_download, compare_download, compare_map_downloads, compare_views, \
     gaps_download, map_download, table_download
-from dashboard.export_data import DatasetSource, map_view
+from dashboard.export_data import DatasetSource, map_view, view_table
 from test_export_dataset import build_dataset
 
 
@@ -31,6 +32,10 @@ def test_map_download_is_the_cli_file(data_dir, tmp_path):
                  "--out", str(out)]) == 0
     csv_data, csv_name, csv_mime = table_download(spec, "csv", data_dir=data_dir)
     assert csv_data == out.read_bytes() and csv_name.endswith(".csv") and csv_mime == "text/csv"
+    # The page's cached table (pickled by st.cache_data: attrs lost, no geometry) gives the same file.
+    page_table = pd.DataFrame(view_table(DatasetSource(data_dir), spec).drop(columns="geometry"))
+    page_table.attrs.clear()
+    assert table_download(spec, "csv", data_dir=data_dir, table=page_table) == (csv_data, csv_name, csv_mime)
 
 
 def test_html_and_xlsx_downloads(data_dir):
