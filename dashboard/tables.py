@@ -128,6 +128,8 @@ def view_frame(table: pd.DataFrame, level: str, indicator_key: str, lang: str = 
     names["value"] = f"{indicator.label(lang)} ({unit})" if unit else indicator.label(lang)
     names["numerator"] = f"{header(indicator.numerator, lang)} ({'numerator' if lang == 'en' else 'tử số'})"
     names["denominator"] = f"{header(indicator.denominator, lang)} ({'denominator' if lang == 'en' else 'mẫu số'})"
+    # Hamlet team presence is yes/no: it has no numerator or denominator to show.
+    frame = frame.drop(columns=[c for c in ("numerator", "denominator") if c in frame and frame[c].isna().all()])
     # A count that is also the numerator or denominator is not repeated.
     frame = frame.drop(columns=[c for c in (indicator.numerator, indicator.denominator)
                                 if c in frame.columns and {"numerator", "denominator"} & set(frame.columns)])

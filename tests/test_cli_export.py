@@ -84,6 +84,20 @@ def test_boundaries_and_stats_files_instead_of_the_embedded_data(data_dir, tmp_p
     assert out.read_bytes()[:2] == b"PK"
 
 
+def test_hamlet_files_are_mapped_at_their_own_level(data_dir, tmp_path):
+    boundaries = tmp_path / "thon.geojson"
+    gpd.read_parquet(data_dir / "geo" / "hamlets.parquet").to_file(boundaries, driver="GeoJSON")
+    stats = tmp_path / "thon.csv"
+    pd.read_parquet(data_dir / "stats" / "hamlet_stats.parquet").to_csv(stats, index=False)
+    out = tmp_path / "thon-csv.csv"
+    assert main(["export", "--indicator", "team_presence", "--boundaries", str(boundaries), "--stats", str(stats),
+                 "--province", "Sơn La", "--format", "csv", "--out", str(out)]) == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert len(rows) - 1 == 6 and "Mã thôn" in rows[0] and not any("tử số" in h for h in rows[0])
+    values = [float(row[rows[0].index("Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng (%)")]) for row in rows[1:]]
+    assert set(values) == {0.0, 100.0}
+
+
 @pytest.mark.parametrize("args, message", [
     (["--indicator", "bogus"], "unknown indicator 'bogus'"),
     (["--indicator", "smartphone_share", "--province", "Atlantis"], "unknown province 'Atlantis'"),

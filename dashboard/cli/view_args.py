@@ -54,7 +54,7 @@ def data_source(args: argparse.Namespace):
         if not args.stats:
             raise CliError("--boundaries needs --stats PATH (the figures to map)")
         level = args.level if args.level != "province" else None
-        return FileSource.read(args.boundaries, args.stats, level=level or "commune")
+        return FileSource.read(args.boundaries, args.stats, level=level)  # None: the loader detects it
     if args.stats:
         raise CliError("--stats needs --boundaries PATH")
     from loaders.dataset import DEFAULT_DATA_DIR
@@ -100,6 +100,10 @@ def view_spec(args: argparse.Namespace, source, indicator: str) -> ViewSpec:
     from dashboard.export_data import resolve_place
 
     level = args.level or ("hamlet" if args.commune and source.has_level("hamlet") else "commune")
+    if not args.level and not source.has_level(level):
+        from dashboard.export_data import source_level
+
+        level = source_level(source)  # a boundary file of one level: that level
     if level == "hamlet" and not (args.province or args.commune):
         raise CliError("--level hamlet needs --province or --commune (the whole country has too many hamlets)")
     if not source.has_level(level):
