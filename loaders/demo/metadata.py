@@ -75,6 +75,13 @@ def build_metadata(summary: dict, periods: list[str]) -> dict:
             "stats/hamlet_stats.parquet": "Parquet, one row per hamlet and period",
             "stats/commune_stats.csv": "UTF-8 CSV, one row per commune and period, codes as text",
         },
+        "columns": {
+            "area_km2": "communes: registered area from the register; provinces: sum of their communes; "
+                        "hamlets: area of the synthetic polygon",
+            "area_class_source": "'heuristic' (or 'register+heuristic' when only is_island is set, from the "
+                                 "register) - see method.area_classes",
+            "counts": "statistics are counts; empty / NaN means not reported (never 0)",
+        },
         "licence": "MIT (generated data; register data MIT)",
         "regenerate": "coverage-map demo --out DIR",
     }
