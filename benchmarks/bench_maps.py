@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 
 from benchmarks.common import (
-    DEMO_DIR, REAL_COMMUNES, Row, builder_name, fake_values, naive_explore_html, naive_geojson_html,
+    DEMO_DIR, LAST_CPU, REAL_COMMUNES, Row, builder_name, fake_values, naive_explore_html, naive_geojson_html,
     our_encoded_map_html, our_map_html, payload_mb, prepare_encoded, prepare_geometry, print_table, timed,
 )
 from analysis import simplify as S
@@ -63,7 +63,9 @@ def bench_layer(case: str, gdf: gpd.GeoDataFrame, level: str, key: str, scale: s
     table = view_table(gdf, level)
     naive_layer = gdf.assign(value=table["value"].to_numpy())
     cold, _, (geometries, bounds, simplified) = timed(lambda: prepare_geometry(gdf, key, scale), runs=1)
+    cold_cpu = LAST_CPU[0]
     _, warm, html = timed(lambda: our_map_html(table, level, geometries, bounds, INDICATOR))
+    warm_cpu = LAST_CPU[0]
     ours_mb = payload_mb(html)
     decimals = S.view_scale(scale).decimals
     encoded = prepare_encoded(gdf, key, scale, simplified)
@@ -72,7 +74,7 @@ def bench_layer(case: str, gdf: gpd.GeoDataFrame, level: str, key: str, scale: s
     rows = []
     if explore:
         _, naive_warm, naive_html = timed(lambda: naive_explore_html(naive_layer))
-        naive_mb, label = payload_mb(naive_html), "explore()"
+        naive_mb, label, naive_cpu = payload_mb(naive_html), "explore()", LAST_CPU[0]
     else:
         naive_warm = naive_mb = None
         label = "explore() skipped"
@@ -80,14 +82,16 @@ def bench_layer(case: str, gdf: gpd.GeoDataFrame, level: str, key: str, scale: s
     sent = int(shapely.get_num_coordinates(simplified).sum())
     rows.append(Row(case, f"payload vs {label}", ours_mb, naive_mb, payload_budget, "MB",
                     f"{len(gdf):,} units, {vertices:,} vertices in, {sent:,} sent; scale {scale!r}"))
-    rows.append(Row(case, f"build+render warm vs {label}", warm, naive_warm, time_budget))
+    rows.append(Row(case, f"build+render warm vs {label}", warm, naive_warm, time_budget,
+                    note=f"ours {warm_cpu:.3f} s CPU" + (f", naive {naive_cpu:.3f} s CPU" if explore else "")))
     rows.append(Row(case, "payload vs plain GeoJson", ours_mb, payload_mb(plain_html), payload_budget, "MB"))
     rows.append(Row(case, "build+render warm vs plain GeoJson", warm, plain_warm, time_budget))
     rows.append(Row(case, "PROPOSAL encoded: payload vs explore()", payload_mb(enc_html), naive_mb, payload_budget,
                     "MB", "delta-encoded geometry + columnar properties, decoded in the browser"))
     rows.append(Row(case, "PROPOSAL encoded: build+render warm", enc_warm, naive_warm, time_budget))
     rows.append(Row(case, "prepare geometry, once per file (cold)", cold,
-                    note="repair + coverage clean + coverage simplify + GeoJSON text; cached after"))
+                    note=f"{cold_cpu:.2f} s CPU; repair + coverage clean + coverage simplify + GeoJSON text; "
+                         "cached after"))
     return rows
 
 

@@ -87,13 +87,19 @@ def print_table(rows: list[Row], skipped: list[tuple[str, str]] = ()) -> None:
         print(f"SKIPPED {what}: {why}")
 
 
+#: CPU seconds of the last run of the last :func:`timed` call: less sensitive than wall time to other
+#: processes on a shared machine (printed in the notes).
+LAST_CPU = [0.0]
+
+
 def timed(fn: Callable, runs: int = 2):
     """Run ``fn`` ``runs`` times; returns (seconds of the first run, of the last run, last result)."""
     times, result = [], None
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - start)
+        LAST_CPU[0] = time.process_time() - cpu
     return times[0], times[-1], result
 
 
