@@ -23,6 +23,7 @@ from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.path import Path  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 from PIL import Image  # noqa: E402
 from PIL.PngImagePlugin import PngInfo  # noqa: E402
 from pyproj import Transformer  # noqa: E402
@@ -347,6 +348,9 @@ def render_map(view: MapView, page: PageSize | None = None, *, inset: bool = Tru
     layout_mod.draw_header(fig, plan, fonts)
     layout_mod.draw_footer(fig, plan, fonts, view.source_line, t("demo_badge", view.lang) if view.demo else None,
                            view.notice)
+    # Names come from data: "$" in a name must print as "$", never start matplotlib's math mode.
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
     return fig
 
 

@@ -209,3 +209,15 @@ def test_yes_no_values_get_target_classes_by_default(source):
     assert sorted(set(hamlets.table["value"].dropna())) == [0.0, 100.0]
     communes = map_view(source, ViewSpec(indicator="smartphone_share"))
     assert communes.classification.names == () and communes.classification.k > 2
+
+
+def test_names_from_data_are_printed_as_written(source):
+    from dashboard.export_data import view_table
+    from dashboard.export_view import prepare_map_view
+
+    spec = ViewSpec(indicator="smartphone_share", province="14")
+    table = view_table(source, spec)
+    table["province_name"] = r"Tỉnh $\frac{1$ và $x"              # broken math: would fail to draw
+    fig = render_map(prepare_map_view(table, spec))
+    figure_bytes(fig, "png")
+    assert any(r"Tỉnh $\frac{1$ và $x" in text for text in texts(fig))
