@@ -217,7 +217,7 @@ def test_names_from_data_are_printed_as_written(source):
 
     spec = ViewSpec(indicator="smartphone_share", province="14")
     table = view_table(source, spec)
-    table["province_name"] = r"Tỉnh $\frac{1$ và $x"              # broken math: would fail to draw
+    table["province_name"] = r"Tỉnh $\frac{1 và $x"              # broken math: would fail to draw
     fig = render_map(prepare_map_view(table, spec))
     figure_bytes(fig, "png")
-    assert any(r"Tỉnh $\frac{1$ và $x" in text for text in texts(fig))
+    assert any(r"Tỉnh $\frac{1 và $x" in text for text in texts(fig))
