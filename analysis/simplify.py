@@ -344,7 +344,8 @@ def source_key(path: str | os.PathLike) -> str:
     return f"{resolved}|{stat.st_size}|{stat.st_mtime_ns}"
 
 
-def cached_simplify(gdf: gpd.GeoDataFrame, scale: str, key: str, cache_dir: str | os.PathLike) -> gpd.GeoDataFrame:
+def cached_simplify(gdf: gpd.GeoDataFrame, scale: str | ViewScale, key: str,
+                    cache_dir: str | os.PathLike) -> gpd.GeoDataFrame:
     """:func:`simplify_for_view` with an on-disk GeoParquet cache.
 
     Parameters
@@ -358,7 +359,8 @@ def cached_simplify(gdf: gpd.GeoDataFrame, scale: str, key: str, cache_dir: str 
     cache_dir : path
         Where cached layers live; created when missing. Written atomically (temp file + ``os.replace``).
     """
-    digest = hashlib.sha256(f"{ALGORITHM_VERSION}|{scale}|{key}".encode()).hexdigest()[:24]
+    # The scale's tolerance and decimals are in the key: retuning a scale never serves shapes made for the old one.
+    digest = hashlib.sha256(f"{ALGORITHM_VERSION}|{scale}|{view_scale(scale)!r}|{key}".encode()).hexdigest()[:24]
     target = Path(cache_dir) / f"simplified-{digest}.parquet"
     if target.exists():
         return gpd.read_parquet(target)

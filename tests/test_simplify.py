@@ -135,6 +135,8 @@ def test_cached_simplify_round_trips_and_keys_on_mtime(synthetic, tmp_path):
     assert all(a.equals_exact(b, 0) for a, b in zip(first.geometry, again.geometry))
     os.utime(source, ns=(1, 1))
     assert S.source_key(source) != key
+    S.cached_simplify(synthetic, S.ViewScale(0.02, 3), key, tmp_path / "cache")  # retuned scale: its own entry
+    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 2
 
 
 @pytest.fixture(scope="module")
