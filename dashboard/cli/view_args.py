@@ -29,7 +29,8 @@ def add_view_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--level", choices=("province", "commune", "hamlet"),
                         help="level of the units shown (default: commune; with --commune: its hamlets)")
     parser.add_argument("--province", metavar="NAME|CODE", help='e.g. "Sơn La" or 14')
-    parser.add_argument("--commune", metavar="NAME|CODE", help="one commune (with --level hamlet: its hamlets)")
+    parser.add_argument("--commune", metavar="NAME|CODE",
+                        help="one commune: its hamlets (the commune alone when the data have no hamlets)")
     parser.add_argument("--period", metavar="P", help="YYYY, YYYY-Qn or YYYY-MM (default: the latest)")
     parser.add_argument("--area", metavar="AREAS", default="",
                         help=f"comma-separated, any of: {','.join(AREA_FILTERS)}")
