@@ -67,11 +67,17 @@ def _interval_labels(classification: Classification, unit: str, lang: str) -> li
 
 
 def _target_labels(classification: Classification, indicator, lang: str) -> list[str]:
+    """"Chưa đạt (< 70 %)", "Gần đạt (70 – 80 %)", "Đạt mục tiêu (≥ 80 %)" with the unit count of each class."""
     unit = indicator.unit(lang)
-    target = format_value(indicator.target, unit, lang)
-    counts = classification.counts()
-    return [f"{t(name, lang)} ({t('target', lang).lower()} {target}) ({count})" if name != "near"
-            else f"{t(name, lang)} ({count})" for name, count in zip(classification.names, counts)]
+    target, low = indicator.target, indicator.target - near_target_band()
+    if not indicator.higher_is_better:
+        low = indicator.target + near_target_band()
+    fmt = lambda v: format_value(v, unit, lang)  # noqa: E731
+    ranges = {"not_met": f"< {fmt(low)}", "near": f"{fmt(low)} – {fmt(target)}", "met": f"≥ {fmt(target)}"}
+    if not indicator.higher_is_better:
+        ranges = {"not_met": f"> {fmt(low)}", "near": f"{fmt(target)} – {fmt(low)}", "met": f"≤ {fmt(target)}"}
+    return [f"{t(name, lang)} {ranges[name]} ({count})"
+            for name, count in zip(classification.names, classification.counts())]
 
 
 def indicator_legend(classification: Classification, colours: Sequence[str], indicator_key: str, lang: str,
@@ -158,11 +164,18 @@ def indicator_map(table: pd.DataFrame, level: str, geometries: Mapping[str, str]
 
 
 def change_classification(change) -> Classification:
-    """Five classes symmetric around 0 (fell a lot, fell, little change, rose, rose a lot)."""
+    """Five classes symmetric around 0 (fell a lot, fell, little change, rose, rose a lot).
+
+    The scale is the 95th percentile of the absolute change, so one outlier does not flatten the map.
+    """
     values = pd.to_numeric(pd.Series(change), errors="coerce").to_numpy(dtype=float)
-    spread = np.nanpercentile(np.abs(values), 50) if np.isfinite(values).any() else 1.0
-    step = float(spread) if spread > 0 else 1.0
-    return classify(values, UserDefined([-2 * step, -step / 2, step / 2, 2 * step, np.inf]))
+    spread = float(np.nanpercentile(np.abs(values), 95)) if np.isfinite(values).any() else 0.0
+    step = spread if spread > 0 else 1.0
+    return classify(values, UserDefined([-0.6 * step, -0.2 * step, 0.2 * step, 0.6 * step, step]))
+
+
+def _signed(value: float, lang: str) -> str:
+    return ("+" if value > 0 else "") + format_number(value, lang, 1)
 
 
 def gap_classes(scores: pd.Series, is_gap: pd.Series, k: int = 4) -> tuple[np.ndarray, list[float]]:
@@ -215,12 +228,15 @@ def change_map(before: pd.DataFrame, after: pd.DataFrame, level: str, geometries
     colours = palettes.diverging(classification.k)
     indicator = get_indicator(indicator_key)
     unit = t("change_unit", lang) if indicator.is_percent else indicator.unit(lang)
-    legend = indicator_legend(classification, colours, indicator_key, lang, notes)
-    legend = Legend(f"{t('change_map', lang)}: {indicator.label(lang)}", unit,
-                    [(c, label.replace("–", "…")) for c, (_, label) in zip(colours, legend.entries)],
-                    legend.no_data_label, legend.notes)
-    values = ["" if pd.isna(v) else ("+" if v > 0 else "") + format_number(v, lang, 1) + f" {unit}"
-              for v in table["value"]]
+    bins, counts = classification.bins, classification.counts()
+    labels = [f"≤ {_signed(bins[0], lang)}"] + [
+        f"{_signed(low, lang)} – {_signed(high, lang)}" for low, high in zip(bins[:-2], bins[1:-1])
+    ] + [f"> {_signed(bins[-2], lang)}"]
+    entries = [(colour, f"{label} ({count})") for colour, label, count in zip(colours, labels, counts)]
+    no_data = int((classification.class_of < 0).sum())
+    legend = Legend(f"{t('change_map', lang)}: {indicator.label(lang)}", unit, entries,
+                    f"{t('no_data', lang)} ({no_data})", list(notes))
+    values = ["" if pd.isna(v) else f"{_signed(v, lang)} {unit}" for v in table["value"]]
     spans = [f"{format_value(b, indicator.unit(lang), lang)} → {format_value(a, indicator.unit(lang), lang)}"
              for b, a in zip(table["before"], after["value"])]
     tooltip = TooltipLabels(t("change_map", lang), f"{table_period(before)} → {table_period(after)}", "")

@@ -30,14 +30,11 @@ def summary(directory: str, meta: dict, lang: str) -> None:
     st.subheader(t("metadata", lang))
     counts = meta.get("counts") or {}
     columns = st.columns(4)
-    for column, level in zip(columns, ("provinces", "communes", "hamlets")):
-        if level in counts:
-            column.metric(f"{t('units', lang)}: {level}", format_number(counts[level], lang))
+    for column, level in zip(columns, ("province", "commune", "hamlet")):
+        if f"{level}s" in counts:
+            column.metric(t(f"level_{level}", lang), format_number(counts[f"{level}s"], lang))
     columns[3].metric(t("periods", lang), len(D.periods(directory)))
     st.write(f"{t('periods', lang)}: " + ", ".join(D.periods(directory)))
-    notice = meta.get("notice_en" if lang == "en" else "notice_vi")
-    if notice:
-        st.info(notice)
     if meta.get("method"):
         with st.expander("Method / Phương pháp"):
             st.json(meta["method"], expanded=True)
