@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from . import area_classes, geometry, published
+
+#: Libraries whose versions shape the bytes written (writer metadata, compression, numerics).
+GENERATOR_LIBRARIES = ("numpy", "pandas", "pyarrow", "geopandas", "shapely", "pyproj", "vietnamadminunits")
+
+
+def generator_versions() -> dict:
+    """Versions of the libraries that produced the files: same versions, same bytes."""
+    return {name: version(name) for name in GENERATOR_LIBRARIES}
 
 NOTICE_VI = "Dữ liệu minh họa"
 NOTICE_EN = "Demo data"
@@ -84,4 +94,5 @@ def build_metadata(summary: dict, periods: list[str]) -> dict:
         },
         "licence": "MIT (generated data; register data MIT)",
         "regenerate": "coverage-map demo --out DIR",
+        "generator": generator_versions(),
     }
