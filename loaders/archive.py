@@ -166,7 +166,8 @@ def is_zip(path: str | Path) -> bool:
 def safe_member_path(name: str) -> PurePosixPath | None:
     """The relative path an entry may be extracted to, or ``None`` when the name is unsafe.
 
-    Unsafe: absolute (``/etc/x``, ``\\\\server\\x``), a drive letter (``C:x``), any ``..`` part, or NUL bytes.
+    Unsafe: absolute (``/etc/x``, ``\\\\server\\x``), a drive letter (``C:x``) or any ``:``, any ``..`` part, or
+    NUL bytes.
     Backslashes count as separators, as Windows zip tools write them.
     """
     if "\x00" in name:
@@ -175,7 +176,8 @@ def safe_member_path(name: str) -> PurePosixPath | None:
     if normalised.startswith("/") or _DRIVE.match(normalised):
         return None
     parts = [p for p in normalised.split("/") if p not in ("", ".")]
-    if not parts or any(p == ".." for p in parts):
+    # ":" anywhere: a drive ("./C:x" once "." is dropped) or a Windows alternate data stream ("a.shp:x")
+    if not parts or any(p == ".." or ":" in p for p in parts):
         return None
     return PurePosixPath(*parts)
 

@@ -60,7 +60,7 @@ def test_unsafe_paths_refuse_the_whole_archive(tmp_path, name):
 def test_safe_member_path():
     assert str(safe_member_path("a/./b.shp")) == "a/b.shp"
     assert str(safe_member_path("a\\b.shp")) == "a/b.shp"
-    for bad in ("", "/", "../a", "a/../../b", "/a", "D:\\a", "a\x00.shp"):
+    for bad in ("", "/", "../a", "a/../../b", "/a", "D:\\a", "a\x00.shp", "./C:x", "a/b.shp:stream"):
         assert safe_member_path(bad) is None
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 
 import pandas as pd
-import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -106,7 +104,8 @@ def test_ascii_key_matches_the_unaccented_spelling(syllables):
     assert ascii_key(name).isascii()
 
 
-@given(st.text(max_size=40).filter(lambda t: not any(ch.isdigit() and not ch.isdecimal() for ch in t)))
+@given(st.text(max_size=40))
+@example("²")
 def test_keys_never_fail_on_any_text(text):
     key = name_key(text)
     assert key == key.strip() and "  " not in key
@@ -114,9 +113,7 @@ def test_keys_never_fail_on_any_text(text):
     assert unicodedata.is_normalized("NFC", split_tones(text)[0])
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="loaders/text.py _key_words: '²'.isdigit() is True but int('²') raises; use isdecimal()")
-def test_superscript_digits_do_not_crash_name_key():
+def test_superscript_digits_do_not_crash_name_key():  # found by the property below; fixed in loaders/text.py
     assert name_key("Thôn 2²") == name_key("thôn 2²")
 
 
@@ -146,15 +143,14 @@ def test_pad_code_refuses_fractions(value):
     assert pad_code(value, 5) is None
 
 
-@given(st.text(alphabet=st.characters(codec="ascii"), max_size=12))
+@given(st.text(max_size=12))
+@example("12²")
 def test_pad_code_returns_a_code_or_none(text):
     result = pad_code(text, 5)
     assert result is None or (len(result) == 5 and result.isascii() and result.isdigit())
 
 
-@pytest.mark.xfail(strict=True, reason="loaders/numbers.py pad_code uses str.isdigit(): '12²' becomes the code "
-                   "'0012²' and Arabic-Indic digits pass; an ASCII check ([0-9]+) would refuse them")
-def test_pad_code_refuses_non_ascii_digits():
+def test_pad_code_refuses_non_ascii_digits():  # found by hypothesis; fixed in loaders/numbers.py
     assert pad_code("12²", 5) is None and pad_code("١٢٣", 5) is None
 
 
@@ -224,7 +220,7 @@ def test_a_zip_entry_name_never_leads_outside_the_extraction_folder(name):
         return
     assert not path.is_absolute() and ".." not in path.parts and "\x00" not in str(path)
     assert not posixpath.normpath(str(path)).startswith("..")
-    assert not re.match(r"^[A-Za-z]:", str(path))
+    assert not any(":" in part for part in path.parts)  # no drive letter, no alternate data stream
 
 
 @given(st.text(max_size=60))
