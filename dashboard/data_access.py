@@ -7,6 +7,7 @@ re-uses it (SPEC §10: no reload of files, no re-simplification).
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -102,6 +103,17 @@ def area_outline(directory: str, area: str, province: str | None = None) -> str 
     shapes = shapely.simplify(polygonal(chosen.geometry.to_numpy()), scale.tolerance, preserve_topology=True)
     merged = shapely.union_all(shapes, grid_size=10.0 ** -scale.decimals)
     return geometry_json([merged], scale.decimals)[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def province_borders(directory: str, province: str | None = None) -> str:
+    """Province borders as one MultiPolygon (GeoJSON text), drawn as light context lines behind a filtered map."""
+    geometries, _ = map_geometries(directory, "province", province)
+    parts = []
+    for text in geometries.values():
+        geometry = json.loads(text)
+        parts.extend([geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"])
+    return json.dumps({"type": "MultiPolygon", "coordinates": parts}, separators=(",", ":"))
 
 
 def effective_spec(spec: ViewSpec) -> ViewSpec:

@@ -10,6 +10,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from analysis.classify import Classification, TargetBased, UserDefined, classify
 from analysis.indicators import get_indicator
@@ -123,6 +124,8 @@ def draw_map(table: pd.DataFrame, level: str, geometries: Mapping[str, str], bou
                                [v for v, p in zip(value_text, present) if p],
                                [f for f, p in zip(fraction_text, present) if p])
     shapes = [geometries[key] for key in keys[present]]
+    if 0 < len(shapes) < len(geometries):  # a filtered view: show the units drawn, not the whole layer
+        bounds = shapely.total_bounds(shapely.from_geojson(shapes))
     return choropleth_map(shapes, bounds, props, colours, legend, tooltip, outlines=outlines, basemap=basemap,
                           style=style)
 

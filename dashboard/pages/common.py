@@ -50,12 +50,14 @@ def start_page(title: str, subtitle: str | None = None) -> None:
 
 
 def place_name(directory: str, spec, lang: str) -> str:
-    """The area a view covers: the country, a province, or a commune of a province."""
-    if not spec.province:
-        return t("all_country", lang)
-    name = province_names(directory).get(spec.province, spec.province)
-    if spec.commune and spec.level == "hamlet":
+    """The area a view covers: the country, a province, or a commune of a province; and the area classes."""
+    name = t("all_country", lang)
+    if spec.province:
+        name = province_names(directory).get(spec.province, spec.province)
+    if spec.province and spec.commune and spec.level == "hamlet":
         name = f"{commune_names(directory, spec.province).get(spec.commune, spec.commune)}, {name}"
+    if spec.areas:
+        name += " · " + ", ".join(area_label(area, lang) for area in spec.areas)
     return name
 
 
@@ -194,3 +196,13 @@ def download_buttons(spec, table: pd.DataFrame, directory: str, lang: str, *, ga
         for column, (label, name, mime, make) in zip(st.columns(len(buttons)), buttons):
             column.download_button(label, data=make, file_name=name, mime=mime, on_click="ignore",
                                    key=f"dl_{name}")
+
+
+def context_outlines(directory: str, spec, lang: str) -> list:
+    """Light province borders when filters hide part of the map, so the units left keep their context."""
+    from dashboard.folium_map import Outline
+
+    if not (spec.areas or spec.threshold is not None) or spec.level == "province":
+        return []
+    label = "Ranh giới tỉnh" if lang == "vi" else "Province borders"
+    return [Outline(label, D.province_borders(directory, spec.province), "#8a8a8a", None, 0.8)]

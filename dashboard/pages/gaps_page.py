@@ -75,6 +75,7 @@ def render() -> None:
                                               spec.commune if spec.level == "hamlet" else None)
         notes = [t("demo_badge", lang)] if D.is_demo(directory) else []
         m = gap_map(gaps, spec.level, geometries, bounds, lang=lang, notes=notes,
+                    outlines=common.context_outlines(directory, spec, lang),
                     style=MapStyle(border_weight=0.25 if spec.level == "commune" and not spec.province else 0.6))
         st_folium(m, key="gap_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
     if not S.get("present"):

@@ -46,7 +46,7 @@ def build_map(directory: str, spec, table: pd.DataFrame, lang: str):
     """The folium map of the view (geometry from the cache, colours and legend from the table)."""
     geometries, bounds = D.map_geometries(directory, spec.level, spec.province,
                                           spec.commune if spec.level == "hamlet" else None)
-    lines = outlines(directory, spec.province, lang)
+    lines = common.context_outlines(directory, spec, lang) + outlines(directory, spec.province, lang)
     style = MapStyle(font_scale=1.6 if S.get("present") else 1.0,
                      border_weight=0.25 if spec.level == "commune" and not spec.province else 0.6)
     m, _ = indicator_map(table, spec.level, geometries, bounds, spec.indicator, scheme=S.get("scheme"),
