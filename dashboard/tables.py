@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from analysis.indicators import get_indicator
 from dashboard.i18n import has_label, t
-from loaders.schema import AREA_CLASS_COLUMNS, CODE_WIDTH, COUNT_COLUMNS, KEY_COLUMN, NAME_COLUMN, PERIOD
+from loaders.schema import (AREA_CLASS_COLUMNS, BOOLEAN_AREA_CLASSES, CODE_WIDTH, COUNT_COLUMNS, KEY_COLUMN,
+                            NAME_COLUMN, PERIOD)
 
 TABLE_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 MIME = {
@@ -53,6 +54,9 @@ _HEADERS = {
     "is_border": ("Biên giới", "Border"),
     "ethnic_region": ("Khu vực dân tộc thiểu số", "Ethnic-minority region"),
     "is_extremely_difficult": ("Đặc biệt khó khăn", "Extremely difficult"),
+    "households_visited": ("Số hộ được tổ hỗ trợ", "Households visited"),
+    "people_trained": ("Số người được tập huấn", "People trained"),
+    "households": ("Số hộ", "Households"),
     "period": ("Kỳ số liệu", "Period"),
     "gap_score": ("Số người bị ảnh hưởng (điểm)", "People affected (score)"),
     "reason_vi": ("Lý do", "Reasons (Vietnamese)"),
@@ -111,6 +115,16 @@ def _pad_codes(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _whole_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts that are whole numbers as integers ("279827", not "279827.0"); missing stays empty."""
+    for column in (*COUNT_COLUMNS, "numerator", "denominator"):
+        if column in frame.columns:
+            values = pd.to_numeric(frame[column], errors="coerce")
+            if ((values.dropna() % 1) == 0).all():
+                frame[column] = values.round().astype("Int64")
+    return frame
+
+
 def view_frame(table: pd.DataFrame, level: str, indicator_key: str, lang: str = "vi",
                extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """The table shown, as a spreadsheet: chosen columns, headers in ``lang``, no geometry.
@@ -123,6 +137,11 @@ def view_frame(table: pd.DataFrame, level: str, indicator_key: str, lang: str = 
     frame = _pad_codes(pd.DataFrame(table[columns]).copy())
     if "value" in frame.columns:
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce").round(2)
+    frame = _whole_counts(frame)
+    for column in BOOLEAN_AREA_CLASSES:
+        if column in frame.columns:
+            yes, no = ("Yes", "No") if lang == "en" else ("Có", "Không")
+            frame[column] = frame[column].map(lambda v: v if pd.isna(v) else (yes if bool(v) else no))
     names = {column: header(column, lang) for column in columns}
     unit = indicator.unit(lang)
     names["value"] = f"{indicator.label(lang)} ({unit})" if unit else indicator.label(lang)

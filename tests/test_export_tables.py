@@ -37,6 +37,9 @@ def test_csv_has_vietnamese_text_zero_padded_codes_and_the_rows_shown(source):
     assert [row[2] for row in body] == ["04000", "04003", "04006"]   # leading zeros kept
     assert {row[0] for row in body} == {"14"}
     assert body[1][3] == "Xã Chiềng Hoa"
+    assert body[0][header.index("Miền núi")] == "Có" and body[1][header.index("Miền núi")] == "Không"
+    population = header.index("Dân số từ 15 tuổi (mẫu số)")
+    assert body[0][population] == str(int(table["population_15plus"].iloc[0]))   # whole counts, no ".0"
     value = header.index("Tỷ lệ người dân dùng điện thoại thông minh (%)")
     assert float(body[0][value]) == pytest.approx(table["value"].iloc[0], abs=0.01)
 
