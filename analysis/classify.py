@@ -9,7 +9,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -63,33 +62,48 @@ class Scheme:
         raise NotImplementedError
 
 
-class _MapclassifyScheme(Scheme):
-    classifier = None
+def _distinct_k(values: np.ndarray, k: int) -> int:
+    return max(1, min(k, len(np.unique(values))))
+
+
+class Quantiles(Scheme):
+    """Each class holds about the same number of units (mapclassify's definition)."""
+
+    key = "quantiles"
 
     def upper_bounds(self, values: np.ndarray, k: int) -> np.ndarray:
-        k = max(1, min(k, len(np.unique(values))))
+        k = _distinct_k(values, k)
+        return np.unique(np.percentile(values, np.linspace(100.0 / k, 100.0, k)))
+
+
+class EqualInterval(Scheme):
+    """Classes of equal width between the lowest and highest value."""
+
+    key = "equal_interval"
+
+    def upper_bounds(self, values: np.ndarray, k: int) -> np.ndarray:
+        k = _distinct_k(values, k)
+        low, high = float(values.min()), float(values.max())
+        bounds = low + (high - low) / k * np.arange(1, k + 1)
+        bounds[-1] = high  # no floating-point drift past the maximum
+        return np.unique(bounds)
+
+
+class NaturalBreaks(Scheme):
+    """Fisher-Jenks optimal natural breaks (mapclassify)."""
+
+    key = "natural_breaks"
+
+    def upper_bounds(self, values: np.ndarray, k: int) -> np.ndarray:
+        # Imported here: mapclassify pulls in scipy and costs seconds at start-up, and only this scheme needs it.
+        import mapclassify
+
+        k = _distinct_k(values, k)
         if k == 1:
             return np.array([values.max()])
         with warnings.catch_warnings():  # mapclassify warns when ties leave fewer classes than asked
             warnings.simplefilter("ignore")
-            return np.unique(type(self).classifier(values, k=k).bins)
-
-
-class Quantiles(_MapclassifyScheme):
-    key = "quantiles"
-    classifier = mapclassify.Quantiles
-
-
-class EqualInterval(_MapclassifyScheme):
-    key = "equal_interval"
-    classifier = mapclassify.EqualInterval
-
-
-class NaturalBreaks(_MapclassifyScheme):
-    """Fisher-Jenks optimal natural breaks."""
-
-    key = "natural_breaks"
-    classifier = mapclassify.FisherJenks
+            return np.unique(mapclassify.FisherJenks(values, k=k).bins)
 
 
 class UserDefined(Scheme):
