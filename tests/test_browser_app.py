@@ -27,6 +27,8 @@ class OfflinePage:
         self.page = self.context.new_page()
         self.outside: list[str] = []
         self.errors: list[str] = []
+        self.sent: list[int] = []  # sizes of websocket messages from the browser to the app (reruns are among them)
+        self.page.on("websocket", lambda ws: ws.on("framesent", lambda payload: self.sent.append(len(payload))))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.context.route("**/*", self._route)
 
@@ -92,6 +94,30 @@ def test_national_commune_map_draws_its_polygons_offline(offline, artifacts_dir)
     assert share > 0.02  # a blank map paints nothing; Vietnam covers a few per cent of the padded canvas
     assert offline.outside == []
     assert offline.errors == []
+
+
+def test_panning_and_zooming_do_not_rerun_the_app(offline):
+    """st_folium returns only the clicked unit: moving the map sends nothing to the server."""
+    offline.open("/")
+    frame = offline.map_frame()
+    frame.wait_for_function("() => window.map && window.cmChoropleth", timeout=WAIT_MS)
+    offline.page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=WAIT_MS)
+    offline.page.wait_for_timeout(2000)  # let the component report its first value (that one may rerun)
+    before = len(offline.sent)
+    frame.evaluate("() => { window.map.setZoom(window.map.getZoom() + 1); }")
+    box = offline.page.locator(MAP_FRAME).first.bounding_box()
+    offline.page.mouse.move(box["x"] + 300, box["y"] + 300)
+    offline.page.mouse.down()
+    offline.page.mouse.move(box["x"] + 200, box["y"] + 250, steps=5)
+    offline.page.mouse.up()
+    offline.page.wait_for_timeout(2000)  # streamlit-folium debounces its updates by 250 ms
+    assert len(offline.sent) == before
+    # The recorder does see the app being asked to rerun: a click on a unit does.
+    frame.evaluate("() => { const layer = Object.values(window.cmChoropleth._layers)[0];"
+                   " layer.fire('click', {latlng: layer.getBounds().getCenter()}, true); }")
+    offline.page.wait_for_url("**sel=**", timeout=WAIT_MS)
+    assert len(offline.sent) > before
+    assert offline.outside == []
 
 
 def hover_unit(offline, frame, lat: float, lng: float, name: str) -> tuple[float, float]:
