@@ -5,9 +5,8 @@ import streamlit as st
 from dashboard import app_state
 from dashboard.i18n import t
 
-st.set_page_config(page_title="Tổ công nghệ số cộng đồng", layout="wide")
-
 lang = app_state.lang()
+st.set_page_config(page_title=t("app_title", lang), layout="wide")
 pages = [
     st.Page("dashboard/pages/map_page.py", title=t("page_map", lang), url_path="ban-do", default=True),
     st.Page("dashboard/pages/gaps_page.py", title=t("page_gaps", lang), url_path="vung-trong"),

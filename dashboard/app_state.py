@@ -11,6 +11,7 @@ a page without that widget runs; the state dict does not.
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -118,6 +119,11 @@ def sync_url() -> None:
     wanted = params_from_state(state())
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
+
+
+def link(**changes) -> str:
+    """A relative link (``?…``) to the current view with some state changed, e.g. ``link(present=True)``."""
+    return "?" + urlencode(params_from_state({**state(), **changes}), safe=",")
 
 
 def lang() -> str:

@@ -26,7 +26,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     # filters
     "filters": ("Bộ lọc", "Filters"),
-    "language": ("Ngôn ngữ", "Language"),
     "indicator": ("Chỉ tiêu", "Indicator"),
     "level": ("Cấp hiển thị", "Level"),
     "level_province": ("Tỉnh, thành phố", "Province"),
@@ -38,11 +37,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "all_province": ("Toàn tỉnh", "Whole province"),
     "period": ("Kỳ số liệu", "Period"),
     "area_classes": ("Loại địa bàn", "Area type"),
-    "area_is_mountainous": ("Miền núi", "Mountainous"),
-    "area_is_island": ("Hải đảo", "Island"),
-    "area_is_border": ("Biên giới", "Border"),
-    "area_ethnic_region": ("Vùng dân tộc thiểu số", "Ethnic-minority region"),
-    "area_is_extremely_difficult": ("Đặc biệt khó khăn", "Extremely difficult"),
     "outlines": ("Tô viền vùng", "Outline areas"),
     "threshold": ("Chỉ hiện đơn vị dưới ngưỡng", "Only units below"),
     "threshold_help": ("Để 0 để hiện tất cả", "0 shows all"),
@@ -63,7 +57,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "not_met": ("Chưa đạt", "Below target"),
     "near": ("Gần đạt", "Near target"),
     "met": ("Đạt mục tiêu", "At target"),
-    "source": ("Nguồn", "Source"),
     # count columns (tooltips: numerator / denominator; details table)
     "count_teams": ("Số tổ", "Teams"),
     "count_team_members": ("Thành viên tổ", "Team members"),
@@ -84,7 +77,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "kpi_pop15": ("Dân số từ 15 tuổi", "Population 15+"),
     "kpi_average": ("Bình quân theo dân số", "Population-weighted average"),
     # details
-    "details": ("Thông tin đơn vị", "Unit details"),
     "click_hint": ("Bấm vào một đơn vị trên bản đồ để xem chi tiết.", "Click a unit on the map to see details."),
     "trend": ("Diễn biến theo kỳ", "Trend over periods"),
     "value": ("Giá trị", "Value"),
@@ -109,7 +101,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "compare_periods": ("Hai kỳ", "Two periods"),
     "compare_indicators": ("Hai chỉ tiêu", "Two indicators"),
     "period_a": ("Kỳ trước", "Earlier period"),
-    "period_b": ("Kỳ sau", "Later period"),
     "indicator_b": ("Chỉ tiêu thứ hai", "Second indicator"),
     "change_map": ("Thay đổi", "Change"),
     "change_unit": ("điểm %", "points"),
@@ -117,10 +108,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "sources": ("Nguồn dữ liệu", "Data sources"),
     "metadata": ("Thông tin bộ dữ liệu", "Dataset metadata"),
     "join_report": ("Báo cáo ghép số liệu với ranh giới", "Join report"),
-    "units": ("Số đơn vị", "Units"),
     "periods": ("Các kỳ", "Periods"),
-    "data_missing": ("Chưa có dữ liệu trong thư mục {path}. Chạy: coverage-map demo",
-                     "No data in {path}. Run: coverage-map demo"),
 }
 
 

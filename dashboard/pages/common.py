@@ -47,6 +47,8 @@ def start_page(title: str, subtitle: str | None = None) -> None:
             st.caption(f"{t('demo_badge', lang)} — {note}")
         else:
             st.warning(f"**{t('demo_badge', lang)}** — {note}", icon=":material/info:")
+    if present:
+        st.caption(f"[{t('exit_present', lang)}]({S.link(present=False)})")
 
 
 def place_name(directory: str, spec, lang: str) -> str:
@@ -141,9 +143,7 @@ def map_options(lang: str) -> None:
 
 def presentation_link(lang: str) -> None:
     """A link to this view in presentation mode (opens in a new tab, ready for the projector)."""
-    params = S.params_from_state({**S.state(), "present": True})
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    st.sidebar.markdown(f"[{t('present_link', lang)} ↗](?{query})")
+    st.sidebar.markdown(f"[{t('present_link', lang)} ↗]({S.link(present=True)})")
     st.sidebar.caption(t("copy_link", lang))
 
 
