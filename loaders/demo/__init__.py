@@ -56,7 +56,7 @@ def build_demo(out_dir: str | Path, seed: int = SEED) -> dict:
     units = load_register()
     xy = project(units["lon"].to_numpy(), units["lat"].to_numpy())
     legacy_lonlat, legacy_row = load_legacy_points(units)
-    cells, info = build_cells(xy, units["area_km2"].to_numpy(), units["is_island"].to_numpy(bool),
+    cells, info = build_cells(xy, units["area_km2"].to_numpy(), units["island_shape"].to_numpy(bool),
                               units["province_code"].to_numpy(dtype=object),
                               project(*legacy_lonlat.T), legacy_row)
     communes = pd.concat([units, classify_areas(units, xy, cells).drop(columns="is_island")], axis=1)

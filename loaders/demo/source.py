@@ -14,6 +14,10 @@ import pandas as pd
 #: against the register; codes are the 2025 ones.
 ISLAND_COMMUNES = ("20434", "21607", "30781", "30811", "30814", "06967", "06757", "27676")
 
+#: Island units drawn as part of the mainland: Thạnh An lies among the Cần Giờ river mouths, too close
+#: to the mainland centroids for a separate island of its 131 km² to fit. It keeps ``is_island``.
+ISLAND_DRAWN_AS_MAINLAND = ("27676",)
+
 #: Register centroids that are plainly wrong (both island communes of Quảng Ninh were geocoded onto
 #: Hạ Long city): replaced by approximate positions of the islands read off public maps.
 CENTROID_FIXES = {
@@ -38,7 +42,7 @@ def load_register() -> pd.DataFrame:
         One row per commune-level unit sorted by ``commune_code``, with ``province_code``,
         ``province_name``, ``commune_code``, ``commune_name``, ``commune_type``, ``lon``, ``lat``,
         ``area_km2`` (registered area; missing or zero areas filled with the province median and
-        flagged in ``area_estimated``) and ``is_island``.
+        flagged in ``area_estimated``), ``is_island`` and ``island_shape`` (drawn as a separate island).
     """
     from vietnamadminunits.database import query
 
@@ -63,6 +67,7 @@ def load_register() -> pd.DataFrame:
     units["area_estimated"] = bad
     units.loc[bad, "area_km2"] = units.loc[bad, "province_code"].map(median)
     units["is_island"] = (units["commune_type"] == "Đặc khu") | units["commune_code"].isin(ISLAND_COMMUNES)
+    units["island_shape"] = units["is_island"] & ~units["commune_code"].isin(ISLAND_DRAWN_AS_MAINLAND)
     return units
 
 
