@@ -38,17 +38,21 @@ def start_page(title: str, subtitle: str | None = None) -> None:
     if present:
         st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
     st.title(title)
-    if subtitle:
-        st.markdown(f"**{subtitle}**")
     meta = D.metadata(D.data_dir())
+    demo = ""
     if meta.get("demo"):
         note = meta.get("notice_en" if lang == "en" else "notice_vi") or t("demo_note", lang)
-        if present:  # one discreet line on the projector; the legend repeats it on the map
-            st.caption(f"{t('demo_badge', lang)} — {note}")
-        else:
-            st.warning(f"**{t('demo_badge', lang)}** — {note}", icon=":material/info:")
-    if present:
-        st.caption(f"[{t('exit_present', lang)}]({S.link(present=False)})")
+        badge = t("demo_badge", lang)
+        # The dataset's notice usually starts with the badge's words ("Dữ liệu minh họa: …"): say them once.
+        demo = f"**{badge}**{note[len(badge):]}" if note.lower().startswith(badge.lower()) else f"**{badge}** — {note}"
+    if present:  # one compact line on the projector (the legend repeats "demo data" on the map)
+        line = " · ".join(part for part in (f"**{subtitle}**" if subtitle else "", demo) if part)
+        st.markdown(f"{line} · [{t('exit_present', lang)}]({S.link(present=False)})")
+        return
+    if subtitle:
+        st.markdown(f"**{subtitle}**")
+    if demo:
+        st.warning(demo, icon=":material/info:")
 
 
 def place_name(directory: str, spec, lang: str) -> str:

@@ -20,7 +20,7 @@ OUTLINE_STYLE = {
     "mountainous": ("#5a3d1e", None), "island": ("#c51b7d", None), "border": ("#111111", "6 4"),
     "ethnic": ("#542788", "2 5"), "extremely_difficult": ("#b2182b", "10 4"),
 }
-MAP_HEIGHT, PRESENT_MAP_HEIGHT = 620, 700
+MAP_HEIGHT, PRESENT_MAP_HEIGHT = 620, 600
 
 
 def outlines(directory: str, province: str | None, lang: str) -> list[Outline]:
