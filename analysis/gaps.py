@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.aggregate import estimate_population_without_team
 from analysis.formatting import format_number, format_percent, format_value
 from analysis.indicators import compute_indicator, get_indicator, numeric_column
-from analysis.settings import targets as configured_targets
+from loaders.settings import targets as configured_targets
 
 NO_TEAM = "no_team"
 DEFAULT_GAP_INDICATORS = ("smartphone_share",)

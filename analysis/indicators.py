@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.settings import targets as configured_targets
+from loaders.settings import targets as configured_targets
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import shapely
 
 from analysis.classify import Classification, TargetBased, UserDefined, classify
 from analysis.indicators import get_indicator
-from analysis.settings import near_target_band
+from loaders.settings import near_target_band
 from dashboard import palettes
 from dashboard.folium_map import Legend, MapStyle, Outline, TooltipLabels, choropleth_map
 from dashboard.i18n import format_number, format_value, t

@@ -117,7 +117,7 @@ class ArchiveLimits:
     def from_settings(cls, settings: dict | None = None) -> "ArchiveLimits":
         """Read ``[upload]`` from ``settings.toml`` (``max_upload_mb``, ``max_unpacked_mb``, ``max_zip_ratio``)."""
         if settings is None:
-            from analysis.settings import load_settings
+            from loaders.settings import load_settings
 
             settings = load_settings()
         upload = settings.get("upload", {})

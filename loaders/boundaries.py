@@ -26,6 +26,7 @@ from pyproj.exceptions import CRSError
 
 from loaders.aliases import canonical_for
 from loaders.encodings import codec_for_cpg, redecode_latin1_columns
+from loaders.archive import inspect_zip
 from loaders.errors import LoaderError
 from loaders.numbers import pad_code
 from loaders.schema import (AREA_CLASS_COLUMNS, BOOLEAN_AREA_CLASSES, CODE_WIDTH, CRS as WGS84,
@@ -39,7 +40,6 @@ _TRUE_TEXTS = frozenset({"1", "x", "true", "yes", "co", "có", "c", "y", "t"})
 #: Rough extent of Vietnam (lon/lat, with sea areas and a margin), to say when a CRS looks wrong.
 VIETNAM_BOUNDS = (100.0, 5.0, 120.0, 25.0)
 #: Declared unpacked size above which a ZIP is refused before anything is decompressed (zip bombs).
-MAX_UNZIPPED_BYTES = 2 * 1024**3
 
 
 @dataclass
@@ -188,11 +188,10 @@ def _shapefile_companions(source: _Source, suffixes, read_cpg) -> None:
 
 
 def _open_zip(path: Path, level: str | None) -> _Source:
+    # Refuses unsafe entry paths, symlinks, zip bombs and archives over the upload caps before GDAL reads a byte.
+    inspect_zip(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise LoaderError(f"the ZIP unpacks to more than {MAX_UNZIPPED_BYTES / 1024**3:g} GB: send the "
-                                  "boundary files alone", path)
             if archive.testzip() is not None:
                 raise zipfile.BadZipFile
             names = [n for n in archive.namelist() if not n.endswith("/") and "__MACOSX" not in n]

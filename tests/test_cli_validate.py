@@ -100,7 +100,7 @@ def _writing(content: bytes):
 
 BAD_INPUTS = {
     "empty": ("boundaries", "empty.geojson", _writing(b""), "the file is empty"),
-    "truncated zip": ("boundaries", "ranh_gioi.zip", _truncated_zip, "not a valid ZIP file"),
+    "truncated zip": ("boundaries", "ranh_gioi.zip", _truncated_zip, "corrupt or truncated"),
     "text named .shp": ("boundaries", "ranh_gioi.shp", _writing("xin chào\n".encode()), "not a valid shapefile"),
     "not JSON": ("boundaries", "xa.geojson", _writing(b"<html>404</html>"), "not JSON"),
     "csv no column": ("stats", "so_lieu.csv", _writing(b"a;b\n1;2\n"), "no recognisable header"),

@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(module.run(args) or 0)
     except (LoaderError, CliError) as error:
-        print(f"coverage-map {args.command}: {error}", file=sys.stderr)
+        # The command line speaks English like the rest of its output; errors that carry both languages say so.
+        message = error.text("en") if callable(getattr(error, "text", None)) else str(error)
+        print(f"coverage-map {args.command}: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
