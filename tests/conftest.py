@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,13 @@ CHROMIUM_ARGS = [
 ]
 #: Screenshots written by browser tests, for people to look at.
 ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+def pytest_configure(config):
+    """Tests see the embedded data, never an upload store left on this machine (``var/store``) or a
+    dataset chosen by the developer's environment; servers started by tests inherit this too."""
+    os.environ.pop("COVERAGE_MAP_DATA", None)
+    os.environ["COVERAGE_MAP_STORE"] = tempfile.mkdtemp(prefix="coverage-map-test-store-")
 
 
 @pytest.fixture(scope="session")
