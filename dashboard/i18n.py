@@ -53,6 +53,7 @@ _LABELS: dict[str, tuple[str, str]] = {
                   "Copy the address bar to share exactly this view."),
     # legend and tooltips
     "no_data": ("Không có số liệu", "No data"),
+    "source": ("Nguồn", "Source"),
     "target": ("Mục tiêu", "Target"),
     "not_met": ("Chưa đạt", "Below target"),
     "near": ("Gần đạt", "Near target"),
