@@ -6,6 +6,7 @@ The one number formatter of the project: gap reasons, legends, KPI cards, tables
 from __future__ import annotations
 
 import math
+import re
 
 NO_DATA_TEXT = {"vi": "không có dữ liệu", "en": "no data"}
 
@@ -42,3 +43,19 @@ def format_value(value, unit: str, lang: str = "vi") -> str:
         return NO_DATA_TEXT.get(lang, NO_DATA_TEXT["vi"])
     decimals = 1 if abs(float(value)) < 100 and not float(value).is_integer() else 0
     return f"{format_number(value, lang, decimals)} {unit}".strip()
+
+
+def format_period(period: str | None, lang: str = "vi") -> str:
+    """"2025-Q3" → "Quý 3/2025" (vi) or "Q3 2025" (en); "2025-07" → "Tháng 7/2025" / "07/2025"."""
+    if not period:
+        return ""
+    text = str(period)
+    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", text)
+    month = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if quarter:
+        year, q = quarter.groups()
+        return f"Q{q} {year}" if lang == "en" else f"Quý {q}/{year}"
+    if month:
+        year, m = month.groups()
+        return f"{m}/{year}" if lang == "en" else f"Tháng {int(m)}/{year}"
+    return text if lang == "en" else f"Năm {text}"

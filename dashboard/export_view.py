@@ -15,11 +15,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.classify import Classification
-from analysis.formatting import format_number, format_value
+from analysis.formatting import format_number, format_period, format_value
 from analysis.indicators import Indicator, get_indicator, overall_value
 from analysis.view import AREA_LABELS, ViewSpec
 from dashboard.i18n import t
-from dashboard.map_view import SCHEMES, class_colours, classify_indicator, indicator_legend
+from dashboard.map_view import (
+    SCHEMES,
+    class_colours,
+    classify_indicator,
+    indicator_legend,
+)
 from loaders.schema import NAME_COLUMN
 
 #: Classification schemes offered by the exports: the dashboard's ("target" = below / near / at target), and
@@ -86,22 +91,6 @@ class MapView:
     def feature_colours(self) -> list[str | None]:
         """Colour of every row of ``table``; None for "no data"."""
         return [self.colours[c] if c >= 0 else None for c in self.classification.class_of]
-
-
-def format_period(period: str | None, lang: str = "vi") -> str:
-    """"2025-Q3" → "Quý 3/2025" (vi) or "Q3 2025" (en); "2025-07" → "Tháng 7/2025" / "07/2025"."""
-    if not period:
-        return ""
-    text = str(period)
-    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", text)
-    month = re.fullmatch(r"(\d{4})-(\d{2})", text)
-    if quarter:
-        year, q = quarter.groups()
-        return f"Q{q} {year}" if lang == "en" else f"Quý {q}/{year}"
-    if month:
-        year, m = month.groups()
-        return f"{m}/{year}" if lang == "en" else f"Tháng {int(m)}/{year}"
-    return text if lang == "en" else f"Năm {text}"
 
 
 def auto_scheme(values, indicator: Indicator) -> str:

@@ -279,6 +279,18 @@ class HtmlLegend(_ScriptElement):
         self.position = position
 
 
+class MetricScale(_ScriptElement):
+    """A scale bar in metres and kilometres only (folium's ``control_scale`` adds miles too)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+
 class OutlineLayer(_ScriptElement):
     """Line-only overlays that let clicks through to the choropleth underneath."""
 
@@ -342,7 +354,7 @@ def choropleth_map(
     # keyboard=False: Leaflet focuses the map on mouse-down for arrow-key panning; in streamlit-folium's iframe
     # that focus scrolls a partly hidden map into view between press and release, and the click lands on a
     # neighbouring unit.
-    m = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=True, zoom_snap=0.25,
+    m = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=False, zoom_snap=0.25,
                    keyboard=False)
     if basemap:
         folium.TileLayer("OpenStreetMap", opacity=0.6).add_to(m)
@@ -351,6 +363,7 @@ def choropleth_map(
     if outlines:
         m.add_child(OutlineLayer(outlines))
     m.add_child(HtmlLegend(replace(legend, lines=tuple(outlines))))
+    m.add_child(MetricScale())
     if len(bounds) == 4 and np.all(np.isfinite(bounds)):
         minx, miny, maxx, maxy = (float(b) for b in bounds)
         m.fit_bounds([[miny, minx], [maxy, maxx]])

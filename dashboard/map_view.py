@@ -13,12 +13,19 @@ import pandas as pd
 import shapely
 
 from analysis.classify import Classification, TargetBased, UserDefined, classify
+from analysis.formatting import format_period
 from analysis.indicators import get_indicator
-from loaders.settings import near_target_band
 from dashboard import palettes
-from dashboard.folium_map import Legend, MapStyle, Outline, TooltipLabels, choropleth_map
+from dashboard.folium_map import (
+    Legend,
+    MapStyle,
+    Outline,
+    TooltipLabels,
+    choropleth_map,
+)
 from dashboard.i18n import format_number, format_value, t
 from loaders.schema import KEY_COLUMN, NAME_COLUMN
+from loaders.settings import near_target_band
 
 SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "target")
 #: The unit a name is qualified with in tooltips ("Bản 1 · An Khánh").
@@ -134,7 +141,7 @@ def tooltip_labels(indicator_key: str, lang: str, period: str | None) -> Tooltip
     """Tooltip lines for an indicator: its short label, "numerator / denominator" names and the period."""
     indicator = get_indicator(indicator_key)
     fraction = f"{t('count_' + indicator.numerator, lang)} / {t('count_' + indicator.denominator, lang)}"
-    return TooltipLabels(indicator.short(lang).capitalize(), fraction, f"{t('period', lang)}: {period or ''}")
+    return TooltipLabels(indicator.short(lang).capitalize(), fraction, f"{t('period', lang)}: {format_period(period, lang)}")
 
 
 def indicator_map(table: pd.DataFrame, level: str, geometries: Mapping[str, str], bounds, indicator_key: str, *,
@@ -242,6 +249,6 @@ def change_map(before: pd.DataFrame, after: pd.DataFrame, level: str, geometries
     values = ["" if pd.isna(v) else f"{_signed(v, lang)} {unit}" for v in table["value"]]
     spans = [f"{format_value(b, indicator.unit(lang), lang)} → {format_value(a, indicator.unit(lang), lang)}"
              for b, a in zip(table["before"], after["value"])]
-    tooltip = TooltipLabels(t("change_map", lang), f"{table_period(before)} → {table_period(after)}", "")
+    tooltip = TooltipLabels(t("change_map", lang), f"{format_period(table_period(before), lang)} → {format_period(table_period(after), lang)}", "")
     return draw_map(table, level, geometries, bounds, classification.class_of, colours, legend, tooltip, values,
                     spans, style=style)

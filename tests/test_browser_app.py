@@ -92,6 +92,8 @@ def test_national_commune_map_draws_its_polygons_offline(offline, artifacts_dir)
           f"{share:.0%} of the canvas painted")
     assert features == 3321
     assert share > 0.02  # a blank map paints nothing; Vietnam covers a few per cent of the padded canvas
+    scale_lines = frame.locator(".leaflet-control-scale-line").all_inner_texts()
+    assert len(scale_lines) == 1 and scale_lines[0].endswith("km")  # metric only: no miles in Vietnam
     assert offline.outside == []
     assert offline.errors == []
 

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from analysis.formatting import format_period
 from analysis.indicators import INDICATORS, get_indicator, overall_value
 from analysis.view import AREA_LABELS
 from dashboard import app_state as S
@@ -112,6 +113,7 @@ def place_filters(directory: str, lang: str, *, hamlet_level: bool = True, areas
         S.put("commune", None)
     if areas:
         S.bind("areas", sb.multiselect, t("area_classes", lang), options=list(D.area_keys()),
+               placeholder=t("all_areas", lang),
                format_func=lambda a: area_label(a, lang), to_widget=list, from_widget=tuple)
 
 
@@ -128,7 +130,8 @@ def indicator_filters(directory: str, lang: str, *, level: bool = True, period: 
         if S.get("period") not in options:
             S.put("period", None)
         S.bind("period", sb.selectbox, t("period", lang), options=["", *reversed(options)], **_OPTIONAL,
-               format_func=lambda p: p or f"{options[-1]} ({'mới nhất' if lang == 'vi' else 'latest'})")
+               format_func=lambda p: format_period(p, lang) if p
+               else f"{format_period(options[-1], lang)} ({'mới nhất' if lang == 'vi' else 'latest'})")
 
 
 def map_options(lang: str) -> None:
@@ -139,7 +142,7 @@ def map_options(lang: str) -> None:
     if S.get("scheme") != "target":
         S.bind("k", sb.slider, t("classes", lang), min_value=3, max_value=7)
     S.bind("outline", sb.multiselect, t("outlines", lang), options=list(D.area_keys()),
-           format_func=lambda a: area_label(a, lang), to_widget=list, from_widget=tuple)
+           placeholder=t("no_outlines", lang), format_func=lambda a: area_label(a, lang), to_widget=list, from_widget=tuple)
     S.bind("threshold", sb.number_input, t("threshold", lang), min_value=0.0, step=5.0,
            help=t("threshold_help", lang), to_widget=lambda v: v or 0.0, from_widget=lambda v: v or None)
     S.bind("basemap", sb.toggle, t("basemap", lang))

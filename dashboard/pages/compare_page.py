@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.aggregate import previous_period
+from analysis.formatting import format_period
 from analysis.indicators import INDICATORS, get_indicator, overall_value
 from dashboard import app_state as S
 from dashboard import data_access as D
@@ -33,7 +34,7 @@ def _show(column, m, key: str) -> None:
 def _headline(column, table, indicator_key: str, level: str, lang: str) -> None:
     indicator = get_indicator(indicator_key)
     value = format_value(overall_value(table, indicator_key, level), indicator.unit(lang), lang)
-    column.metric(f"{indicator.short(lang).capitalize()} — {table_period(table)}", value)
+    column.metric(f"{indicator.short(lang).capitalize()} — {format_period(table_period(table), lang)}", value)
 
 
 def compare_periods(directory: str, lang: str) -> None:

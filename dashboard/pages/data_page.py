@@ -1,10 +1,10 @@
 """Dữ liệu: where the data comes from, the dataset's metadata and join report, and the upload panel."""
-
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from analysis.formatting import format_period
 from dashboard import app_state as S
 from dashboard import data_access as D
 from dashboard.i18n import format_number, t
@@ -34,7 +34,7 @@ def summary(directory: str, meta: dict, lang: str) -> None:
         if f"{level}s" in counts:
             column.metric(t(f"level_{level}", lang), format_number(counts[f"{level}s"], lang))
     columns[3].metric(t("periods", lang), len(D.periods(directory)))
-    st.write(f"{t('periods', lang)}: " + ", ".join(D.periods(directory)))
+    st.write(f"{t('periods', lang)}: " + ", ".join(format_period(p, lang) for p in D.periods(directory)))
     if meta.get("method"):
         with st.expander("Method / Phương pháp"):
             st.json(meta["method"], expanded=True)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.formatting import format_period
 from analysis.indicators import INDICATORS
 from dashboard import app_state as S
 from dashboard import data_access as D
@@ -49,7 +50,7 @@ def sidebar(directory: str, lang: str) -> None:
     common.indicator_filters(directory, lang)
     common.place_filters(directory, lang, areas=False)
     S.bind("gap_indicators", st.sidebar.multiselect, t("gap_indicators", lang),
-           options=[k for k in INDICATORS if k != "team_presence"],
+           options=[k for k in INDICATORS if k != "team_presence"], placeholder=t("only_team_gaps", lang),
            format_func=lambda k: common.indicator_label(k, lang), to_widget=list, from_widget=tuple)
 
 
@@ -63,7 +64,7 @@ def render() -> None:
     spec = D.effective_spec(S.view_spec())
     gaps = D.gap_table(directory, spec, tuple(S.get("gap_indicators")))
     count = int(gaps["is_gap"].sum())
-    st.subheader(t("gap_count", lang, n=format_number(count, lang)) + f" — {t('period', lang)} {table_period(gaps)}")
+    st.subheader(t("gap_count", lang, n=format_number(count, lang)) + f" — {t('period', lang)} {format_period(table_period(gaps), lang)}")
     list_column, map_column = st.columns([1, 1])
     with list_column:
         if count:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.formatting import format_period
 from analysis.indicators import INDICATORS, get_indicator
 from dashboard import app_state as S
 from dashboard import data_access as D
@@ -36,7 +37,7 @@ def outlines(directory: str, province: str | None, lang: str) -> list[Outline]:
 
 def legend_notes(directory: str, spec, table: pd.DataFrame, lang: str) -> list[str]:
     """Period, place and the demo badge under the legend (they travel with a screenshot)."""
-    notes = [f"{t('period', lang)}: {table_period(table) or ''}", common.place_name(directory, spec, lang)]
+    notes = [f"{t('period', lang)}: {format_period(table_period(table), lang)}", common.place_name(directory, spec, lang)]
     if D.is_demo(directory):
         notes.append(t("demo_badge", lang))
     return notes
@@ -101,7 +102,7 @@ def render() -> None:
     spec = D.effective_spec(S.view_spec())
     table = D.view_table(directory, spec)
     common.start_page(get_indicator(spec.indicator).label(lang),
-                      f"{common.place_name(directory, spec, lang)} · {t('period', lang)} {table_period(table) or ''}")
+                      f"{common.place_name(directory, spec, lang)} · {t('period', lang)} {format_period(table_period(table), lang)}")
     if spec.level != S.get("level"):
         st.info(t("hamlet_needs_place", lang))
     common.kpi_cards(table, spec.indicator, spec.level, lang)
