@@ -8,8 +8,8 @@ Real boundary files are rarely a clean coverage (the real 2025 commune file has 
 3,321 units: vertices rounded independently, slivers, 76 invalid shapes). Such input is first repaired
 (``make_valid``) and cleaned (``shapely.coverage_clean``: snap, merge narrow gaps and overlaps) so that the
 simplified result is a valid coverage. Cleaning is guarded: if it makes a unit empty or takes most of its area
-(it happens with some snapping distances), another snapping distance is tried, and failing that the uncleaned
-shapes are simplified.
+(it happens with some snapping distances), another snapping distance is tried; failing all, the damaged units keep
+their own shapes (nothing disappears; the coverage may then overlap there). Islets swallowed by snapping come back.
 
 View scales (tolerance is the Visvalingam-Whyatt one: roughly the square root of the area of the triangles
 removed, in degrees; one screen pixel is 360 / (256 · 2**zoom) degrees of longitude):
