@@ -20,8 +20,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 
 from analysis.view import ViewSpec
 from dashboard.export_data import DataSource, view_table
-from analysis.indicators import get_indicator
-from dashboard.export_view import MapView, auto_scheme, prepare_map_view
+from dashboard.export_view import MapView, prepare_map_view
 from dashboard.map_view import classify_indicator
 from dashboard.static_map import SAVE_RC, figure_bytes, page_size, render_map
 from loaders.text import strip_diacritics
@@ -75,8 +74,6 @@ def atlas_views(source: DataSource, spec: ViewSpec, per: str = "commune", *, lan
         As for :func:`dashboard.export_view.prepare_map_view`.
     """
     table, atlas_spec = atlas_table(source, spec, per)
-    if scheme == "auto":
-        scheme = auto_scheme(table["value"], get_indicator(atlas_spec.indicator))
     shared = classify_indicator(table["value"], atlas_spec.indicator, scheme, k)
     if per == "commune":
         context = source.units("commune", spec.province)

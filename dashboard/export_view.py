@@ -28,7 +28,7 @@ from dashboard.map_view import (
 from loaders.schema import NAME_COLUMN
 
 #: Classification schemes offered by the exports: the dashboard's ("target" = below / near / at target), and
-#: "auto", the exports' default (see :func:`auto_scheme`).
+#: "auto", the exports' default: quantiles, or target classes for yes/no values (see ``classify_indicator``).
 SCHEME_KEYS = ("auto", *SCHEMES)
 _LEVEL_LABELS = {"province": "level_province", "commune": "level_commune", "hamlet": "level_hamlet"}
 
@@ -91,18 +91,6 @@ class MapView:
     def feature_colours(self) -> list[str | None]:
         """Colour of every row of ``table``; None for "no data"."""
         return [self.colours[c] if c >= 0 else None for c in self.classification.class_of]
-
-
-def auto_scheme(values, indicator: Indicator) -> str:
-    """ "target" when the values are (nearly) yes/no and the indicator has a target, else "quantiles".
-
-    Hamlet-level team presence is 0 or 100: quantiles would put every hamlet in one class "0 – 100", while the
-    target classes say what a reader wants to see, "no team" against "has a team".
-    """
-    present = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
-    if indicator.target is not None and present.nunique() <= 2:
-        return "target"
-    return "quantiles"
 
 
 def reclassify(values, template: Classification) -> Classification:
@@ -200,7 +188,7 @@ def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
     lang : str
         "vi" (default) or "en".
     scheme : str
-        "auto" (default, :func:`auto_scheme`), "quantiles", "equal_interval", "natural_breaks" or "target"
+        "auto" (default: quantiles, target classes for yes/no values), "quantiles", "equal_interval", "natural_breaks" or "target"
         (quantiles for indicators without a target).
     k : int
         Number of classes.
@@ -219,8 +207,6 @@ def prepare_map_view(table: pd.DataFrame, spec: ViewSpec, *, lang: str = "vi",
     if scheme not in SCHEME_KEYS:
         raise ValueError(f"unknown classification {scheme!r}; choose one of: {', '.join(SCHEME_KEYS)}")
     values = pd.to_numeric(table["value"], errors="coerce").to_numpy(dtype=float)
-    if scheme == "auto":
-        scheme = auto_scheme(values, indicator)
     classes = (reclassify(values, same_classes_as) if same_classes_as is not None
                else classify_indicator(values, spec.indicator, scheme, k))
     colours = class_colours(classes, indicator.higher_is_better)

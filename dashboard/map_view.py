@@ -50,12 +50,22 @@ def unit_names(table: pd.DataFrame, level: str) -> list[str]:
     return names.tolist()
 
 
+def is_yes_no(values) -> bool:
+    """True when the values with data take at most two distinct values (hamlet team presence: 0 or 100)."""
+    return pd.to_numeric(pd.Series(values), errors="coerce").dropna().nunique() <= 2
+
+
 def classify_indicator(values, indicator_key: str, scheme: str, k: int) -> Classification:
-    """Classify indicator values; "target" uses the configured target (quantiles when there is none)."""
+    """Classify indicator values.
+
+    "target" uses the configured target (quantiles when there is none); "auto" means quantiles. Yes/no values
+    always get the target classes when the indicator has a target: value ranges would put every hamlet in one
+    class "0 – 100", while "not met" against "met" is what a reader wants to see.
+    """
     indicator = get_indicator(indicator_key)
-    if scheme == "target" and indicator.target is not None:
+    if indicator.target is not None and (scheme == "target" or is_yes_no(values)):
         return classify(values, TargetBased(indicator.target, near_target_band(), indicator.higher_is_better))
-    return classify(values, "quantiles" if scheme == "target" else scheme, k)
+    return classify(values, "quantiles" if scheme in ("target", "auto") else scheme, k)
 
 
 def class_colours(classification: Classification, higher_is_better: bool = True) -> list[str]:
