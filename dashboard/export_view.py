@@ -161,9 +161,15 @@ def source_text(metadata: dict | None, lang: str = "vi", today: dt.date | None =
     sources = metadata.get("sources", metadata.get("source")) or []
     if isinstance(sources, (str, dict)):
         sources = [sources]
-    names = [(s.get("name") or s.get("title") or "") if isinstance(s, dict) else str(s) for s in sources]
-    # "vietnamadminunits (official 2025 register …)" → "vietnamadminunits": the footer is one line.
-    names = [re.sub(r"\s*\(.*$", "", name).strip() for name in names]
+    def name(source) -> str:
+        if not isinstance(source, dict):
+            return str(source)
+        if lang == "vi" and source.get("name_vi"):
+            return source["name_vi"]
+        # "vietnamadminunits (official 2025 register …)" → "vietnamadminunits": the footer is one line.
+        return re.sub(r"\s*\(.*$", "", source.get("name") or source.get("title") or "").strip()
+
+    names = [name(source) for source in sources]
     names = [name for name in names if name]
     today = today or dt.date.today()
     date = today.isoformat() if lang == "en" else today.strftime("%d/%m/%Y")

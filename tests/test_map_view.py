@@ -18,3 +18,12 @@ def test_continuous_values_keep_the_chosen_scheme():
     classes = classify_indicator(values, "smartphone_share", "auto", 5)
     assert classes.scheme == "quantiles" and classes.k == 5 and classes.names == ()
     assert classify_indicator(values, "smartphone_share", "equal_interval", 4).scheme == "equal_interval"
+
+
+def test_source_line_speaks_the_map_language():
+    from dashboard.export_view import source_text
+
+    metadata = {"sources": [{"name": "vietnamadminunits (official 2025 register)",
+                             "name_vi": "Danh mục đơn vị hành chính 2025 (vietnamadminunits)"}]}
+    assert source_text(metadata, "vi").startswith("Nguồn: Danh mục đơn vị hành chính 2025 (vietnamadminunits) · ")
+    assert source_text(metadata, "en").startswith("Source: vietnamadminunits · ")

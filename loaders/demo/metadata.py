@@ -37,6 +37,7 @@ def build_metadata(summary: dict, periods: list[str]) -> dict:
         "sources": [
             {
                 "name": "vietnamadminunits (official 2025 register of administrative units)",
+                "name_vi": "Danh mục đơn vị hành chính 2025 (vietnamadminunits)",
                 "url": "https://pypi.org/project/vietnamadminunits/",
                 "licence": "MIT",
                 "used_for": "codes, names, types, centroids and registered areas of the 34 provinces and "
@@ -44,6 +45,7 @@ def build_metadata(summary: dict, periods: list[str]) -> dict:
             },
             {
                 "name": "published provincial figures on Tổ công nghệ số cộng đồng (press reports 2024-2025)",
+                "name_vi": "Số liệu Tổ công nghệ số cộng đồng các tỉnh đã công bố (báo chí 2024-2025)",
                 "used_for": "totals reproduced in the latest period",
                 "figures": {
                     "provinces": {k: {"teams": t, "team_members": m} for k, (t, m) in published.PROVINCE_TARGETS.items()},
