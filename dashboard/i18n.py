@@ -90,6 +90,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "downloads": ("Tải xuống bản đồ và số liệu", "Download the map and the figures"),
     "download_map": ("Bản đồ", "Map"),
     "download_table": ("Bảng", "Table"),
+    "atlas_commune": ("Tập bản đồ: mỗi xã một trang", "Atlas: one page per commune"),
+    "atlas_province": ("Tập bản đồ: mỗi tỉnh một trang", "Atlas: one page per province"),
+    "atlas_format": ("Định dạng", "Format"),
+    "atlas_pdf": ("PDF nhiều trang", "Multi-page PDF"),
+    "atlas_zip": ("ZIP các ảnh PNG", "ZIP of PNG images"),
+    "atlas_make": ("Tạo tập bản đồ", "Make the atlas"),
+    "atlas_download": ("Tải tập bản đồ", "Download the atlas"),
     # gaps
     "gaps_title": ("Vùng trống cần ưu tiên", "Gaps to prioritise"),
     "gap_rank": ("Hạng", "Rank"),

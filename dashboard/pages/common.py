@@ -205,6 +205,52 @@ def download_buttons(spec, table: pd.DataFrame, directory: str, lang: str, *, ga
                                    key=f"dl_{name}")
 
 
+def compare_download_buttons(spec_a, spec_b, directory: str, lang: str, *, shared_legend: bool) -> None:
+    """Downloads of the compare page: map A and map B as PNG (one legend when comparing periods, as on screen)
+    and the table of both values with the change, the same files as ``downloads`` gives the CLI."""
+    from dashboard import downloads, tables
+
+    scheme, k = S.get("scheme"), S.get("k")
+
+    def maps():
+        return downloads.compare_map_downloads(spec_a, spec_b, "png", data_dir=directory, lang=lang,
+                                               scheme=scheme, k=k, shared_legend=shared_legend)
+
+    buttons = [(f"{t('download_map', lang)} {tag} PNG", f"{downloads.file_stem(spec, None, tag)}.png", "image/png",
+                lambda index=index: maps()[index][0]) for index, (tag, spec) in enumerate((("A", spec_a), ("B", spec_b)))]
+    buttons += [(f"{t('download_table', lang)} {fmt.upper()}", f"{downloads.file_stem(spec_a, None, 'so-sanh')}.{fmt}",
+                 tables.MIME[fmt], lambda fmt=fmt: downloads.compare_download(spec_a, spec_b, fmt, data_dir=directory,
+                                                                               lang=lang)[0]) for fmt in ("csv", "xlsx")]
+    with st.expander(t("downloads", lang)):
+        for column, (label, name, mime, make) in zip(st.columns(len(buttons)), buttons):
+            column.download_button(label, data=make, file_name=name, mime=mime, on_click="ignore", key=f"dl_{name}")
+
+
+def atlas_section(spec, directory: str, lang: str) -> None:
+    """An atlas for reports: one page per commune of the chosen province (per province without one), as a
+    multi-page PDF or a ZIP of PNGs, made on request with a progress bar."""
+    from dashboard import downloads
+
+    per = "commune" if spec.province else "province"
+    wanted = (tuple(sorted(spec.to_params().items())), per)
+    with st.expander(t("atlas_" + per, lang)):
+        fmt = st.radio(t("atlas_format", lang), ("pdf", "zip"), horizontal=True, key="atlas_fmt",
+                       format_func=lambda f: t("atlas_" + f, lang))
+        if st.button(t("atlas_make", lang), key="atlas_make"):
+            bar = st.progress(0.0, text=t("atlas_make", lang))
+
+            def progress(done: int, total: int, name: str) -> None:
+                bar.progress(done / max(total, 1), text=f"{done}/{total} · {name}")
+
+            made = downloads.atlas_download(spec, per, fmt, data_dir=directory, lang=lang, progress=progress)
+            st.session_state["atlas_file"] = (wanted, fmt, made)
+        stored = st.session_state.get("atlas_file")
+        if stored and stored[0] == wanted and stored[1] == fmt:  # never offer an atlas of another view
+            data, name, mime = stored[2]
+            st.download_button(f"{t('atlas_download', lang)} {fmt.upper()}", data=data, file_name=name, mime=mime,
+                               on_click="ignore", key="atlas_download")
+
+
 def context_outlines(directory: str, spec, lang: str) -> list:
     """Light province borders when filters hide part of the map, so the units left keep their context."""
     from dashboard.folium_map import Outline
