@@ -164,10 +164,10 @@ def standalone_draw(browser, html: str) -> tuple[float, int]:
 
 
 def standalone_rows(browser) -> list[Row]:
-    """Browser-side cost alone of the national map: the current lean layer against the proposed encoded one."""
+    """Browser-side cost alone of the national map: the dashboard's encoded layer against the same builder fed
+    rounded GeoJSON (the layer before the encoding)."""
     from benchmarks.bench_maps import real_communes, view_table
-    from benchmarks.common import (REAL_COMMUNES, our_encoded_map, payload_mb, prepare_encoded,
-                                   prepare_geometry)
+    from benchmarks.common import REAL_COMMUNES, payload_mb, prepare_geometry
     from dashboard.map_view import indicator_map
     from dashboard.offline import standalone_html
 
@@ -175,13 +175,12 @@ def standalone_rows(browser) -> list[Row]:
         return []
     units = real_communes()
     table = view_table(units, "commune")
-    geometries, bounds, simplified = prepare_geometry(units, "commune_code", "national")
-    encoded = prepare_encoded(units, "commune_code", "national", simplified)
-    current = standalone_html(indicator_map(table, "commune", geometries, bounds, "smartphone_share")[0])
-    proposal = standalone_html(our_encoded_map(table, "commune", geometries, encoded, bounds,
-                                               "smartphone_share", 3))
+    encoded, bounds, _ = prepare_geometry(units, "commune_code", "national")
+    geojson, _, _ = prepare_geometry(units, "commune_code", "national", encoded=False)
+    current = standalone_html(indicator_map(table, "commune", encoded, bounds, "smartphone_share")[0])
+    plain = standalone_html(indicator_map(table, "commune", geojson, bounds, "smartphone_share")[0])
     rows = []
-    for label, html in (("current lean layer", current), ("PROPOSAL encoded layer", proposal)):
+    for label, html in (("encoded layer (dashboard)", current), ("GeoJSON layer (before)", plain)):
         # Median of the warm repeats: a shared 2-core machine is noisy.
         times = [standalone_draw(browser, html) for _ in range(REPEATS + 1)]
         warm = sorted(t for t, _ in times[1:])

@@ -5,8 +5,9 @@
 in the embedded demo data, at hamlet level.
 
 Naive: ``gdf.explore(column="value")`` on the raw layer, and a plain ``folium.GeoJson`` of it. Ours: geometry
-prepared once (repair, coverage clean, coverage simplification for the view scale, rounded GeoJSON text: what the
-dashboard caches), then per view the dashboard's map builder with the cached geometry. Times are warm (second run).
+prepared once (repair, coverage clean, coverage simplification for the view scale, delta-encoded text on the view's
+grid: what the dashboard caches), then per view the dashboard's map builder with the cached geometry (columnar
+properties, decoded in the browser). Times are warm (second run).
 
 Run: ``/work/venv/bin/python -m benchmarks.bench_maps [--skip-naive-explore]``
 """
@@ -22,9 +23,8 @@ import shapely
 
 from benchmarks.common import (
     DEMO_DIR, LAST_CPU, REAL_COMMUNES, Row, builder_name, fake_values, naive_explore_html, naive_geojson_html,
-    our_encoded_map_html, our_map_html, payload_mb, prepare_encoded, prepare_geometry, print_table, timed,
+    our_map_html, payload_mb, prepare_geometry, print_table, timed,
 )
-from analysis import simplify as S
 
 INDICATOR = "smartphone_share"
 
@@ -67,10 +67,6 @@ def bench_layer(case: str, gdf: gpd.GeoDataFrame, level: str, key: str, scale: s
     _, warm, html = timed(lambda: our_map_html(table, level, geometries, bounds, INDICATOR))
     warm_cpu = LAST_CPU[0]
     ours_mb = payload_mb(html)
-    decimals = S.view_scale(scale).decimals
-    encoded = prepare_encoded(gdf, key, scale, simplified)
-    _, enc_warm, enc_html = timed(
-        lambda: our_encoded_map_html(table, level, geometries, encoded, bounds, INDICATOR, decimals))
     rows = []
     if explore:
         _, naive_warm, naive_html = timed(lambda: naive_explore_html(naive_layer))
@@ -86,11 +82,8 @@ def bench_layer(case: str, gdf: gpd.GeoDataFrame, level: str, key: str, scale: s
                     note=f"ours {warm_cpu:.3f} s CPU" + (f", naive {naive_cpu:.3f} s CPU" if explore else "")))
     rows.append(Row(case, "payload vs plain GeoJson", ours_mb, payload_mb(plain_html), payload_budget, "MB"))
     rows.append(Row(case, "build+render warm vs plain GeoJson", warm, plain_warm, time_budget))
-    rows.append(Row(case, "PROPOSAL encoded: payload vs explore()", payload_mb(enc_html), naive_mb, payload_budget,
-                    "MB", "delta-encoded geometry + columnar properties, decoded in the browser"))
-    rows.append(Row(case, "PROPOSAL encoded: build+render warm", enc_warm, naive_warm, time_budget))
     rows.append(Row(case, "prepare geometry, once per file (cold)", cold,
-                    note=f"{cold_cpu:.2f} s CPU; repair + coverage clean + coverage simplify + GeoJSON text; "
+                    note=f"{cold_cpu:.2f} s CPU; repair + coverage clean + coverage simplify + encoded text; "
                          "cached after"))
     return rows
 

@@ -1,9 +1,9 @@
 """Shared pieces of the benchmarks: timing, the naive and our map paths, and the printed table.
 
 "Warm" is the second of two runs in the same process (imports done, caches hot), as SPEC §10 asks. Our path is
-measured the way the dashboard runs it: geometry prepared once per (file, level, scale) and cached as GeoJSON text
-(:func:`prepare_geometry`, reported separately as "prepare, once per file"), then per indicator/period view only
-the classification, the per-feature properties, the folium map and its HTML are built (:func:`our_map_html`).
+measured the way the dashboard runs it: geometry prepared once per (file, level, scale) and cached as the compact
+delta-encoded text the map sends (:func:`prepare_geometry`, reported separately as "prepare, once per file"), then
+per indicator/period view only the classification, the per-feature properties, the folium map and its HTML are built (:func:`our_map_html`).
 """
 
 from __future__ import annotations
@@ -127,14 +127,21 @@ def naive_geojson_html(gdf: gpd.GeoDataFrame) -> str:
 
 # --- our path ----------------------------------------------------------------------------------------------------
 
-def prepare_geometry(gdf: gpd.GeoDataFrame, key_column: str, scale: str):
-    """What the dashboard caches per (file, level, scale): unit key → simplified, rounded GeoJSON text.
+def prepare_geometry(gdf: gpd.GeoDataFrame, key_column: str, scale: str, encoded: bool = True):
+    """What the dashboard caches per (file, level, scale): unit key → simplified geometry text.
 
-    Returns (texts by key, bounds, simplified geometries); the last feeds :func:`prepare_encoded`.
+    ``encoded`` (the dashboard's way): :func:`dashboard.folium_map.encode_shapes`, delta-encoded on the view's grid;
+    otherwise rounded GeoJSON text (the layer before the encoding, which the builder still accepts).
+    Returns (texts by key, bounds, simplified geometries).
     """
     view = S.view_scale(scale)
     simplified = S.simplify_for_view(S.prepare_coverage(gdf), view).geometry.to_numpy()
-    texts = S.geojson_geometries(simplified, view.decimals)
+    if encoded:
+        from dashboard.folium_map import encode_shapes
+
+        texts = encode_shapes(simplified, view.decimals)
+    else:
+        texts = S.geojson_geometries(simplified, view.decimals)
     return dict(zip(gdf[key_column].astype(str), texts)), tuple(float(b) for b in gdf.total_bounds), simplified
 
 
@@ -155,42 +162,6 @@ def our_map_html(table: pd.DataFrame, level: str, geometries: dict[str, str], bo
         return _fallback_map_html(table, level, geometries, bounds)
     m, _ = indicator_map(table, level, geometries, bounds, indicator, notes=["benchmark"])
     return m.get_root().render()
-
-
-def prepare_encoded(gdf: gpd.GeoDataFrame, key_column: str, scale: str, simplified) -> dict[str, str]:
-    """Proposal: cache delta-encoded geometry text (:func:`analysis.simplify.encode_geometries`) instead."""
-    decimals = S.view_scale(scale).decimals
-    return dict(zip(gdf[key_column].astype(str), S.encode_geometries(simplified, decimals)))
-
-
-def our_encoded_map_html(table: pd.DataFrame, level: str, geometries: dict[str, str], encoded: dict[str, str],
-                         bounds, indicator: str, decimals: int) -> str:
-    """HTML of :func:`our_encoded_map`."""
-    return our_encoded_map(table, level, geometries, encoded, bounds, indicator, decimals).get_root().render()
-
-
-def our_encoded_map(table: pd.DataFrame, level: str, geometries: dict[str, str], encoded: dict[str, str],
-                    bounds, indicator: str, decimals: int):
-    """The dashboard builder with the proposed compact layer: encoded geometry, columnar properties.
-
-    Emulates the change proposed for ``dashboard/folium_map.py`` without editing it: the builder's layer data
-    is swapped for ``cmDecode(<compact layer>)``, with the decoder defined in the same script.
-    """
-    from dashboard.map_view import indicator_map
-
-    # The builder is given a 1-byte stand-in per geometry, so that what is timed is what an integrated builder
-    # would do: properties from the table, the encoded geometry glued on from the cache.
-    stand_in = dict.fromkeys(geometries, "0")
-    m, _ = indicator_map(table, level, stand_in, bounds, indicator, notes=["benchmark"])
-    layer = next(child for child in m._children.values() if type(child).__name__ == "LeanChoropleth")
-    features = json.loads(layer.data)["features"]
-    columns = {name: [f["properties"][name] for f in features] for name in features[0]["properties"]}
-    texts = [encoded[key] for key in columns["k"]]
-    # The decoder travels inside the layer's own script: streamlit-folium puts the page header in with
-    # innerHTML, where inline <script>s do not run.
-    layer.data = ("(function(){" + S.DECODER_JS + "return cmDecode("
-                  + S.encoded_collection(texts, columns, decimals) + ");})()")
-    return m
 
 
 def _fallback_map_html(table: pd.DataFrame, level: str, geometries: dict[str, str], bounds) -> str:

@@ -7,7 +7,6 @@ re-uses it (SPEC §10: no reload of files, no re-simplification).
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -19,9 +18,9 @@ import streamlit as st
 from analysis.aggregate import periods as stats_periods
 from analysis.gaps import find_gaps
 from analysis.indicators import INDICATORS, indicator_table
-from analysis.simplify import cached_simplify, polygonal, source_key, view_scale
+from analysis.simplify import cached_simplify, source_key, view_scale
 from analysis.view import AREA_FILTERS, ViewSpec, area_mask, build_view_table, province_stats_for_areas
-from dashboard.folium_map import geometry_json
+from dashboard.folium_map import encode_shapes, geometry_json
 from loaders import dataset
 from loaders.schema import KEY_COLUMN, PERIOD
 from loaders.store import active_data_dir
@@ -75,45 +74,76 @@ def periods(directory: str) -> list[str]:
     return list(stats_periods(stats(directory, "commune")))
 
 
-@st.cache_data(show_spinner=False, max_entries=24)
-def map_geometries(directory: str, level: str, province: str | None = None,
-                   commune: str | None = None) -> tuple[dict[str, str], tuple[float, ...]]:
-    """Simplified, rounded GeoJSON text per unit key, and the extent, for one view scale."""
+def _simplified(directory: str, level: str, province: str | None, commune: str | None):
+    """Units of one view and their geometry coverage-simplified for its scale (on-disk cache, no st cache)."""
     units = dataset.load_units(Path(directory), level, province_code=province, commune_code=commune)
     scale_name = view_scale_name(province, commune)
-    scale = view_scale(scale_name)
     # On-disk cache too: a restarted server draws its first map without re-simplifying (SPEC §10 cold start).
     source = Path(directory) / dataset.UNIT_FILES[level]
     key = f"{source_key(source)}|{level}|{province}|{commune}"
-    simplified = cached_simplify(units, scale_name, key, SIMPLIFIED_CACHE)
-    shapes = geometry_json(simplified.geometry.to_numpy(), scale.decimals)
+    return units, cached_simplify(units, scale_name, key, SIMPLIFIED_CACHE).geometry.to_numpy()
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def map_geometries(directory: str, level: str, province: str | None = None,
+                   commune: str | None = None) -> tuple[dict[str, str], tuple[float, ...]]:
+    """Simplified geometry per unit key as the compact text the map sends (:func:`encode_shapes`), and the
+    extent, for one view scale."""
+    units, simplified = _simplified(directory, level, province, commune)
+    shapes = encode_shapes(simplified, view_scale(view_scale_name(province, commune)).decimals)
     keys = units[KEY_COLUMN[level]].astype(str)
     return dict(zip(keys, shapes)), tuple(float(b) for b in units.total_bounds)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def unit_extents(directory: str, level: str, province: str | None = None,
+                 commune: str | None = None) -> dict[str, tuple[float, ...]]:
+    """(minx, miny, maxx, maxy) per unit key, to fit a filtered map to the units it shows."""
+    units = dataset.load_units(Path(directory), level, province_code=province, commune_code=commune)
+    bounds = units.geometry.bounds.to_numpy(dtype=float)
+    return dict(zip(units[KEY_COLUMN[level]].astype(str), map(tuple, bounds.tolist())))
+
+
+def shown_geometries(directory: str, level: str, keys, province: str | None = None,
+                     commune: str | None = None) -> tuple[dict[str, str], tuple[float, ...]]:
+    """The cached geometry of the units ``keys`` only, and the extent to show.
+
+    A filtered view (fewer units than the layer) is fitted to the units it draws; the full layer keeps its own
+    extent. The map builders then receive exactly the geometry they draw.
+    """
+    geometries, bounds = map_geometries(directory, level, province, commune)
+    shown = {key: geometries[key] for key in map(str, keys) if key in geometries}
+    if 0 < len(shown) < len(geometries):
+        extents = unit_extents(directory, level, province, commune)
+        boxes = [extents[key] for key in shown]
+        bounds = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                  max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return shown, bounds
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def area_outline(directory: str, area: str, province: str | None = None) -> str | None:
     """The communes of one area class (e.g. "mountainous") dissolved to one outline, as GeoJSON text."""
-    units = dataset.load_units(Path(directory), "commune", province_code=province)
-    chosen = units[area_mask(units, (area,)).to_numpy()]
-    if chosen.empty:
+    units, simplified = _simplified(directory, "commune", province, None)
+    chosen = simplified[area_mask(units, (area,)).to_numpy()]
+    if len(chosen) == 0:
         return None
-    scale = view_scale(view_scale_name(province))
-    # Units are simplified on their own here (not with their neighbours): only the dissolved outline is drawn.
-    shapes = shapely.simplify(polygonal(chosen.geometry.to_numpy()), scale.tolerance, preserve_topology=True)
-    merged = shapely.union_all(shapes, grid_size=10.0 ** -scale.decimals)
-    return geometry_json([merged], scale.decimals)[0]
+    # The cached communes are a coverage-simplified coverage: a coverage union dissolves them exactly (shared
+    # edges are identical, so no slivers) and far faster than a plain overlay union.
+    try:
+        merged = shapely.coverage_union_all(chosen)
+    except shapely.errors.GEOSException:  # units whose cleaning failed keep their own, overlapping shapes
+        merged = shapely.union_all(chosen, grid_size=10.0 ** -view_scale(view_scale_name(province)).decimals)
+    return geometry_json([merged], view_scale(view_scale_name(province)).decimals)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def province_borders(directory: str, province: str | None = None) -> str:
     """Province borders as one MultiPolygon (GeoJSON text), drawn as light context lines behind a filtered map."""
-    geometries, _ = map_geometries(directory, "province", province)
-    parts = []
-    for text in geometries.values():
-        geometry = json.loads(text)
-        parts.extend([geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"])
-    return json.dumps({"type": "MultiPolygon", "coordinates": parts}, separators=(",", ":"))
+    _, simplified = _simplified(directory, "province", province, None)
+    parts = shapely.get_parts(simplified[shapely.get_type_id(simplified) != -1])
+    borders = shapely.multipolygons(parts[shapely.get_type_id(parts) == 3])
+    return geometry_json([borders], view_scale(view_scale_name(province)).decimals)[0]
 
 
 def effective_spec(spec: ViewSpec) -> ViewSpec:

@@ -4,9 +4,13 @@ Why not ``folium.GeoJson(style_function=...)`` / ``Choropleth`` / ``gdf.explore(
 per feature into a JS switch over every feature id, send every attribute, add a branca colormap (which makes
 streamlit-folium load d3 from a CDN) and load Leaflet, jQuery and Bootstrap from CDNs. Here:
 
-* each feature carries only its key ``k``, name ``n``, class index ``c``, formatted value ``v`` and fraction ``f``;
-  one JS style function maps ``c`` to a colour (``-1`` = no data, drawn hatched);
-* coordinates are rounded; geometry is expected already simplified for the view (``analysis.simplify``);
+* each feature carries only its key ``k``, name ``n``, class index ``c``, formatted value ``v`` and fraction ``f``,
+  sent as columns (keys not repeated per feature); one JS style function maps ``c`` to a colour (``-1`` = no data,
+  drawn hatched);
+* geometry is expected already simplified for the view (``analysis.simplify``) and is sent delta-encoded on the
+  view's coordinate grid (:func:`encode_shapes`, about half the bytes of rounded GeoJSON); the decoder
+  (:data:`analysis.simplify.DECODER_JS`) runs inside the layer's own script, because streamlit-folium inserts the
+  page header with innerHTML, where inline scripts do not run;
 * the map uses the canvas renderer; no basemap unless asked (the online one needs the Internet);
 * the legend is plain HTML in a Leaflet control; all text from data is escaped (names in JS, labels in Python);
 * assets are served by the app itself (:mod:`dashboard.offline`).
@@ -28,7 +32,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from analysis.simplify import round_coordinates
+from analysis.simplify import DECODER_JS, encode_geometries, encoded_collection, round_coordinates
 from dashboard import offline
 from dashboard.palettes import NO_DATA_COLOUR, NO_DATA_CSS, NO_DATA_HATCH
 
@@ -129,6 +133,40 @@ def feature_collection(geometries: Sequence[str], properties: Sequence[dict]) ->
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
 
 
+def encode_shapes(geometries, decimals: int) -> list[str | None]:
+    """Per geometry, the compact text :func:`choropleth_map` sends: cache this per view scale.
+
+    Polygons are :func:`analysis.simplify.encode_geometries` text (integer deltas on a ``10**-decimals`` grid),
+    other geometries (hamlet points) GeoJSON text; each is prefixed with ``"<decimals>:"`` so that the grid travels
+    with the cached text to the map builder. ``None`` for a missing geometry.
+    """
+    return [None if text is None else f"{decimals}:{text}" for text in encode_geometries(geometries, decimals)]
+
+
+def layer_collection(geometries: Sequence[str | None], properties: Sequence[dict]) -> str:
+    """The choropleth layer's data: compact, script-safe text that ``cmDecode`` turns into a FeatureCollection.
+
+    Parameters
+    ----------
+    geometries : sequence of str
+        From :func:`encode_shapes`, or plain GeoJSON geometry texts (:func:`geometry_json`), which pass the
+        decoder unchanged. All encoded ones must share one grid.
+    properties : sequence of dict
+        One dict per geometry (keys of :data:`FEATURE_PROPERTIES`); sent as columns, a missing key is ``null``.
+    """
+    grids, texts = set(), []
+    for text in geometries:
+        if text and text[0].isdigit():
+            decimals, _, text = text.partition(":")
+            grids.add(int(decimals))
+        texts.append(text)
+    if len(grids) > 1:
+        raise ValueError(f"geometries encoded on different grids: {sorted(grids)} decimals")
+    names = dict.fromkeys(name for props in properties for name in props)
+    columns = {name: [props.get(name) for props in properties] for name in names}
+    return encoded_collection(texts, columns, grids.pop() if grids else 0)
+
+
 def legend_html(legend: Legend) -> str:
     """The legend as escaped HTML (swatches, class labels, a hatched "no data" swatch, notes)."""
     esc = html.escape
@@ -221,7 +259,8 @@ class LeanChoropleth(_ScriptElement):
             return lines.join('<br>');
           };
           var selected = null;
-          var layer = L.geoJson({{ this.data }}, {
+          // The decoder sits in this script: streamlit-folium inserts the page header with innerHTML.
+          var layer = L.geoJson((function() { {{ this.decoder }} return cmDecode({{ this.data }}); })(), {
             style: styleOf,
             // Hamlets known only by a point: a circle, styled like the polygons.
             pointToLayer: function(f, latlng) { return L.circleMarker(latlng, {radius: 7}); },
@@ -245,6 +284,7 @@ class LeanChoropleth(_ScriptElement):
         super().__init__()
         self._name = "LeanChoropleth"
         self.data = data
+        self.decoder = DECODER_JS
         self.colours_json = script_safe_json(list(colours))
         self.labels_json = script_safe_json(labels.__dict__)
         self.style = style
@@ -330,7 +370,8 @@ def choropleth_map(
     Parameters
     ----------
     geometries : sequence of str
-        GeoJSON geometry texts, simplified for the view and rounded (:func:`geometry_json`), EPSG:4326.
+        Geometry texts simplified for the view, EPSG:4326: :func:`encode_shapes` (what the dashboard caches), or
+        rounded GeoJSON (:func:`geometry_json`).
     bounds : (minx, miny, maxx, maxy)
         Extent to show first.
     properties : sequence of dict
@@ -359,7 +400,7 @@ def choropleth_map(
     if basemap:
         folium.TileLayer("OpenStreetMap", opacity=0.6).add_to(m)
     m.get_root().header.add_child(Element(_css(style)), name="cm_css")
-    m.add_child(LeanChoropleth(feature_collection(geometries, properties), colours, tooltip, style))
+    m.add_child(LeanChoropleth(layer_collection(geometries, properties), colours, tooltip, style))
     if outlines:
         m.add_child(OutlineLayer(outlines))
     m.add_child(HtmlLegend(replace(legend, lines=tuple(outlines))))

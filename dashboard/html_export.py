@@ -17,7 +17,7 @@ from branca.element import Element
 from analysis.simplify import SCALES, simplify_geometries
 from dashboard import offline
 from dashboard.export_view import MapView
-from dashboard.folium_map import geometry_json
+from dashboard.folium_map import encode_shapes
 from dashboard.i18n import t
 from dashboard.map_view import indicator_map
 from loaders.schema import KEY_COLUMN
@@ -66,7 +66,7 @@ def standalone_html(view: MapView) -> str:
     if present.any():
         simplified[present] = simplify_geometries(geometries[present], scale)
     keys = table[KEY_COLUMN[spec.level]].astype(str)
-    shapes = dict(zip(keys[present], geometry_json(simplified[present], SCALES[scale].decimals)))
+    shapes = dict(zip(keys[present], encode_shapes(simplified[present], SCALES[scale].decimals)))
     bounds = shapely.total_bounds(geometries[present]) if present.any() else (102.1, 8.3, 109.5, 23.4)
     notes = [view.source_line, view.notice]
     m, _ = indicator_map(table, spec.level, shapes, bounds, spec.indicator, scheme=view.extra.get("scheme",

@@ -33,7 +33,12 @@ def maps(at: AppTest) -> list[dict]:
 
 
 def features(map_args: dict) -> int:
-    return map_args["script"].count('"k":')
+    """Units drawn: the keys in the choropleth layer's data (columnar, decoded in the browser by ``cmDecode``)."""
+    script = map_args["script"]
+    start = script.index("return cmDecode(") + len("return cmDecode(")
+    layer, _ = json.JSONDecoder().raw_decode(script[start:])
+    assert len(layer["g"]) == len(layer["p"]["k"])
+    return len(layer["p"]["k"])
 
 
 def metrics(at: AppTest) -> dict[str, str]:

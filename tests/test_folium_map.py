@@ -11,8 +11,8 @@ import shapely
 
 from dashboard import offline, palettes
 from dashboard.folium_map import (
-    FEATURE_PROPERTIES, Legend, Outline, TooltipLabels, choropleth_map, feature_collection, geometry_json,
-    legend_html,
+    FEATURE_PROPERTIES, Legend, Outline, TooltipLabels, choropleth_map, encode_shapes, feature_collection,
+    geometry_json, layer_collection, legend_html,
 )
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -22,7 +22,7 @@ def tiny_map(names=("A", "B"), basemap=False, outlines=()):
     squares = [shapely.box(105, 20, 105.1, 20.1), shapely.box(105.1, 20, 105.2, 20.1)]
     props = [{"k": f"0000{i}", "n": name, "c": i - 1, "v": "12,5 %", "f": "1 / 8"} for i, name in enumerate(names)]
     legend = Legend("Tỷ lệ " + EVIL, "%", [("#ffffcc", "0 – 50 " + EVIL)], "Không có số liệu", ["2025-Q4"])
-    return choropleth_map(geometry_json(squares, 4), (105, 20, 105.2, 20.1), props, palettes.sequential(3), legend,
+    return choropleth_map(encode_shapes(squares, 4), (105, 20, 105.2, 20.1), props, palettes.sequential(3), legend,
                           TooltipLabels("Giá trị", "a / b", "Kỳ 2025-Q4"), basemap=basemap, outlines=outlines)
 
 
@@ -30,6 +30,22 @@ def test_data_text_cannot_break_out_of_the_script():
     text = feature_collection(geometry_json([shapely.Point(1, 2)]), [{"n": "</script><script>alert(1)//" + EVIL}])
     assert "<" not in text and ">" not in text
     assert json.loads(text)["features"][0]["properties"]["n"].startswith("</script>")
+    layer = layer_collection(encode_shapes([shapely.box(1, 2, 3, 4)], 3), [{"n": "</script>" + EVIL}])
+    assert "<" not in layer and ">" not in layer
+    assert json.loads(layer)["p"]["n"] == ["</script>" + EVIL]
+
+
+def test_layer_is_encoded_on_the_view_grid_and_points_pass_unchanged():
+    shapes = encode_shapes([shapely.box(105.1, 20.2, 105.3, 20.5), shapely.Point(105.5, 21.25), None], 3)
+    layer = json.loads(layer_collection(shapes, [{"k": "a"}, {"k": "b"}, {"k": "c"}]))
+    assert layer["s"] == 1000 and layer["p"] == {"k": ["a", "b", "c"]}
+    polygon, point, missing = layer["g"]
+    assert shapely.Polygon(np.cumsum(np.reshape(polygon[0][0], (-1, 2)), axis=0) / 1000).normalize().equals(
+        shapely.box(105.1, 20.2, 105.3, 20.5).normalize())
+    assert point == {"type": "Point", "coordinates": [105.5, 21.25]} and missing is None
+    with pytest.raises(ValueError, match="grids"):
+        layer_collection(encode_shapes([shapely.box(0, 0, 1, 1)], 3) + encode_shapes([shapely.box(0, 0, 1, 1)], 4),
+                         [{}, {}])
 
 
 def test_legend_text_is_escaped():
@@ -57,10 +73,11 @@ def test_online_basemap_only_when_asked():
 
 def test_features_carry_only_the_visible_properties():
     html = tiny_map().get_root().render()
-    start = html.index('L.geoJson({"type":"FeatureCollection"') + len("L.geoJson(")
+    start = html.index("return cmDecode(") + len("return cmDecode(")
     data, _ = json.JSONDecoder().raw_decode(html[start:])
-    assert all(set(f["properties"]) == set(FEATURE_PROPERTIES) for f in data["features"])
-    assert data["features"][0]["properties"]["c"] == -1  # "no data" stays a class of its own
+    assert set(data["p"]) == set(FEATURE_PROPERTIES) and len(data["g"]) == 2
+    assert data["p"]["c"][0] == -1  # "no data" stays a class of its own
+    assert html.index("function cmDecode(") < start  # the decoder travels in the layer's own script
 
 
 def test_coordinates_are_rounded():
@@ -115,7 +132,8 @@ def test_national_commune_payload_is_within_budget(real_communes_path):
 
     units = gpd.read_file(real_communes_path)
     scale = view_scale("national")
-    shapes = geometry_json(simplify_geometries(units.geometry.to_numpy(), scale), scale.decimals)
+    simplified = simplify_geometries(units.geometry.to_numpy(), scale)
+    shapes = encode_shapes(simplified, scale.decimals)
     props = [{"k": code, "n": name, "c": i % 5, "v": "85,5 %", "f": "1.234 / 2.345"}
              for i, (code, name) in enumerate(zip(units["ward_code"], units["ward_name"]))]
     legend = Legend("Tỷ lệ", "%", list(zip(palettes.sequential(5), "abcde")), "Không có số liệu")
@@ -124,4 +142,4 @@ def test_national_commune_payload_is_within_budget(real_communes_path):
     size = len(m.get_root().render().encode("utf-8"))
     print(f"national commune map HTML: {size / 1e6:.2f} MB for {len(units)} units")
     assert size <= 2.5e6
-    assert np.isfinite(shapely.bounds(shapely.from_geojson(shapes)).astype(float)).all()
+    assert np.isfinite(shapely.bounds(simplified).astype(float)).all()

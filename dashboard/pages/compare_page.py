@@ -14,6 +14,7 @@ from dashboard.folium_map import MapStyle
 from dashboard.i18n import format_value, t
 from dashboard.map_view import change_map, indicator_map, table_period
 from dashboard.pages import common
+from loaders.schema import KEY_COLUMN
 
 MAP_HEIGHT = 480
 
@@ -22,8 +23,10 @@ def _style(spec) -> MapStyle:
     return MapStyle(border_weight=0.25 if spec.level == "commune" and not spec.province else 0.6)
 
 
-def _geometries(directory: str, spec):
-    return D.map_geometries(directory, spec.level, spec.province, spec.commune if spec.level == "hamlet" else None)
+def _geometries(directory: str, spec, table):
+    """The cached geometry of the units in ``table`` and the extent to show (filters may leave only some)."""
+    return D.shown_geometries(directory, spec.level, table[KEY_COLUMN[spec.level]],
+                              spec.province, spec.commune if spec.level == "hamlet" else None)
 
 
 def _show(column, m, key: str) -> None:
@@ -51,7 +54,7 @@ def compare_periods(directory: str, lang: str) -> None:
         S.put("period_a", default)
     S.bind("period_a", st.selectbox, t("period_a", lang), options=options)
     earlier = D.view_table(directory, S.spec_with(level=spec.level, period=S.get("period_a")))
-    geometries, bounds = _geometries(directory, spec)
+    geometries, bounds = _geometries(directory, spec, later)
     right, classification = indicator_map(later, spec.level, geometries, bounds, spec.indicator,
                                           scheme=S.get("scheme"), k=S.get("k"), lang=lang, notes=[later_period],
                                           style=_style(spec))
@@ -74,10 +77,10 @@ def compare_indicators(directory: str, lang: str) -> None:
     S.bind("indicator_b", st.selectbox, t("indicator_b", lang), options=list(INDICATORS),
            format_func=lambda k: common.indicator_label(k, lang))
     second = S.spec_with(level=spec.level, indicator=S.get("indicator_b"))
-    geometries, bounds = _geometries(directory, spec)
     columns = st.columns(2)
     for column, view, key in ((columns[0], spec, "compare_a"), (columns[1], second, "compare_b")):
         table = D.view_table(directory, view)
+        geometries, bounds = _geometries(directory, view, table)
         _headline(column, table, view.indicator, view.level, lang)
         m, _ = indicator_map(table, view.level, geometries, bounds, view.indicator, scheme=S.get("scheme"),
                              k=S.get("k"), lang=lang, notes=[table_period(table) or ""], style=_style(spec))

@@ -14,6 +14,7 @@ from dashboard.folium_map import MapStyle
 from dashboard.i18n import format_number, t
 from dashboard.map_view import gap_map, table_period, unit_names
 from dashboard.pages import common
+from loaders.schema import KEY_COLUMN
 
 MAP_HEIGHT = 640
 LIST_LENGTH = 200
@@ -72,8 +73,8 @@ def render() -> None:
         else:
             st.info(t("no_gaps", lang))
     with map_column:
-        geometries, bounds = D.map_geometries(directory, spec.level, spec.province,
-                                              spec.commune if spec.level == "hamlet" else None)
+        geometries, bounds = D.shown_geometries(directory, spec.level, gaps[KEY_COLUMN[spec.level]], spec.province,
+                                                spec.commune if spec.level == "hamlet" else None)
         notes = [t("demo_badge", lang)] if D.is_demo(directory) else []
         m = gap_map(gaps, spec.level, geometries, bounds, lang=lang, notes=notes,
                     outlines=common.context_outlines(directory, spec, lang),

@@ -45,8 +45,8 @@ def legend_notes(directory: str, spec, table: pd.DataFrame, lang: str) -> list[s
 
 def build_map(directory: str, spec, table: pd.DataFrame, lang: str):
     """The folium map of the view (geometry from the cache, colours and legend from the table)."""
-    geometries, bounds = D.map_geometries(directory, spec.level, spec.province,
-                                          spec.commune if spec.level == "hamlet" else None)
+    geometries, bounds = D.shown_geometries(directory, spec.level, table[KEY_COLUMN[spec.level]], spec.province,
+                                            spec.commune if spec.level == "hamlet" else None)
     lines = common.context_outlines(directory, spec, lang) + outlines(directory, spec.province, lang)
     style = MapStyle(font_scale=1.6 if S.get("present") else 1.0,
                      border_weight=0.25 if spec.level == "commune" and not spec.province else 0.6)
