@@ -69,6 +69,9 @@ def compare_periods(directory: str, lang: str) -> None:
     st.subheader(t("change_map", lang))
     _show(st.container(), change_map(earlier, later, spec.level, geometries, bounds, spec.indicator, lang=lang,
                                      style=_style(spec)), "compare_change")
+    if not S.get("present"):
+        earlier_spec = S.spec_with(level=spec.level, period=S.get("period_a"))
+        common.compare_download_buttons(earlier_spec, spec, directory, lang, shared_legend=True)
 
 
 def compare_indicators(directory: str, lang: str) -> None:
@@ -85,6 +88,8 @@ def compare_indicators(directory: str, lang: str) -> None:
         m, _ = indicator_map(table, view.level, geometries, bounds, view.indicator, scheme=S.get("scheme"),
                              k=S.get("k"), lang=lang, notes=[table_period(table) or ""], style=_style(spec))
         _show(column, m, key)
+    if not S.get("present"):
+        common.compare_download_buttons(spec, second, directory, lang, shared_legend=False)
 
 
 def render() -> None:

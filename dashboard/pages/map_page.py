@@ -124,6 +124,7 @@ def render() -> None:
             st.caption(t("click_hint", lang))
     if not present:
         common.download_buttons(spec, table, directory, lang)
+        common.atlas_section(spec, directory, lang)
     S.sync_url()
 
 
