@@ -10,7 +10,6 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from analysis.classify import Classification, TargetBased, UserDefined, classify
 from analysis.formatting import format_period
@@ -133,7 +132,11 @@ def feature_properties(table: pd.DataFrame, level: str, class_of: np.ndarray, va
 def draw_map(table: pd.DataFrame, level: str, geometries: Mapping[str, str], bounds, class_of, colours,
              legend: Legend, tooltip: TooltipLabels, value_text, fraction_text, *,
              outlines: Sequence[Outline] = (), basemap: bool = False, style: MapStyle | None = None):
-    """Draw the rows of ``table`` that have a geometry (``geometries``: unit key → GeoJSON text)."""
+    """Draw the rows of ``table`` that have a geometry.
+
+    ``geometries`` maps unit key → encoded geometry text (``data_access.shown_geometries``: only the units shown),
+    and ``bounds`` is their extent, so a filtered view fits the units drawn.
+    """
     keys = table[KEY_COLUMN[level]].astype(str)
     present = keys.isin(geometries.keys()).to_numpy()
     rows = table[present]
@@ -141,8 +144,6 @@ def draw_map(table: pd.DataFrame, level: str, geometries: Mapping[str, str], bou
                                [v for v, p in zip(value_text, present) if p],
                                [f for f, p in zip(fraction_text, present) if p])
     shapes = [geometries[key] for key in keys[present]]
-    if 0 < len(shapes) < len(geometries):  # a filtered view: show the units drawn, not the whole layer
-        bounds = shapely.total_bounds(shapely.from_geojson(shapes))
     return choropleth_map(shapes, bounds, props, colours, legend, tooltip, outlines=outlines, basemap=basemap,
                           style=style)
 
