@@ -6,7 +6,6 @@ exactly the rows and values of the map on screen, and a link (``ViewSpec.to_para
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -14,6 +13,7 @@ import pandas as pd
 from analysis.aggregate import commune_to_province, latest_period
 from analysis.indicators import compute_indicator, get_indicator
 from loaders.schema import KEY_COLUMN, LEVELS, NAME_COLUMN, PERIOD
+from loaders.text import name_key
 
 #: One-click area filters (SPEC §4) → how a unit qualifies. Several chosen areas combine with OR
 #: ("mountainous or island"), since planners ask for the hard places together.
@@ -108,22 +108,11 @@ def area_mask(units: pd.DataFrame, areas) -> pd.Series:
     return mask
 
 
-_PREFIXES = ("tỉnh ", "thành phố ", "xã ", "phường ", "đặc khu ", "thị trấn ")
-
-
-def _name_key(text) -> str:
-    key = " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
-    for prefix in _PREFIXES:
-        if key.startswith(prefix):
-            return key[len(prefix):]
-    return key
-
-
 def resolve_unit(units: pd.DataFrame, level: str, query: str) -> str | None:
     """The code of the unit at ``level`` whose code or name matches ``query``, or None.
 
-    A code may have lost its leading zeros ("1" → "01"); a name matches regardless of case, spacing,
-    Unicode form and a leading "Tỉnh"/"Xã"/… prefix.
+    A code may have lost its leading zeros ("1" → "01"); a name matches by the loaders' name key, so case,
+    spacing, Unicode form, tone-mark style (Hoà/Hòa) and a "Tỉnh"/"Xã"/… prefix do not matter.
     """
     key_column, name_column = KEY_COLUMN[level], NAME_COLUMN[level]
     codes = units[key_column].astype(str)
@@ -132,7 +121,7 @@ def resolve_unit(units: pd.DataFrame, level: str, query: str) -> str | None:
         padded = text.zfill(codes.str.len().max())
         if (codes == padded).any():
             return padded
-    matches = codes[units[name_column].map(_name_key) == _name_key(text)]
+    matches = codes[units[name_column].map(lambda name: name_key(name, level)) == name_key(text, level)]
     return matches.iloc[0] if len(matches) else None
 
 

@@ -120,3 +120,8 @@ def test_vietnamese_and_english_number_formats():
     assert format_percent(85.5) == "85,5 %" and format_percent(85.5, "en") == "85.5%"
     assert format_number(1234567.25, decimals=2) == "1.234.567,25"
     assert format_percent(float("nan")) == "không có dữ liệu"
+
+
+def test_resolve_unit_tolerates_old_tone_placement():
+    units = pd.DataFrame({"commune_code": ["02000"], "commune_name": ["Hòa Bình"]})
+    assert resolve_unit(units, "commune", "Phường Hoà Bình") == "02000"
