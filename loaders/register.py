@@ -38,6 +38,15 @@ def _query(sql: str) -> list[dict]:
         return [dict(row) for row in connection.execute(sql).fetchall()]
 
 
+def _register_table(table: str, columns: dict[str, str]) -> pd.DataFrame:
+    """Columns of one register table, renamed to ours, every text in NFC."""
+    rows = _query(f"SELECT {', '.join(columns)} FROM {table}")
+    frame = pd.DataFrame(rows).rename(columns=columns)
+    for column in frame.columns:
+        frame[column] = frame[column].map(nfc)
+    return frame
+
+
 @lru_cache(maxsize=1)
 def official_units() -> pd.DataFrame:
     """The 2025 register: one row per commune-level unit.
@@ -48,15 +57,11 @@ def official_units() -> pd.DataFrame:
         ``commune_code``, ``commune_name`` (without type), ``commune_type``, ``commune_fullname``,
         ``province_code``, ``province_name`` (short, e.g. "Hà Nội"), ``province_fullname``.
     """
-    rows = _query("SELECT wardCode, wardShort, wardType, ward, provinceCode, provinceShort, province "
-                 "FROM admin_units")
-    table = pd.DataFrame(rows).rename(columns={
+    table = _register_table("admin_units", {
         "wardCode": "commune_code", "wardShort": "commune_name", "wardType": "commune_type",
         "ward": "commune_fullname", "provinceCode": "province_code", "provinceShort": "province_name",
         "province": "province_fullname",
     })
-    for column in table.columns:
-        table[column] = table[column].map(nfc)
     return table.sort_values("commune_code", ignore_index=True)
 
 
@@ -64,15 +69,11 @@ def official_units() -> pd.DataFrame:
 def legacy_units() -> pd.DataFrame:
     """The pre-2025 register: ``legacy_code``, ``commune_name``, ``commune_fullname``, ``district_name``,
     ``district_fullname``, ``province_name``, ``province_fullname`` and the name keys used to look names up."""
-    rows = _query("SELECT wardCode, wardShort, ward, districtShort, district, provinceShort, province "
-                 "FROM admin_units_legacy")
-    table = pd.DataFrame(rows).rename(columns={
+    table = _register_table("admin_units_legacy", {
         "wardCode": "legacy_code", "wardShort": "commune_name", "ward": "commune_fullname",
         "districtShort": "district_name", "district": "district_fullname", "provinceShort": "province_name",
         "province": "province_fullname",
     })
-    for column in table.columns:
-        table[column] = table[column].map(nfc)
     table["province_key"] = table["province_name"].map(lambda n: ascii_key(n, "province"))
     table["district_key"] = table["district_name"].map(lambda n: ascii_key(n, "district"))
     table["commune_key"] = table["commune_name"].map(lambda n: name_key(n, "commune"))
