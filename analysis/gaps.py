@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregate import estimate_population_without_team
-from analysis.formatting import format_number, format_percent, format_value
+from i18n.numbers import format_number, format_percent, format_value
 from analysis.indicators import compute_indicator, get_indicator, numeric_column
 from loaders.settings import targets as configured_targets
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.classify import Classification
-from analysis.formatting import format_number, format_period, format_value
+from i18n.numbers import format_number, format_period, format_value
 from analysis.indicators import Indicator, get_indicator, overall_value
 from analysis.view import AREA_LABELS, ViewSpec
 from dashboard.i18n import t

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.classify import Classification, TargetBased, UserDefined, classify
-from analysis.formatting import format_period
+from i18n.numbers import format_period
 from analysis.indicators import get_indicator
 from dashboard import palettes
 from dashboard.folium_map import (

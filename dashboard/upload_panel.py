@@ -216,7 +216,7 @@ def _render_problems(problems: list[str], lang: str) -> None:
 
 
 def _number(value, lang: str) -> str:
-    from analysis.formatting import format_number
+    from i18n.numbers import format_number
 
     return format_number(value, lang)
 

@@ -6,7 +6,7 @@ sizes, compression ratio), then extracted by streaming with the caps enforced on
 because a zip's declared sizes can lie. Only the file types the loaders read are extracted.
 
 Every refusal is an :class:`UploadError`: a :class:`~loaders.errors.LoaderError` (one line, naming the file) in
-Vietnamese, with the English text available for the app's English mode.
+Vietnamese and English (catalogue keys ``archive.*``).
 """
 
 from __future__ import annotations
@@ -29,80 +29,10 @@ KNOWN_EXTENSIONS = frozenset({
 _CHUNK = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
-#: key -> (Vietnamese, English). Placeholders are filled from the error's params.
-MESSAGES = {
-    "too_big": (
-        "tệp quá lớn ({size_mb:.1f} MB); giới hạn là {limit_mb:.0f} MB. Hãy chia nhỏ tệp hoặc nén lại.",
-        "file too large ({size_mb:.1f} MB); the limit is {limit_mb:.0f} MB. Split or compress it.",
-    ),
-    "empty": (
-        "tệp rỗng (0 byte). Hãy kiểm tra lại tệp đã lưu đúng chưa.",
-        "the file is empty (0 bytes). Check that it was saved correctly.",
-    ),
-    "bad_zip": (
-        "tệp ZIP bị hỏng hoặc không đầy đủ (có thể tải về chưa xong). Hãy nén và gửi lại.",
-        "the ZIP file is corrupt or truncated (perhaps an incomplete download). Zip it and send it again.",
-    ),
-    "unsafe_path": (
-        "tệp ZIP chứa đường dẫn không an toàn ({entry}); không giải nén. Hãy nén lại chỉ các tệp dữ liệu.",
-        "the ZIP holds an unsafe path ({entry}); nothing extracted. Zip only the data files again.",
-    ),
-    "symlink": (
-        "tệp ZIP chứa liên kết tượng trưng ({entry}); không giải nén.",
-        "the ZIP holds a symbolic link ({entry}); nothing extracted.",
-    ),
-    "unpacked_too_big": (
-        "nội dung giải nén quá lớn ({size_mb:.1f} MB); giới hạn là {limit_mb:.0f} MB.",
-        "the unpacked content is too large ({size_mb:.1f} MB); the limit is {limit_mb:.0f} MB.",
-    ),
-    "ratio": (
-        "tệp ZIP có tỷ lệ nén bất thường ({entry}: {ratio:.0f} lần, giới hạn {limit:.0f}); có thể là "
-        "\"bom ZIP\", không giải nén.",
-        "the ZIP has an abnormal compression ratio ({entry}: {ratio:.0f}×, limit {limit:.0f}); possibly a "
-        "zip bomb, nothing extracted.",
-    ),
-    "encrypted": (
-        "tệp ZIP có mật khẩu ({entry}); hãy nén lại không đặt mật khẩu.",
-        "the ZIP is password-protected ({entry}); zip it again without a password.",
-    ),
-    "no_known_files": (
-        "tệp ZIP không chứa tệp dữ liệu nào đọc được (cần .shp/.shx/.dbf/.prj, .geojson, .gpkg, .parquet, "
-        ".csv hoặc .xlsx).",
-        "the ZIP holds no readable data file (expected .shp/.shx/.dbf/.prj, .geojson, .gpkg, .parquet, "
-        ".csv or .xlsx).",
-    ),
-    "unknown_type": (
-        "loại tệp {ext} không được hỗ trợ (chỉ nhận .zip, .shp, .geojson, .json, .gpkg, .parquet, .csv, .xlsx).",
-        "file type {ext} is not supported (only .zip, .shp, .geojson, .json, .gpkg, .parquet, .csv, .xlsx).",
-    ),
-}
-
-
 class UploadError(LoaderError):
-    """An upload refused for safety or size, with the message in Vietnamese (``str``) and English.
+    """An upload refused for safety or size; its keys are the ``archive.*`` entries of the catalogue."""
 
-    Parameters
-    ----------
-    key : str
-        A key of :data:`MESSAGES`.
-    path : str or Path, optional
-        The uploaded file; its name prefixes the message.
-    **params
-        Values for the message's placeholders.
-    """
-
-    messages = MESSAGES  # subclasses bring their own table
-
-    def __init__(self, key: str, path: str | Path | None = None, **params):
-        self.key = key
-        self.params = params
-        super().__init__(self.messages[key][0].format(**params), path)
-
-    def text(self, lang: str = "vi") -> str:
-        """The one-line message in ``lang`` (``"vi"`` or ``"en"``), prefixed by the file name."""
-        message = self.messages[self.key][1 if lang == "en" else 0].format(**self.params)
-        text = message if self.path is None else f"{Path(self.path).name}: {message}"
-        return " ".join(text.split())
+    namespace = "archive"
 
 
 @dataclass(frozen=True)
@@ -114,18 +44,16 @@ class ArchiveLimits:
     max_ratio: float = 100.0
 
     @classmethod
-    def from_settings(cls, settings: dict | None = None) -> "ArchiveLimits":
-        """Read ``[upload]`` from ``settings.toml`` (``max_upload_mb``, ``max_unpacked_mb``, ``max_zip_ratio``)."""
+    def from_settings(cls, settings=None) -> "ArchiveLimits":
+        """The ``[upload]`` caps of a :class:`~loaders.settings.Settings` (loaded when not given)."""
         if settings is None:
             from loaders.settings import load_settings
 
             settings = load_settings()
-        upload = settings.get("upload", {})
-        default = cls()
         return cls(
-            max_upload_bytes=int(float(upload.get("max_upload_mb", default.max_upload_bytes / MB)) * MB),
-            max_unpacked_bytes=int(float(upload.get("max_unpacked_mb", default.max_unpacked_bytes / MB)) * MB),
-            max_ratio=float(upload.get("max_zip_ratio", default.max_ratio)),
+            max_upload_bytes=int(settings["upload.max_upload_mb"] * MB),
+            max_unpacked_bytes=int(settings["upload.max_unpacked_mb"] * MB),
+            max_ratio=float(settings["upload.max_zip_ratio"]),
         )
 
 
@@ -317,18 +245,6 @@ SHAPEFILE_COMPANIONS = frozenset({".shx", ".dbf", ".prj", ".cpg"})
 STATS_EXTENSIONS = frozenset({".csv", ".xlsx"})
 UPLOAD_EXTENSIONS = KNOWN_EXTENSIONS | {".zip"}
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w.\- ()]+")
-
-MESSAGES.update({
-    "several_boundaries": (
-        "có nhiều lớp ranh giới trong một lần tải ({names}); mỗi lần chỉ gửi một lớp.",
-        "several boundary layers in one upload ({names}); send one layer at a time.",
-    ),
-    "nothing_usable": (
-        "không có tệp ranh giới (.zip, .geojson, .gpkg, .parquet, .shp) hay số liệu (.csv, .xlsx) nào.",
-        "no boundary file (.zip, .geojson, .gpkg, .parquet, .shp) or statistics file (.csv, .xlsx).",
-    ),
-})
-
 
 @dataclass
 class StagedUpload:

@@ -21,7 +21,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from loaders.archive import MESSAGES as _ARCHIVE_MESSAGES, StagedUpload, UploadError
+from loaders.archive import StagedUpload, UploadError
 from loaders.boundaries import BoundaryLoad, read_boundaries
 from loaders.errors import LoaderError
 from loaders.ingest_files import (GEO_FILES, STATS_FILES, carry_over_rest, previous_demo_files, provinces_of,
@@ -33,51 +33,10 @@ from loaders.store import DatasetStore
 
 log = logging.getLogger(__name__)
 
-MESSAGES = {
-    "level_not_supported": (
-        "ranh giới cấp {level} chưa được nhận; chỉ nhận ranh giới cấp xã hoặc cấp thôn.",
-        "{level} boundaries are not accepted; only commune or hamlet boundaries.",
-    ),
-    "no_features": ("tệp không có đối tượng nào.", "the file holds no features."),
-    "missing_keys": (
-        "{count} đơn vị thiếu mã ({column}); cần có mã cho mọi đơn vị.",
-        "{count} units have no code ({column}); every unit needs one.",
-    ),
-    "duplicate_keys": (
-        "mã {column} bị trùng ({examples}); mỗi đơn vị cần một mã riêng.",
-        "duplicate {column} codes ({examples}); each unit needs its own code.",
-    ),
-    "stats_level": (
-        "số liệu cấp {level} chưa được nhận; chỉ nhận số liệu cấp xã hoặc cấp thôn.",
-        "{level} statistics are not accepted; only commune or hamlet figures.",
-    ),
-    "no_rows": ("tệp số liệu không có dòng dữ liệu nào.", "the statistics file has no data rows."),
-    "no_period": (
-        "{count} dòng không có kỳ báo cáo; thêm cột 'Kỳ báo cáo' (ví dụ 2025-Q3 hoặc 2025-09).",
-        "{count} rows have no period; add a 'Kỳ báo cáo' column (e.g. 2025-Q3 or 2025-09).",
-    ),
-    "no_match": (
-        "không dòng nào khớp với đơn vị hành chính trong ranh giới hiện có; kiểm tra mã xã và tên xã.",
-        "no row matches a unit of the current boundaries; check the commune codes and names.",
-    ),
-    "no_boundaries_for_stats": (
-        "chưa có ranh giới cấp {level} để ghép số liệu; hãy tải ranh giới trước.",
-        "there are no {level} boundaries to join these figures to; upload boundaries first.",
-    ),
-    "unreadable": (
-        "không đọc được tệp ({detail}).", "the file could not be read ({detail}).",
-    ),
-    "not_usable": (
-        "tệp tải lên chưa dùng được; hãy sửa các lỗi trong báo cáo rồi tải lại.",
-        "the upload is not usable yet; fix the problems in the report and upload again.",
-    ),
-}
-
-
 class IngestError(UploadError):
     """An upload that cannot become a dataset version, explained in Vietnamese and English."""
 
-    messages = {**_ARCHIVE_MESSAGES, **MESSAGES}
+    namespace = "ingest"
 
 
 @dataclass
@@ -109,8 +68,8 @@ class UploadCheck:
 
 
 def error_text(error: Exception, lang: str = "vi") -> str:
-    """One line for a refused upload in the user's language (loaders' own messages are in English)."""
-    if isinstance(error, UploadError):
+    """One line for a refused upload in the user's language."""
+    if isinstance(error, LoaderError):
         return error.text(lang)
     return str(error)
 

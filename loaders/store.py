@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from loaders.errors import LoaderError
+from loaders.settings import load_settings
 
-STORE_ENV = "COVERAGE_MAP_STORE"
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_STORE_DIR = REPO / "var" / "store"
 MANIFEST = "manifest.json"
 SOURCES_DIR = "sources"
 VERSION_FILE = "version.json"
@@ -42,7 +41,9 @@ _LOCK_TIMEOUT_S = 120.0
 
 
 class StoreError(LoaderError):
-    """The store cannot do what was asked (busy, unknown version, nothing to roll back to)."""
+    """The store cannot do what was asked (busy, unknown version, nothing to roll back to); keys ``store.*``."""
+
+    namespace = "store"
 
 
 def default_data_dir() -> Path:
@@ -113,7 +114,7 @@ class DatasetStore:
     """
 
     def __init__(self, root: str | Path | None = None):
-        self.root = Path(root or os.environ.get(STORE_ENV) or DEFAULT_STORE_DIR)
+        self.root = Path(root or load_settings()["data.store"])
 
     def __repr__(self) -> str:
         return f"DatasetStore({str(self.root)!r})"
@@ -136,7 +137,7 @@ class DatasetStore:
         for entry in self.versions():
             if entry["id"] == version_id:
                 return entry
-        raise StoreError(f"không có phiên bản {version_id} trong kho dữ liệu", self.root / MANIFEST)
+        raise StoreError("unknown_version", self.root / MANIFEST, version=version_id)
 
     def active_id(self) -> str | None:
         """Id of the active version, or ``None`` when the embedded default data is in use."""
@@ -145,7 +146,7 @@ class DatasetStore:
     def version_dir(self, version_id: str) -> Path:
         """The dataset directory of a version."""
         if not _VERSION_ID.match(version_id):
-            raise StoreError(f"mã phiên bản không hợp lệ: {version_id!r}", self.root / MANIFEST)
+            raise StoreError("bad_version_id", self.root / MANIFEST, version=str(version_id)[:40])
         return self.root / version_id
 
     def active_dir(self) -> Path:
@@ -173,10 +174,7 @@ class DatasetStore:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise StoreError(
-                            "kho dữ liệu đang được cập nhật bởi người khác; hãy thử lại sau ít phút",
-                            self.root / ".lock",
-                        ) from None
+                        raise StoreError("busy", self.root / ".lock") from None
                     time.sleep(0.1)
             try:
                 yield
@@ -261,7 +259,7 @@ class DatasetStore:
                 target = dest / f"{len(recorded) + 1}-{source.name}"
             shutil.copyfile(source, target)  # bytes only: never touch or rewrite what was received
             if sha256_file(target) != digest:
-                raise StoreError("bản sao tệp gốc không khớp với tệp đã tải lên", source)
+                raise StoreError("copy_mismatch", source)
             recorded.append({"name": source.name, "stored_as": target.name, "sha256": digest, "bytes": source.stat().st_size})
         return recorded
 
@@ -272,7 +270,7 @@ class DatasetStore:
             if version_id is not None:
                 self.version(version_id)
                 if not self.version_dir(version_id).is_dir():
-                    raise StoreError(f"thư mục của phiên bản {version_id} không còn", self.root)
+                    raise StoreError("version_missing", self.root, version=version_id)
             manifest["active"] = version_id
             write_json_atomic(self.root / MANIFEST, manifest)
 
@@ -280,7 +278,7 @@ class DatasetStore:
         """Make the active version's parent active again; return the now-active id (``None`` = default data)."""
         active = self.active_id()
         if active is None:
-            raise StoreError("không có phiên bản nào để quay lại", self.root / MANIFEST)
+            raise StoreError("nothing_to_roll_back", self.root / MANIFEST)
         parent = self.version(active).get("parent")
         self.activate(parent)
         return parent

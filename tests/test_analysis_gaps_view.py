@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.formatting import format_number, format_percent
+from i18n.numbers import format_number, format_percent
 from analysis.gaps import NO_TEAM, find_gaps
 from analysis.view import ViewSpec, build_view_table, province_stats_for_areas, resolve_unit
 

@@ -225,7 +225,7 @@ def test_an_unexpected_loader_crash_becomes_a_message(store, tmp_path, monkeypat
     monkeypatch.setattr(ingest_module, "read_stats", crash)
     before = _state(store)
     error = _refusal(store, commune_stats_csv(tmp_path / "q4.csv", "2025-Q4"))
-    assert error.key == "unreadable" and "ZeroDivisionError" in str(error)
+    assert error.key == "ingest.unreadable" and "ZeroDivisionError" in str(error)
     assert _state(store) == before
 
 

@@ -1,27 +1,52 @@
-"""Labels in Vietnamese and English, and the Vietnamese way of writing numbers."""
+"""The one catalogue of words: both languages for every key, same placeholders, plain text; numbers written the
+language's way."""
 
-from dashboard import i18n
-from dashboard.i18n import format_number, format_percent, format_value, t
+import string
+
+import pytest
+
+from i18n import Message, Period, catalogue, format_number, format_percent, format_value, t
 
 
-def test_every_label_has_both_languages():
-    for key, (vi, en) in i18n._LABELS.items():
-        assert vi and en, key
-        assert t(key, "vi") == vi and t(key, "en") == en
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_entry_has_both_languages_with_the_same_placeholders():
+    assert len(catalogue()) > 150
+    for key, (vi, en) in catalogue().items():
+        assert vi.strip() and en.strip(), key
+        assert _placeholders(vi) == _placeholders(en), key
+
+
+def test_catalogue_texts_are_plain_text_not_markdown_or_html():
+    for key, texts in catalogue().items():
+        for text in texts:
+            assert "**" not in text and "](" not in text and "<" not in text.replace("< ", ""), (key, text)
 
 
 def test_vietnamese_is_the_default():
     assert t("page_map") == "Bản đồ" and t("page_map", "en") == "Map"
 
 
-def test_placeholders_are_filled():
-    assert t("gap_count", "vi", n="1.459") == "1.459 đơn vị là vùng trống"
+def test_numbers_and_periods_in_parameters_are_written_the_language_s_way():
+    assert t("archive.too_big", "vi", size_mb=1234.56, limit_mb=100).startswith("tệp quá lớn (1.234,6 MB)")
+    assert t("archive.too_big", "en", size_mb=1234.56, limit_mb=100).startswith("file too large (1,234.6 MB)")
+    message = Message("store.unknown_version", {"version": "v0007"})
+    assert message.text("vi") == "không có phiên bản v0007 trong kho dữ liệu" and str(message) == message.text("en")
+    assert message.to_json()["key"] == "store.unknown_version"
+
+
+def test_unknown_keys_are_programming_errors():
+    with pytest.raises(KeyError):
+        t("no.such.key")
 
 
 def test_numbers_are_written_the_vietnamese_way():
     assert format_number(1459) == "1.459" and format_number(1459, "en") == "1,459"
     assert format_percent(85.5) == "85,5 %" and format_percent(85.5, "en") == "85.5%"
     assert format_number(1234567.25, "vi", 2) == "1.234.567,25"
+    assert Period("2025-Q3") == "2025-Q3"
 
 
 def test_no_data_is_never_zero():

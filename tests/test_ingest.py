@@ -147,7 +147,7 @@ def test_statistics_without_a_period_are_refused(with_boundaries, tmp_path):
     before = tree_hashes(with_boundaries.root)
     staged = stage_files([path], with_boundaries.staging_dir())
     check = check_upload(staged, with_boundaries)
-    assert not check.usable and check.errors[0].key == "no_period"
+    assert not check.usable and check.errors[0].key == "ingest.no_period"
     assert "Kỳ báo cáo" in str(check.errors[0]) and "period" in check.errors[0].text("en")
     with pytest.raises(IngestError):
         apply_upload(with_boundaries, staged, check)
@@ -158,7 +158,7 @@ def test_statistics_without_a_period_are_refused(with_boundaries, tmp_path):
 def test_statistics_with_nothing_to_join_to_are_refused(store, tmp_path):
     staged = stage_files([commune_stats_csv(tmp_path / "a.csv")], store.staging_dir())
     check = check_upload(staged, store)
-    assert not check.usable and check.errors[0].key == "no_boundaries_for_stats"
+    assert not check.usable and check.errors[0].key == "ingest.no_boundaries_for_stats"
 
 
 def test_duplicate_commune_codes_are_refused(store, tmp_path):
@@ -167,7 +167,7 @@ def test_duplicate_commune_codes_are_refused(store, tmp_path):
     frame.to_file(tmp_path / "trung.geojson", driver="GeoJSON")
     staged = stage_files([tmp_path / "trung.geojson"], store.staging_dir())
     check = check_upload(staged, store)
-    assert [e.key for e in check.errors] == ["duplicate_keys"] and "00004" in str(check.errors[0])
+    assert [e.key for e in check.errors] == ["ingest.duplicate_keys"] and "00004" in str(check.errors[0])
 
 
 @pytest.mark.parametrize("level", ["commune", "hamlet"])
@@ -258,4 +258,4 @@ def test_hamlets_without_commune_codes_are_refused(store, tmp_path):
     frame.to_file(tmp_path / "thon.geojson", driver="GeoJSON")
     staged = stage_files([tmp_path / "thon.geojson"], store.staging_dir())
     check = check_upload(staged, store)
-    assert [e.key for e in check.errors] == ["missing_keys"] and "commune_code" in str(check.errors[0])
+    assert [e.key for e in check.errors] == ["ingest.missing_keys"] and "commune_code" in str(check.errors[0])

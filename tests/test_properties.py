@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from analysis.formatting import format_number, format_percent
+from i18n.numbers import format_number, format_percent
 from loaders.numbers import detect_decimal, parse_number, parse_number_series, pad_code, period_from_text
 from loaders.text import ascii_key, name_key, split_tones, split_unit_type, strip_diacritics
 

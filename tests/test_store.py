@@ -87,7 +87,7 @@ def test_apply_then_rollback_restores_the_exact_previous_bytes(store, upload):
     assert store.rollback() == "v0001"
     assert _tree(active_data_dir(store)) == before
     assert store.rollback() is None and active_data_dir(store) == default_data_dir()
-    with pytest.raises(StoreError, match="không có phiên bản nào"):
+    with pytest.raises(StoreError, match="no earlier version"):
         store.rollback()
 
 
@@ -192,7 +192,7 @@ def test_lock_keeps_two_applies_from_interleaving(store, tmp_path):
     child.start()
     while not hold.exists():
         time.sleep(0.01)
-    with pytest.raises(StoreError, match="đang được cập nhật"):
+    with pytest.raises(StoreError, match="being updated"):
         with store.lock(timeout=0.2):
             pass
     go.touch()

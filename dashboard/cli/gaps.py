@@ -11,7 +11,7 @@ import argparse
 import json
 import math
 
-from analysis.formatting import format_number
+from i18n.numbers import format_number
 from analysis.gaps import DEFAULT_GAP_INDICATORS
 from dashboard.cli import CliError
 from dashboard.cli.view_args import add_view_arguments, check_indicator, data_source, view_spec

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from analysis.formatting import format_period
+from i18n.numbers import format_period
 from analysis.indicators import INDICATORS, get_indicator, overall_value
 from analysis.view import AREA_LABELS
 from dashboard import app_state as S

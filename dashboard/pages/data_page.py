@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.formatting import format_period
+from i18n.numbers import format_period
 from dashboard import app_state as S
 from dashboard import data_access as D
 from dashboard.i18n import format_number, t

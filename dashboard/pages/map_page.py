@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.formatting import format_period
+from i18n.numbers import format_period
 from analysis.indicators import INDICATORS, get_indicator
 from dashboard import app_state as S
 from dashboard import data_access as D
