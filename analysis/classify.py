@@ -144,6 +144,24 @@ class TargetBased(Scheme):
         return np.array([self.target, self.target + self.band, top])
 
 
+class TwoClasses(TargetBased):
+    """Yes/no values (a hamlet has a team or not): "not met" and "met", no "near" class in between."""
+
+    key = "two_classes"
+
+    def __init__(self, target: float, higher_is_better: bool = True):
+        super().__init__(target, 0.0, higher_is_better)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return ("not_met", "met") if self.higher_is_better else ("met", "not_met")
+
+    def upper_bounds(self, values: np.ndarray, k: int) -> np.ndarray:
+        top = max(values.max(), self.target)
+        below = np.nextafter(self.target, -np.inf) if self.higher_is_better else self.target
+        return np.array([below, top])
+
+
 SCHEMES = {scheme.key: scheme for scheme in (Quantiles, EqualInterval, NaturalBreaks)}
 
 
@@ -178,3 +196,89 @@ def classify(values, scheme: str | Scheme = "quantiles", k: int = 5) -> Classifi
     class_of[has_data] = np.minimum(np.searchsorted(bins, present, side="left"), len(bins) - 1)
     lower = float(min(present.min(), bins[0]))
     return Classification(scheme.key, lower, tuple(float(b) for b in bins), class_of, getattr(scheme, "names", ()))
+
+
+#: Schemes a user can choose (the web map's picker, ``--scheme`` on the CLI, ``scheme=`` in a link).
+SCHEME_KEYS = ("quantiles", "equal_interval", "natural_breaks", "target")
+
+
+def reclassify(values, template: Classification) -> Classification:
+    """Classes of ``values`` with the bounds of ``template``; values beyond them go to the end classes.
+
+    The one way class bounds are reused: two periods on the compare page, every page of an atlas.
+    """
+    array = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    class_of = np.full(array.shape, NO_DATA, dtype=int)
+    present = ~np.isnan(array)
+    bins = np.asarray(template.bins, dtype=float)
+    if len(bins):
+        class_of[present] = np.minimum(np.searchsorted(bins, array[present], side="left"), len(bins) - 1)
+    return Classification(template.scheme, template.lower, template.bins, class_of, template.names)
+
+
+def is_yes_no(values) -> bool:
+    """True when the values with data take at most two distinct values (hamlet team presence: 0 or 100)."""
+    return pd.to_numeric(pd.Series(values), errors="coerce").dropna().nunique() <= 2
+
+
+def classify_indicator(values, scheme: str = "quantiles", k: int = 5, *, target: float | None = None,
+                       band: float = 10.0, higher_is_better: bool = True,
+                       template: Classification | None = None) -> Classification:
+    """How an indicator map is classified: the one decision every map, legend and export takes.
+
+    Parameters
+    ----------
+    values : array-like of float
+        The indicator's values (NaN = no data).
+    scheme : str
+        One of :data:`SCHEME_KEYS`; "target" needs a target (quantiles otherwise).
+    k : int
+        Classes asked for (value-range schemes).
+    target, band, higher_is_better
+        The indicator's configured target, the "near target" band and its direction.
+    template : Classification, optional
+        Reuse these class bounds (:func:`reclassify`) instead of classifying anew.
+
+    Yes/no values (hamlet team presence) get two classes, below and at the target, whenever there is a target:
+    value ranges would put every hamlet in one class "0 – 100".
+    """
+    if scheme not in SCHEME_KEYS:
+        raise ValueError(f"unknown classification {scheme!r}; choose one of: {', '.join(SCHEME_KEYS)}")
+    if template is not None:
+        return reclassify(values, template)
+    if target is not None and is_yes_no(values):
+        return classify(values, TwoClasses(target, higher_is_better))
+    if target is not None and scheme == "target":
+        return classify(values, TargetBased(target, band, higher_is_better))
+    return classify(values, "quantiles" if scheme == "target" else scheme, k)
+
+
+def change_classification(change) -> Classification:
+    """Five classes symmetric around 0 (fell a lot, fell, little change, rose, rose a lot).
+
+    The scale is the 95th percentile of the absolute change, so one outlier does not flatten the map.
+    """
+    values = pd.to_numeric(pd.Series(change), errors="coerce").to_numpy(dtype=float)
+    spread = float(np.nanpercentile(np.abs(values), 95)) if np.isfinite(values).any() else 0.0
+    step = spread if spread > 0 else 1.0
+    return classify(values, UserDefined([-0.6 * step, -0.2 * step, 0.2 * step, 0.6 * step, step]))
+
+
+def gap_classification(scores, is_gap, has_population, k: int = 4) -> Classification:
+    """Class 0 = not a gap; 1..k = quantiles of the gap score; no data where a non-gap has no population.
+
+    ``bins`` holds 0 (the "not a gap" class) then the upper bounds of the gap classes; ``lower`` the smallest
+    gap score.
+    """
+    scores = pd.to_numeric(pd.Series(scores), errors="coerce").to_numpy(dtype=float)
+    is_gap = np.asarray(is_gap, dtype=bool)
+    class_of = np.zeros(len(scores), dtype=int)
+    bins: tuple[float, ...] = (0.0,)
+    lower = 0.0
+    if is_gap.any():
+        gaps = classify(scores[is_gap], "quantiles", k)
+        class_of[is_gap] = gaps.class_of + 1
+        bins = (0.0, *gaps.bins)
+        lower = float(np.nanmin(scores[is_gap]))
+    class_of[~np.asarray(has_population, dtype=bool) & ~is_gap] = NO_DATA
+    return Classification("gaps", lower, bins, class_of, ())

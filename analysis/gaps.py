@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from analysis.aggregate import estimate_population_without_team
-from i18n.numbers import format_number, format_percent, format_value
+from i18n import Measure, Message, Term, t
 from analysis.indicators import compute_indicator, get_indicator, numeric_column
-from loaders.settings import targets as configured_targets
 
 NO_TEAM = "no_team"
 DEFAULT_GAP_INDICATORS = ("smartphone_share",)
@@ -30,19 +30,24 @@ class GapReason:
     value: float = math.nan      # the indicator's value (percent) or, for NO_TEAM, hamlets without team
     target: float = math.nan     # the target, or for NO_TEAM the number of hamlets (NaN at hamlet level)
 
-    def describe(self, lang: str = "vi") -> str:
-        """The reason in words: "không có tổ", "3/12 thôn chưa có tổ", "điện thoại thông minh 42 % < 80 %"."""
+    def message(self) -> Message:
+        """The reason as a catalogue message: "không có tổ", "3/12 thôn chưa có tổ", "điện thoại thông minh 42 % < 80 %"."""
         if self.indicator == NO_TEAM:
             if math.isnan(self.target):
-                return "no team" if lang == "en" else "không có tổ"
-            counts = f"{format_number(self.value, lang)}/{format_number(self.target, lang)}"
-            return f"{counts} hamlets without a team" if lang == "en" else f"{counts} thôn chưa có tổ"
-        indicator = get_indicator(self.indicator)
-        unit = indicator.unit(lang)
-        relation = ">" if not indicator.higher_is_better else "<"
-        value_text = format_percent(self.value, lang, 0) if unit == "%" else format_value(self.value, unit, lang)
-        target_text = format_percent(self.target, lang, 0) if unit == "%" else format_value(self.target, unit, lang)
-        return f"{indicator.short(lang)} {value_text} {relation} {target_text}"
+                return Message("gap.no_team")
+            return Message("gap.hamlets_without_team", {"without": self.value, "hamlets": self.target})
+        unit = f"indicator.{self.indicator}.unit"
+        return Message("gap.short", {
+            "indicator": Term(f"indicator.{self.indicator}.short"),
+            "value": Measure(self.value, unit, decimals=0),
+            "relation": "<" if get_indicator(self.indicator).higher_is_better else ">",
+            "target": Measure(self.target, unit, decimals=0),
+        })
+
+
+def describe_reasons(reasons, lang: str) -> str:
+    """The reasons of one unit in words, joined."""
+    return t("gap.separator", lang).join(reason.message().text(lang) for reason in reasons)
 
 
 def _shortfall(values: pd.Series, target: float, key: str) -> pd.Series:
@@ -66,7 +71,7 @@ def _no_team(table: pd.DataFrame, level: str, target: float) -> tuple[pd.Series,
 
 
 def find_gaps(table: pd.DataFrame, indicator_keys=DEFAULT_GAP_INDICATORS, level: str = "commune",
-              targets: dict[str, float] | None = None, include_all: bool = False) -> pd.DataFrame:
+              targets: Mapping[str, float] | None = None, include_all: bool = False) -> pd.DataFrame:
     """Rank the gaps of a view table.
 
     Parameters
@@ -78,8 +83,8 @@ def find_gaps(table: pd.DataFrame, indicator_keys=DEFAULT_GAP_INDICATORS, level:
         Indicators whose shortfall to target makes a gap (``team_presence`` is always considered).
     level : str
         "hamlet", "commune" or "province": at hamlet level "no team" means ``teams == 0``.
-    targets : dict, optional
-        Overrides of the configured targets (settings.toml).
+    targets : mapping
+        The configured targets (``Settings.targets``); an indicator without one makes no gap.
     include_all : bool
         Keep units that are not gaps (score 0) too.
 
@@ -89,7 +94,7 @@ def find_gaps(table: pd.DataFrame, indicator_keys=DEFAULT_GAP_INDICATORS, level:
         ``table``'s rows that are gaps, with ``gap_score`` (people), ``gap_reasons`` (list of
         :class:`GapReason`), ``reason_vi`` and ``reason_en``, sorted by ``gap_score`` descending.
     """
-    targets = {**configured_targets(), **(targets or {})}
+    targets = dict(targets or {})
     population_15plus = numeric_column(table, "population_15plus")
     score = pd.Series(0.0, index=table.index)
     is_gap = pd.Series(False, index=table.index)
@@ -120,8 +125,8 @@ def find_gaps(table: pd.DataFrame, indicator_keys=DEFAULT_GAP_INDICATORS, level:
     result = table.copy()
     result["gap_score"] = score.round(0)
     result["gap_reasons"] = reasons
-    result["reason_vi"] = ["; ".join(r.describe("vi") for r in unit_reasons) for unit_reasons in reasons]
-    result["reason_en"] = ["; ".join(r.describe("en") for r in unit_reasons) for unit_reasons in reasons]
+    result["reason_vi"] = [describe_reasons(unit_reasons, "vi") for unit_reasons in reasons]
+    result["reason_en"] = [describe_reasons(unit_reasons, "en") for unit_reasons in reasons]
     if not include_all:
         result = result[is_gap.to_numpy()]
     return result.sort_values("gap_score", ascending=False, kind="stable")

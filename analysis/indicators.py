@@ -1,4 +1,5 @@
-"""The indicators of SPEC §3, each defined once: key, labels, unit, formula, direction, target.
+"""The indicators of SPEC §3, each defined once: key, formula, direction (words in the catalogue, targets in the
+settings).
 
 A rate whose denominator is missing or zero is NaN ("no data"), never 0. Values above 100 % are kept
 (and flagged by validation), not clipped.
@@ -7,27 +8,23 @@ A rate whose denominator is missing or zero is NaN ("no data"), never 0. Values 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from loaders.settings import targets as configured_targets
+from i18n import t
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator.
+    """One indicator. Its words (label, short name, unit) are catalogue entries ``indicator.<key>.*``; its target
+    is a setting (``[targets]``), passed in where needed, never read here.
 
     Attributes
     ----------
     key : str
         Stable key used in the UI, URLs and the CLI.
-    label_vi, label_en : str
-        Full labels (map titles, legends).
-    short_vi, short_en : str
-        Short labels for reasons in words ("điện thoại thông minh 42 % < 80 %").
-    unit_vi, unit_en : str
-        Unit shown in legends: "%", "người/1.000 dân" …
     numerator, denominator : str
         Count columns of SPEC §2.
     scale : float
@@ -39,12 +36,6 @@ class Indicator:
     """
 
     key: str
-    label_vi: str
-    label_en: str
-    short_vi: str
-    short_en: str
-    unit_vi: str
-    unit_en: str
     numerator: str
     denominator: str
     scale: float = 100.0
@@ -55,57 +46,46 @@ class Indicator:
     def is_percent(self) -> bool:
         return self.scale == 100.0
 
-    @property
-    def target(self) -> float | None:
-        """The configured target (settings.toml), or None."""
-        return configured_targets().get(self.key)
-
     def label(self, lang: str = "vi") -> str:
-        return self.label_en if lang == "en" else self.label_vi
+        """Full label (map titles, legends)."""
+        return t(f"indicator.{self.key}.label", lang)
 
     def short(self, lang: str = "vi") -> str:
-        return self.short_en if lang == "en" else self.short_vi
+        """Short name, for reasons in words ("điện thoại thông minh 42 % < 80 %")."""
+        return t(f"indicator.{self.key}.short", lang)
 
     def unit(self, lang: str = "vi") -> str:
-        return self.unit_en if lang == "en" else self.unit_vi
+        """Unit shown in legends: "%", "người/1.000 dân" …"""
+        return t(f"indicator.{self.key}.unit", lang)
 
 
-def _share(key, label_vi, label_en, short_vi, short_en, numerator, denominator="population_15plus"):
-    return Indicator(key, label_vi, label_en, short_vi, short_en, "%", "%", numerator, denominator,
-                     share_column=key)
+def _share(key, numerator, denominator="population_15plus"):
+    return Indicator(key, numerator, denominator, share_column=key)
 
 
 #: Every indicator except ``gap_score`` (which ranks gaps, see :mod:`analysis.gaps`).
 INDICATORS: dict[str, Indicator] = {
     indicator.key: indicator
     for indicator in (
-        _share("smartphone_share", "Tỷ lệ người dân dùng điện thoại thông minh",
-               "Share of people using a smartphone", "điện thoại thông minh", "smartphone use",
-               "smartphone_users"),
-        _share("team_presence", "Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng",
-               "Share of hamlets with a community digital technology team", "thôn có tổ",
-               "hamlets with a team", "hamlets_with_team", "hamlets"),
-        Indicator("members_per_1000", "Số thành viên Tổ CNSCĐ trên 1.000 dân",
-                  "Team members per 1,000 residents", "thành viên/1.000 dân", "members per 1,000",
-                  "người/1.000 dân", "per 1,000 residents", "team_members", "population", scale=1000.0),
-        Indicator("residents_per_member", "Số dân trên một thành viên Tổ CNSCĐ",
-                  "Residents per team member", "dân/thành viên", "residents per member",
-                  "người", "residents", "population", "team_members", scale=1.0,
-                  higher_is_better=False),
-        _share("vneid_share", "Tỷ lệ người dân có định danh điện tử mức 2 (VNeID)",
-               "Share of people with a level-2 electronic ID (VNeID)", "VNeID mức 2", "VNeID level 2",
-               "vneid_level2"),
-        _share("cashless_share", "Tỷ lệ người dân thanh toán không dùng tiền mặt",
-               "Share of people paying cashless", "thanh toán không dùng tiền mặt", "cashless payment",
-               "cashless_users"),
-        _share("online_service_share", "Tỷ lệ hồ sơ dịch vụ công trực tuyến",
-               "Share of public-service dossiers filed online", "dịch vụ công trực tuyến",
-               "online public services", "online_dossiers", "total_dossiers"),
-        _share("digital_skills_share", "Tỷ lệ người dân có kỹ năng số cơ bản",
-               "Share of people with basic digital skills", "kỹ năng số cơ bản", "basic digital skills",
-               "digital_skills"),
+        _share("smartphone_share", "smartphone_users"),
+        _share("team_presence", "hamlets_with_team", "hamlets"),
+        Indicator("members_per_1000", "team_members", "population", scale=1000.0),
+        Indicator("residents_per_member", "population", "team_members", scale=1.0, higher_is_better=False),
+        _share("vneid_share", "vneid_level2"),
+        _share("cashless_share", "cashless_users"),
+        _share("online_service_share", "online_dossiers", "total_dossiers"),
+        _share("digital_skills_share", "digital_skills"),
     )
 }
+
+
+def check_targets(targets: Mapping[str, float]) -> dict[str, float]:
+    """The configured targets, refused when a key is not an indicator (a misspelt target would silently do
+    nothing)."""
+    unknown = sorted(set(targets) - set(INDICATORS))
+    if unknown:
+        raise KeyError(f"unknown indicator {unknown[0]!r} in [targets]; choose from: {', '.join(INDICATORS)}")
+    return {key: float(value) for key, value in targets.items()}
 
 
 def get_indicator(key: str) -> Indicator:

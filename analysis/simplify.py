@@ -22,21 +22,13 @@ province   0.0012°     4         zoom 8-10, one province (≈ 0.4 px at z9)
 commune    0.00015°    5         zoom 11-14, one commune (≈ 0.4 px at z12)
 =========  ==========  ========  ==================================================
 
-Caching: every function here is a pure function of its inputs, so the result is a pure function of
-(source file identity, level, scale). The dashboard should cache the serialised geometry per
-``(path, mtime_ns, size, level, scale, province)`` — :func:`source_key` gives that key — either with
-``st.cache_data`` (arguments: path string, key, level, scale) or on disk with :func:`cached_simplify`
-(GeoParquet next to the dataset or in a cache directory). Indicator and period changes then only recompute the
-small per-feature properties (class index, value text), never the geometry.
+Every function here is a pure function of its inputs; the dashboard caches the results by content
+(:mod:`dashboard.query.geometry`), so indicator and period changes never re-simplify.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -219,154 +211,3 @@ def simplify_for_view(gdf: gpd.GeoDataFrame, scale: str | ViewScale) -> gpd.GeoD
     out = gdf.copy()
     out[out.geometry.name] = simplify_geometries(gdf.geometry.to_numpy(), scale)
     return out
-
-
-def round_coordinates(geometries, decimals: int) -> np.ndarray:
-    """Coordinates rounded to ``decimals`` for serialising.
-
-    Rounding (not ``set_precision``, which re-nodes and can drop tiny islands) keeps every vertex, so a vertex
-    shared by two neighbours stays shared.
-    """
-    geoms = np.asarray(geometries, dtype=object)
-    return shapely.transform(geoms, lambda coords: np.round(coords, decimals))
-
-
-def geojson_geometries(geometries, decimals: int) -> list[str | None]:
-    """GeoJSON text of each geometry, coordinates rounded to ``decimals`` (``None`` for a missing one).
-
-    This is what to cache per (source, level, scale): the per-view properties are then glued on cheaply.
-    """
-    return list(shapely.to_geojson(round_coordinates(geometries, decimals)))
-
-
-def geojson_features(gdf: gpd.GeoDataFrame, columns=(), decimals: int = 4) -> str:
-    """Compact GeoJSON FeatureCollection text with only ``columns`` as properties.
-
-    Text from data is escaped so the result can be embedded in a ``<script>`` element. Missing values become
-    ``null``. Use :func:`geojson_payload` for a view scale.
-    """
-    geometry = geojson_geometries(gdf.geometry.to_numpy(), decimals)
-    records = gdf[list(columns)].astype(object).where(gdf[list(columns)].notna(), None).to_dict("records")
-    parts = [
-        '{"type":"Feature","properties":' + _script_safe(props) + ',"geometry":' + (geom or "null") + "}"
-        for props, geom in zip(records, geometry)
-    ]
-    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
-
-
-def geojson_payload(gdf: gpd.GeoDataFrame, scale: str | ViewScale, columns=()) -> str:
-    """Simplify ``gdf`` for ``scale`` and serialise it as compact GeoJSON with only ``columns``."""
-    view = view_scale(scale)
-    return geojson_features(simplify_for_view(gdf, view), columns, view.decimals)
-
-
-#: Decoder for :func:`encoded_collection` (ES5): returns a GeoJSON FeatureCollection for ``L.geoJson``.
-#: Put it in the same ``<script>`` as the layer (``(function(){DECODER_JS; return cmDecode(data);})()``):
-#: streamlit-folium inserts the page header with innerHTML, where inline scripts do not run.
-DECODER_JS = (
-    "function cmDecode(d){var s=d.s,cols=d.p,keys=Object.keys(cols),fs=[];"
-    "for(var i=0;i<d.g.length;i++){var g=d.g[i],geom=g;"
-    "if(Array.isArray(g)){var polys=[];for(var a=0;a<g.length;a++){var rings=[];"
-    "for(var b=0;b<g[a].length;b++){var r=g[a][b],x=0,y=0,ring=[];"
-    "for(var j=0;j<r.length;j+=2){x+=r[j];y+=r[j+1];ring.push([x/s,y/s]);}"
-    "ring.push(ring[0]);rings.push(ring);}polys.push(rings);}"
-    "geom={type:'MultiPolygon',coordinates:polys};}"
-    "var p={};for(var q=0;q<keys.length;q++){p[keys[q]]=cols[keys[q]][i];}"
-    "fs.push({type:'Feature',properties:p,geometry:geom});}"
-    "return {type:'FeatureCollection',features:fs};}"
-)
-
-
-def encode_geometries(geometries, decimals: int) -> list[str | None]:
-    """Polygons as compact text: integer deltas on a 10**-decimals grid, closing vertex dropped.
-
-    Each geometry becomes ``[[[x0,y0,dx1,dy1,...],[hole...]],[[...]]]`` (polygons → rings → flat deltas), about
-    half the bytes of rounded GeoJSON. Other geometry types (hamlet points) stay GeoJSON text; missing → None.
-    Decoded in the browser by :data:`DECODER_JS`; cache the result like :func:`geojson_geometries`.
-    """
-    geoms = np.asarray(geometries, dtype=object)
-    out = geojson_geometries(geoms, decimals)
-    area = np.flatnonzero(_is_polygonal(geoms))
-    if len(area) == 0:
-        return out
-    polys, poly_owner = shapely.get_parts(geoms[area], return_index=True)
-    rings, ring_owner = shapely.get_rings(polys, return_index=True)
-    coords, coord_owner = shapely.get_coordinates(rings, return_index=True)
-    grid = np.round(coords * 10 ** decimals).astype(np.int64)
-    starts = np.r_[0, np.flatnonzero(np.diff(coord_owner)) + 1]
-    ends = np.r_[starts[1:], len(coord_owner)]
-    deltas = np.diff(grid, axis=0, prepend=np.zeros((1, 2), np.int64))
-    deltas[starts] = grid[starts]  # each ring starts absolute
-    flat = deltas.ravel().astype(str)
-    ring_text = ["[" + ",".join(flat[2 * a:2 * (b - 1)]) + "]" for a, b in zip(starts, ends)]
-    poly_rings: list[list[str]] = [[] for _ in polys]
-    for text, owner in zip(ring_text, ring_owner):
-        poly_rings[owner].append(text)
-    geom_polys: list[list[str]] = [[] for _ in area]
-    for rings_of, owner in zip(poly_rings, poly_owner):
-        geom_polys[owner].append("[" + ",".join(rings_of) + "]")
-    for slot, parts in zip(area, geom_polys):
-        out[slot] = "[" + ",".join(parts) + "]"
-    return out
-
-
-def encoded_collection(encoded: list[str], properties: dict, decimals: int) -> str:
-    """The compact layer :data:`DECODER_JS` decodes: grid scale, columnar properties, encoded geometries.
-
-    Parameters
-    ----------
-    encoded : list of str
-        From :func:`encode_geometries` (same decimals), one per feature.
-    properties : dict of str to sequence
-        One column (sequence as long as ``encoded``) per property: keys are not repeated per feature.
-    decimals : int
-    """
-    columns = {name: list(values) for name, values in properties.items()}
-    return ('{"s":' + str(10 ** decimals) + ',"p":' + _script_safe(columns) + ',"g":['
-            + ",".join(text or "null" for text in encoded) + "]}")
-
-
-def _script_safe(value) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    return str(value)
-
-
-def source_key(path: str | os.PathLike) -> str:
-    """Identity of a source file for caching: resolved path, size and modification time (ns)."""
-    resolved = Path(path).resolve()
-    stat = resolved.stat()
-    return f"{resolved}|{stat.st_size}|{stat.st_mtime_ns}"
-
-
-def cached_simplify(gdf: gpd.GeoDataFrame, scale: str | ViewScale, key: str,
-                    cache_dir: str | os.PathLike) -> gpd.GeoDataFrame:
-    """:func:`simplify_for_view` with an on-disk GeoParquet cache.
-
-    Parameters
-    ----------
-    gdf : GeoDataFrame
-        The units as loaded from the source.
-    scale : str
-        View scale name.
-    key : str
-        Identity of what ``gdf`` was read from and how (e.g. ``source_key(path) + "|commune|province=01"``).
-    cache_dir : path
-        Where cached layers live; created when missing. Written atomically (temp file + ``os.replace``).
-    """
-    # The scale's tolerance and decimals are in the key: retuning a scale never serves shapes made for the old one.
-    digest = hashlib.sha256(f"{ALGORITHM_VERSION}|{scale}|{view_scale(scale)!r}|{key}".encode()).hexdigest()[:24]
-    target = Path(cache_dir) / f"simplified-{digest}.parquet"
-    if target.exists():
-        return gpd.read_parquet(target)
-    result = simplify_for_view(gdf, scale)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_suffix(f".{os.getpid()}.tmp")
-    result.to_parquet(temp, compression="zstd")
-    os.replace(temp, target)
-    return result

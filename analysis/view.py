@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from analysis.aggregate import commune_to_province, latest_period
-from analysis.indicators import compute_indicator, get_indicator
+from analysis.classify import SCHEME_KEYS
+from analysis.indicators import INDICATORS, compute_indicator, get_indicator
 from loaders.schema import KEY_COLUMN, LEVELS, NAME_COLUMN, PERIOD
 from loaders.text import name_key
 
@@ -24,74 +25,106 @@ AREA_FILTERS = {
     "ethnic": ("ethnic_region", ("II", "III")),
     "extremely_difficult": ("is_extremely_difficult", None),
 }
-AREA_LABELS = {
-    "mountainous": ("Miền núi", "Mountainous"),
-    "island": ("Hải đảo", "Island"),
-    "border": ("Biên giới", "Border"),
-    "ethnic": ("Vùng dân tộc thiểu số (khu vực II, III)", "Ethnic-minority region (II, III)"),
-    "extremely_difficult": ("Đặc biệt khó khăn", "Extremely difficult"),
-}
+#: Compare modes of the compare page: two periods of one indicator, or two indicators of one period.
+COMPARE_MODES = ("periods", "indicators")
+CLASSES_RANGE = (3, 7)
 
 
 @dataclass(frozen=True)
 class ViewSpec:
-    """Everything that decides what a map or table shows."""
+    """Everything that decides what a map, its legend and its table show: the one description of a view.
+
+    The app's URL, the CLI's arguments and every download are this object; :meth:`to_params` /
+    :meth:`from_params` are the only URL encoding (a link reproduces the view).
+    """
 
     level: str = "commune"
     indicator: str = "smartphone_share"
-    period: str | None = None              # None: the latest period in the data
+    period: str | None = None              # None: the default period of the data (latest)
     province: str | None = None            # province code
-    commune: str | None = None             # commune code (hamlet level: that commune's hamlets)
+    commune: str | None = None             # commune code: at hamlet level its hamlets; at commune level, the chosen one
     areas: tuple[str, ...] = field(default_factory=tuple)
     threshold: float | None = None         # keep units whose value is below (or above) this
     threshold_below: bool = True
+    scheme: str = "quantiles"              # one of analysis.classify.SCHEME_KEYS
+    k: int = 5                             # classes of the value-range schemes
+    outlines: tuple[str, ...] = field(default_factory=tuple)   # area classes outlined on the map
+    gap_indicators: tuple[str, ...] = ("smartphone_share",)    # shortfalls that make a gap (team presence always)
+    compare: str = "periods"               # compare page: "periods" or "indicators"
+    period_a: str | None = None            # compare page: the earlier period (None: the one before)
+    indicator_b: str = "vneid_share"       # compare page: the second indicator
 
     def __post_init__(self):
         if self.level not in LEVELS:
             raise ValueError(f"unknown level {self.level!r}; choose one of: {', '.join(LEVELS)}")
-        get_indicator(self.indicator)
-        unknown = set(self.areas) - set(AREA_FILTERS)
-        if unknown:
-            raise ValueError(f"unknown area {sorted(unknown)[0]!r}; choose from: {', '.join(AREA_FILTERS)}")
+        for key in (self.indicator, self.indicator_b, *self.gap_indicators):
+            get_indicator(key)
+        for areas in (self.areas, self.outlines):
+            unknown = set(areas) - set(AREA_FILTERS)
+            if unknown:
+                raise ValueError(f"unknown area {sorted(unknown)[0]!r}; choose from: {', '.join(AREA_FILTERS)}")
+        if self.scheme not in SCHEME_KEYS:
+            raise ValueError(f"unknown classification {self.scheme!r}; choose one of: {', '.join(SCHEME_KEYS)}")
+        if not CLASSES_RANGE[0] <= self.k <= CLASSES_RANGE[1]:
+            raise ValueError(f"classes must be between {CLASSES_RANGE[0]} and {CLASSES_RANGE[1]}, not {self.k}")
+        if self.compare not in COMPARE_MODES:
+            raise ValueError(f"unknown compare mode {self.compare!r}; choose one of: {', '.join(COMPARE_MODES)}")
 
     def to_params(self) -> dict[str, str]:
-        """Query parameters for a URL; defaults are left out so links stay short."""
-        params = {"level": self.level, "indicator": self.indicator}
-        optional = {"period": self.period, "province": self.province, "commune": self.commune}
-        params.update({key: value for key, value in optional.items() if value})
-        if self.areas:
-            params["area"] = ",".join(self.areas)
-        if self.threshold is not None:
-            params["threshold"] = f"{self.threshold:g}"
-            if not self.threshold_below:
-                params["above"] = "1"
+        """Query parameters for a URL: only what differs from the defaults, so links stay short."""
+        params: dict[str, str] = {}
+        for name, (url_name, kind) in _URL.items():
+            value = getattr(self, name)
+            if value == _DEFAULTS[name] or value in (None, ()):
+                continue
+            if kind is tuple:
+                params[url_name] = ",".join(value)
+            elif kind is bool:
+                params[url_name] = "1"  # the only non-default: threshold above (threshold_below False)
+            elif kind is float:
+                params[url_name] = f"{value:g}"
+            else:
+                params[url_name] = str(value)
         return params
 
     @classmethod
     def from_params(cls, params) -> "ViewSpec":
-        """Rebuild a view from query parameters, ignoring values that are not valid."""
-        get = params.get
+        """A view from query parameters; a value that is not valid is ignored (bad links fall back, never crash)."""
         spec = cls()
-        changes = {}
-        if get("level") in LEVELS:
-            changes["level"] = get("level")
-        try:
-            get_indicator(get("indicator") or "")
-            changes["indicator"] = get("indicator")
-        except KeyError:
-            pass
-        for key in ("period", "province", "commune"):
-            if get(key):
-                changes[key] = str(get(key))
-        areas = tuple(area for area in str(get("area") or "").split(",") if area in AREA_FILTERS)
-        if areas:
-            changes["areas"] = areas
-        try:
-            changes["threshold"] = float(get("threshold")) if get("threshold") else None
-        except ValueError:
-            pass
-        changes["threshold_below"] = get("above") != "1"
-        return replace(spec, **changes)
+        for name, (url_name, kind) in _URL.items():
+            text = params.get(url_name)
+            if text in (None, ""):
+                continue
+            text = str(text)
+            try:
+                if kind is tuple:
+                    known = INDICATORS if name == "gap_indicators" else AREA_FILTERS  # keep the valid ones
+                    value = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip() in known))
+                elif kind is bool:
+                    value = text not in ("1", "true", "yes")  # "above=1" means "not below"
+                elif kind is float:
+                    value = float(text.replace(",", "."))
+                    if value != value or abs(value) == float("inf"):
+                        continue
+                elif kind is int:
+                    value = int(text)
+                else:
+                    value = text[:64]
+                spec = replace(spec, **{name: value})
+            except (ValueError, KeyError):
+                continue
+        return spec
+
+
+#: field → (URL parameter, type). Kept compatible with links made by earlier versions.
+_URL = {
+    "level": ("level", str), "indicator": ("indicator", str), "period": ("period", str),
+    "province": ("province", str), "commune": ("commune", str), "areas": ("area", tuple),
+    "threshold": ("threshold", float), "threshold_below": ("above", bool), "scheme": ("scheme", str),
+    "k": ("k", int), "outlines": ("outline", tuple), "gap_indicators": ("gi", tuple),
+    "compare": ("compare", str), "period_a": ("pa", str), "indicator_b": ("ib", str),
+}
+_DEFAULTS = {name: getattr(ViewSpec(), name) for name in _URL}
 
 
 def area_mask(units: pd.DataFrame, areas) -> pd.Series:

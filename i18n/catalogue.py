@@ -9,8 +9,8 @@ without Python)::
 
 gives the key ``stats.no_header``. Placeholders are ``{name}`` or ``{name:.1f}``; numbers given as parameters are
 written the language's way (1.459 / 1,459; 85,5 / 85.5), lists are joined with ", ", a nested
-:class:`~i18n.message.Message` is put into words in the same language, and :class:`Period` values read
-"Quý 3/2025" / "Q3 2025". Catalogue texts are plain text, never Markdown or HTML: a name from the data inside a
+:class:`~i18n.message.Message` is put into words in the same language, :class:`Period` values read
+"Quý 3/2025" / "Q3 2025", a :class:`Term` is another entry's text and a :class:`Measure` a value with its unit. Catalogue texts are plain text, never Markdown or HTML: a name from the data inside a
 message stays text wherever it is shown.
 """
 
@@ -35,6 +35,21 @@ class Period(str):
 
 class Term(str):
     """A catalogue key used as a parameter: written as that entry's text in the message's language."""
+
+
+class Measure(float):
+    """A value with a unit from the catalogue (``unit_key``): "42 %", "3,5 người/1.000 dân" / "42%".
+
+    ``decimals`` fixes the decimals of a percentage (gap reasons round to whole percent).
+    """
+
+    def __new__(cls, value: float, unit_key: str, decimals: int | None = None):
+        measure = super().__new__(cls, value)
+        measure.unit_key, measure.decimals = unit_key, decimals
+        return measure
+
+    def __reduce__(self):
+        return (Measure, (float(self), self.unit_key, self.decimals))
 
 
 def _flatten(table: dict, prefix: str, into: dict, origin: str) -> None:
@@ -83,6 +98,13 @@ class _Formatter(string.Formatter):
             return t(str(value), self.lang)
         if isinstance(value, Period):
             return format_period(str(value), self.lang)
+        if isinstance(value, Measure):
+            from i18n.numbers import format_percent, format_value
+
+            unit = t(value.unit_key, self.lang)
+            if unit == "%" and value.decimals is not None:
+                return format_percent(float(value), self.lang, value.decimals)
+            return format_value(float(value), unit, self.lang)
         if isinstance(value, (list, tuple, set, frozenset)):
             return ", ".join(self.format_field(item, "") for item in value)
         if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -7,6 +7,9 @@ import pytest
 from i18n.numbers import format_number, format_percent
 from analysis.gaps import NO_TEAM, find_gaps
 from analysis.view import ViewSpec, build_view_table, province_stats_for_areas, resolve_unit
+from loaders.settings import load_settings
+
+TARGETS = load_settings(environ={}).targets
 
 
 def communes():
@@ -85,7 +88,7 @@ def test_resolve_unit_by_code_or_name():
 
 def test_gaps_rank_by_people_affected_with_reasons_in_words():
     table = build_view_table(communes(), commune_stats(), ViewSpec(period="2025-Q3"))
-    gaps = find_gaps(table, ["smartphone_share"], level="commune")
+    gaps = find_gaps(table, ["smartphone_share"], level="commune", targets=TARGETS)
     # Tô Hiệu (87.5 %, every hamlet has a team) is no gap; Lý Sơn's 5,200 residents outrank Mường La's 5,000.
     assert gaps["commune_code"].tolist() == ["21000", "04000", "04003"]
     mường_la = gaps.iloc[1]
@@ -109,7 +112,7 @@ def test_units_meeting_every_target_are_not_gaps():
 def test_hamlet_without_team_is_a_gap():
     hamlets = pd.DataFrame({"hamlet_id": ["a", "b"], "teams": [0, 1], "population": [550, 900],
                             "population_15plus": [400, 700], "smartphone_users": [360, 600]})
-    gaps = find_gaps(hamlets, ["smartphone_share"], level="hamlet")
+    gaps = find_gaps(hamlets, ["smartphone_share"], level="hamlet", targets=TARGETS)
     assert gaps["hamlet_id"].tolist() == ["a"]
     assert gaps["reason_vi"].iloc[0] == "không có tổ"
     assert gaps["gap_score"].iloc[0] == 550

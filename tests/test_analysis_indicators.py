@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.aggregate import commune_to_province, fill_counts_from_shares, hamlet_to_commune, latest_period
-from analysis.indicators import INDICATORS, compute_indicator, get_indicator, overall_value
+from analysis.indicators import INDICATORS, check_targets, compute_indicator, get_indicator, overall_value
 
 
 def test_every_spec_indicator_is_defined_once_with_labels_and_direction():
@@ -13,11 +13,19 @@ def test_every_spec_indicator_is_defined_once_with_labels_and_direction():
                 "vneid_share", "cashless_share", "online_service_share", "digital_skills_share"}
     assert set(INDICATORS) == expected
     assert get_indicator("residents_per_member").higher_is_better is False
-    assert get_indicator("smartphone_share").target == 80
-    assert get_indicator("online_service_share").target == 50
-    assert get_indicator("members_per_1000").target is None
     for indicator in INDICATORS.values():
-        assert indicator.label_vi and indicator.label_en and indicator.unit_vi
+        assert indicator.label("vi") and indicator.label("en") and indicator.unit("vi")
+        assert indicator.label("vi") != indicator.label("en")
+
+
+def test_targets_come_from_the_settings_and_a_misspelt_key_is_refused():
+    from loaders.settings import load_settings
+
+    targets = check_targets(load_settings(environ={}).targets)
+    assert targets["smartphone_share"] == 80 and targets["online_service_share"] == 50
+    assert "members_per_1000" not in targets
+    with pytest.raises(KeyError, match="smartphon_share"):
+        check_targets({"smartphon_share": 80})
 
 
 def test_missing_or_zero_denominator_is_no_data_not_zero():

@@ -20,7 +20,7 @@ def run_app(params: dict | None = None, page: str | None = None) -> AppTest:
         at.query_params[key] = value
     at.run()
     if page:
-        at.switch_page(f"dashboard/pages/{page}.py")
+        at.switch_page(f"dashboard/app/pages/{page}.py")
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -58,7 +58,7 @@ def test_default_view_is_the_national_commune_map_in_vietnamese():
     at = run_app()
     (args,) = maps(at)
     assert features(args) == 3321
-    assert "Tỷ lệ người dân dùng điện thoại thông minh" in args["script"]
+    assert "Điện thoại thông minh" in args["script"]  # the legend's title
     assert "Dữ liệu minh họa" in args["script"]  # the legend says demo data
     teams = metrics(at)["Tổ CNSCĐ"]
     assert "." in teams and "," not in teams  # Vietnamese thousands separator: 56.862
@@ -117,7 +117,7 @@ def test_url_parameters_restore_a_view():
     assert at.slider(key="w_k").value == 4
     assert at.selectbox(key="w_period").value == "2024-Q4"
     (args,) = maps(at)
-    assert features(args) == 34 and "Q4 2024" in args["script"] and "Share of people paying cashless" in args["script"]
+    assert features(args) == 34 and "Q4 2024" in args["script"] and "Cashless payment" in args["script"]
     assert {key: at.query_params[key] for key in params} == params  # the URL keeps the view
 
 

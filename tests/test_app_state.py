@@ -1,21 +1,27 @@
-"""View state ⇄ URL query parameters."""
+"""The view ⇄ URL: one encoding (``ViewSpec.to_params``) for the app, its links and ``coverage-map export --link``."""
 
-from dashboard.app_state import DEFAULTS, params_from_state, state_from_params
+from analysis.view import ViewSpec
+from dashboard.app.state import CHROME, chrome_from_params, chrome_params
 
 
 def test_defaults_make_an_empty_url():
-    assert params_from_state(dict(DEFAULTS)) == {}
+    assert ViewSpec().to_params() == {} and chrome_params(dict(CHROME)) == {}
 
 
-def test_state_round_trips_through_the_url():
-    state = {**DEFAULTS, "lang": "en", "present": True, "level": "hamlet", "province": "14", "commune": "04000",
-             "areas": ("mountainous", "island"), "threshold": 42.5, "scheme": "target", "k": 7,
-             "outline": ("border",), "sel": "04000", "gap_indicators": ("smartphone_share", "vneid_share")}
-    params = params_from_state(state)
-    assert params["area"] == "mountainous,island" and params["present"] == "1"
-    assert state_from_params(params) == state
+def test_a_view_round_trips_through_the_url():
+    spec = ViewSpec(level="hamlet", province="14", commune="04000", areas=("mountainous", "island"),
+                    threshold=42.5, threshold_below=False, scheme="target", k=7, outlines=("border",),
+                    gap_indicators=("smartphone_share", "vneid_share"), compare="indicators", period_a="2025-Q1",
+                    indicator_b="cashless_share")
+    params = spec.to_params()
+    assert params["area"] == "mountainous,island" and params["above"] == "1"
+    assert ViewSpec.from_params(params) == spec
+    chrome = {"lang": "en", "present": True, "basemap": False, "sel": "04000"}
+    assert chrome_from_params(chrome_params(chrome)) == chrome
 
 
 def test_invalid_values_fall_back_to_defaults():
-    state = state_from_params({"level": "huyện", "k": "99", "indicator": "x", "threshold": "abc", "area": "moon"})
-    assert state == DEFAULTS
+    spec = ViewSpec.from_params({"level": "huyện", "k": "99", "indicator": "x", "threshold": "abc", "area": "moon",
+                                 "scheme": "pie", "compare": "x", "ib": "nope"})
+    assert spec == ViewSpec()
+    assert chrome_from_params({"lang": "fr", "present": "yes please"}) == CHROME

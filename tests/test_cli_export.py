@@ -102,7 +102,7 @@ def test_hamlet_files_are_mapped_at_their_own_level(data_dir, tmp_path):
     (["--indicator", "bogus"], "unknown indicator 'bogus'"),
     (["--indicator", "smartphone_share", "--province", "Atlantis"], "unknown province 'Atlantis'"),
     (["--indicator", "smartphone_share", "--period", "2025-13"], "bad period '2025-13'"),
-    (["--indicator", "smartphone_share", "--period", "2019"], "no data for period 2019"),
+    (["--indicator", "smartphone_share", "--period", "2019"], "no figures for 2019"),
     (["--indicator", "smartphone_share", "--area", "desert"], "unknown area 'desert'"),
     (["--indicator", "smartphone_share", "--size", "big"], "bad --size 'big'"),
     (["--indicator", "smartphone_share", "--batch", "commune"], "--batch commune needs --province"),
@@ -125,4 +125,4 @@ def test_unwritable_or_unknown_out_is_a_one_line_error(data_dir, tmp_path, capsy
 def test_missing_dataset_directory(tmp_path, capsys):
     assert main(["export", "--data-dir", str(tmp_path / "none"), "--indicator", "smartphone_share",
                  "--out", str(tmp_path / "x.png")]) == 2
-    assert "no dataset at" in capsys.readouterr().err
+    assert "no dataset directory there" in capsys.readouterr().err

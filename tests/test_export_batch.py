@@ -8,8 +8,13 @@ import zipfile
 import pytest
 
 from analysis.view import ViewSpec
-from dashboard.batch import atlas_views, export_atlas, slug
-from dashboard.export_data import DatasetSource
+from dashboard.query import DatasetSource
+from dashboard.render.atlas import atlas_sheets, export_atlas
+from dashboard.render.texts import slug
+from loaders.errors import LoaderError
+from loaders.settings import load_settings
+
+SETTINGS = load_settings(environ={})
 from test_export_dataset import build_dataset
 
 
@@ -21,7 +26,7 @@ def source(tmp_path_factory):
 def test_commune_atlas_pdf_has_one_page_per_commune_and_reports_progress(source):
     pypdf = pytest.importorskip("pypdf")
     calls = []
-    data = export_atlas(source, ViewSpec(indicator="smartphone_share", province="14"), "commune", "pdf",
+    data = export_atlas(source, ViewSpec(indicator="smartphone_share", province="14"), SETTINGS, "commune", "pdf",
                         progress=lambda done, total, name: calls.append((done, total, name)))
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 3                                 # Sơn La has three communes here
@@ -30,7 +35,8 @@ def test_commune_atlas_pdf_has_one_page_per_commune_and_reports_progress(source)
 
 
 def test_commune_pages_show_hamlets_with_one_shared_legend(source):
-    pages = list(atlas_views(source, ViewSpec(indicator="smartphone_share", province="14"), "commune", k=3))
+    pages = list(atlas_sheets(source, ViewSpec(indicator="smartphone_share", province="14", k=3), SETTINGS,
+                              "commune"))
     assert [code for code, _, _ in pages] == ["04000", "04003", "04006"]
     assert all(view.spec.level == "hamlet" and len(view.table) == 2 for _, _, view in pages)
     bounds = {view.classification.bins for _, _, view in pages}
@@ -39,14 +45,14 @@ def test_commune_pages_show_hamlets_with_one_shared_legend(source):
 
 
 def test_province_atlas_zip_holds_one_png_per_province(source):
-    data = export_atlas(source, ViewSpec(indicator="team_presence"), "province", "zip", size=(640, 360))
+    data = export_atlas(source, ViewSpec(indicator="team_presence"), SETTINGS, "province", "zip", size=(640, 360))
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert names == ["001_01_Thanh-pho-Ha-Noi.png", "002_14_Tinh-Son-La.png"]
 
 
 def test_commune_atlas_needs_a_province(source):
-    with pytest.raises(ValueError, match="needs a province"):
-        export_atlas(source, ViewSpec(indicator="smartphone_share"), "commune")
+    with pytest.raises(LoaderError, match="needs a province"):
+        export_atlas(source, ViewSpec(indicator="smartphone_share"), SETTINGS, "commune")
 
 
 def test_slug_is_ascii():

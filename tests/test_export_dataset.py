@@ -16,7 +16,9 @@ import pytest
 from shapely.geometry import box
 
 from analysis.view import ViewSpec
-from dashboard.export_data import DatasetSource, FileSource, resolve_place, view_table
+from dashboard.query import DatasetSource, FileSource, indicator_view
+from dashboard.query.places import resolve_place
+from loaders.settings import load_settings
 from loaders.errors import LoaderError
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example","bấm")'
@@ -119,14 +121,30 @@ def test_province_and_commune_resolve_by_name_or_code(dataset):
         resolve_place(source, ViewSpec(), "Atlantis", None)
 
 
-def test_view_table_is_the_analysis_view_with_geometry(dataset):
+def test_the_query_is_the_analysis_view_of_the_source(dataset):
     source = DatasetSource(dataset)
-    table = view_table(source, ViewSpec(province="14", areas=("mountainous",)))
-    assert table["commune_code"].tolist() == ["04000"]
-    assert table.attrs["period"] == "2025-Q4"
-    assert table.geometry.iloc[0].equals(box(103.9, 21.4, 104.0, 21.5))
-    hamlets = view_table(source, ViewSpec(level="hamlet", commune="04003", province="14"))
-    assert hamlets["hamlet_id"].tolist() == ["04003-01", "04003-02"]
+    settings = load_settings(environ={})
+    view = indicator_view(source, ViewSpec(province="14", areas=("mountainous",)), settings)
+    assert view.table["commune_code"].tolist() == ["04000"]
+    assert view.period == "2025-Q4" and view.names == {"province_name": "Tỉnh Sơn La"}
+    hamlets = indicator_view(source, ViewSpec(level="hamlet", commune="04003", province="14"), settings)
+    assert hamlets.table["hamlet_id"].tolist() == ["04003-01", "04003-02"]
+    # a chosen commune at commune level: the province's communes, the commune being the chosen one
+    chosen = indicator_view(source, ViewSpec(province="14", commune="04003"), settings)
+    assert sorted(chosen.table["commune_code"]) == ["04000", "04003", "04006"]
+
+
+def test_a_view_the_data_cannot_show_says_so(dataset):
+    from dashboard.query import ViewError
+
+    source = DatasetSource(dataset)
+    settings = load_settings(environ={})
+    view = indicator_view(source, ViewSpec(province="99", period="2031-Q1"), settings)
+    assert view.spec.province is None and view.spec.period is None and view.period == "2025-Q4"
+    assert [m.key for m in view.notices] == ["view.no_province", "view.no_period"]
+    assert "Quý 4/2025" in view.notices[1].text("vi")
+    with pytest.raises(ViewError, match="no figures for Q1 2031"):
+        indicator_view(source, ViewSpec(period="2031-Q1"), settings, strict=True)
 
 
 def test_file_source_reads_boundaries_and_stats(dataset, tmp_path):
@@ -136,6 +154,6 @@ def test_file_source_reads_boundaries_and_stats(dataset, tmp_path):
     stats = tmp_path / "so_lieu.csv"
     pd.read_csv(dataset / "stats" / "commune_stats.csv", dtype=str).to_csv(stats, index=False)
     source = FileSource.read(boundaries, [stats], level="commune")
-    table = view_table(source, ViewSpec(province="14"))
+    table = indicator_view(source, ViewSpec(province="14"), load_settings(environ={})).table
     assert sorted(table["commune_code"]) == ["04000", "04003", "04006"]
     assert table["value"].notna().all()

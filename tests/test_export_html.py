@@ -7,8 +7,9 @@ import re
 import pytest
 
 from analysis.view import ViewSpec
-from dashboard.export_data import DatasetSource, map_view
-from dashboard.html_export import standalone_html
+from dashboard.query import DatasetSource, indicator_view
+from dashboard.render.html import standalone_html
+from loaders.settings import load_settings
 from test_export_dataset import build_dataset
 
 
@@ -16,9 +17,9 @@ from test_export_dataset import build_dataset
 def html_file(tmp_path_factory):
     directory = tmp_path_factory.mktemp("html")
     source = DatasetSource(build_dataset(directory / "data"))
-    view = map_view(source, ViewSpec(indicator="smartphone_share"), k=3)
+    view = indicator_view(source, ViewSpec(indicator="smartphone_share", k=3), load_settings(environ={}))
     path = directory / "ban-do.html"
-    path.write_text(standalone_html(view), encoding="utf-8")
+    path.write_text(standalone_html(view, source), encoding="utf-8")
     return path
 
 

@@ -17,12 +17,24 @@ from PIL import Image
 from shapely.geometry import Point, box
 
 from analysis.view import ViewSpec
-from dashboard.export_data import DatasetSource, map_view
-from dashboard.palettes import NO_DATA_COLOUR
-from dashboard.static_layout import FURNITURE_STRIP
-from dashboard.static_map import export_static, figure_bytes, metric_crs, page_size, polygon_paths, project, \
+from dashboard.query import DatasetSource, FileSource, indicator_view
+from dashboard.render.palettes import NO_DATA_COLOUR
+from dashboard.render.sheet import map_sheet
+from dashboard.render.static_layout import FURNITURE_STRIP
+from dashboard.render.static_map import export_static, figure_bytes, metric_crs, page_size, polygon_paths, project, \
     render_map
+from loaders.settings import load_settings
 from test_export_dataset import build_dataset
+
+SETTINGS = load_settings(environ={})
+
+
+def map_view(source, spec, k=None, lang="vi", scheme=None):
+    """The sheet of a view as the exports draw it."""
+    from dataclasses import replace
+
+    spec = replace(spec, k=k or spec.k, scheme=scheme or spec.scheme)
+    return map_sheet(indicator_view(source, spec, SETTINGS), source, lang)
 
 
 @pytest.fixture(scope="module")
@@ -175,15 +187,15 @@ def test_figure_bytes_refuses_unknown_format(source):
 
 
 @pytest.mark.real_data
-def test_real_national_commune_map_draws_every_unit(real_communes_path):
+def test_real_national_commune_map_draws_every_unit(real_communes_path, tmp_path):
     from loaders.boundaries import read_boundaries
 
-    from dashboard.export_view import prepare_map_view
-
     units = read_boundaries(real_communes_path, level="commune").units
-    table = units.assign(value=np.linspace(20, 95, len(units)), period="2025-Q4")
-    table.attrs["period"] = "2025-Q4"
-    view = prepare_map_view(table, ViewSpec(indicator="smartphone_share"))
+    stats = tmp_path / "so_lieu.csv"
+    units.assign(period="2025-Q4", population_15plus=1000, smartphone_users=np.linspace(200, 950, len(units)).round())[
+        ["commune_code", "commune_name", "period", "population_15plus", "smartphone_users"]].to_csv(stats, index=False)
+    source = FileSource.read(real_communes_path, [stats], level="commune")
+    view = map_sheet(indicator_view(source, ViewSpec(indicator="smartphone_share"), SETTINGS), source)
     fig = render_map(view, page_size("png", (960, 540), 100))
     drawn = sum(len(c.get_paths()) for c in fig.axes[0].collections if isinstance(c, PathCollection))
     assert drawn >= len(units)                       # every unit, multi-part ones more than once
@@ -192,32 +204,25 @@ def test_real_national_commune_map_draws_every_unit(real_communes_path):
 
 
 def test_hamlets_known_by_a_point_are_drawn_as_markers(source):
-    from dashboard.export_data import view_table
-    from dashboard.export_view import prepare_map_view
-
-    spec = ViewSpec(level="hamlet", indicator="smartphone_share", province="14")
-    table = view_table(source, spec)
-    table["geometry"] = shapely.centroid(table.geometry.to_numpy())   # a hamlet list with coordinates only
-    fig = render_map(prepare_map_view(table, spec))
-    markers = [c for c in fig.axes[0].collections if not isinstance(c, PathCollection) or c.get_offsets().size]
-    assert sum(len(c.get_offsets()) for c in markers) == len(table) == 6
+    view = map_view(source, ViewSpec(level="hamlet", indicator="smartphone_share", province="14"))
+    view.table["geometry"] = shapely.centroid(view.table.geometry.to_numpy())   # a hamlet list with coordinates
+    fig = render_map(view)
+    markers = [c for c in fig.axes[0].collections if c.get_zorder() == 4]   # scatter markers, above the shapes
+    assert sum(len(c.get_offsets()) for c in markers) == len(view.table) == 6
 
 
-def test_yes_no_values_get_target_classes_by_default(source):
+def test_yes_no_values_get_two_classes_by_default(source):
     hamlets = map_view(source, ViewSpec(level="hamlet", indicator="team_presence", province="14"))
-    assert hamlets.classification.names == ("not_met", "near", "met")      # "no team" against "has a team"
+    assert hamlets.classification.names == ("not_met", "met")      # "no team" against "has a team"
+    assert hamlets.legend_labels[0].startswith("Chưa có tổ") and hamlets.legend_labels[1].startswith("Có tổ")
     assert sorted(set(hamlets.table["value"].dropna())) == [0.0, 100.0]
     communes = map_view(source, ViewSpec(indicator="smartphone_share"))
     assert communes.classification.names == () and communes.classification.k > 2
 
 
 def test_names_from_data_are_printed_as_written(source):
-    from dashboard.export_data import view_table
-    from dashboard.export_view import prepare_map_view
-
-    spec = ViewSpec(indicator="smartphone_share", province="14")
-    table = view_table(source, spec)
-    table["province_name"] = r"Tỉnh $\frac{1 và $x"              # broken math: would fail to draw
-    fig = render_map(prepare_map_view(table, spec))
+    view = map_view(source, ViewSpec(indicator="smartphone_share", province="14"))
+    view.subtitle = r"Tỉnh $\frac{1 và $x"              # broken math: would fail to draw
+    fig = render_map(view)
     figure_bytes(fig, "png")
     assert any(r"Tỉnh $\frac{1 và $x" in text for text in texts(fig))

@@ -9,11 +9,14 @@ import numpy as np
 import pytest
 import shapely
 
-from dashboard import offline, palettes
-from dashboard.folium_map import (
-    FEATURE_PROPERTIES, Legend, Outline, TooltipLabels, choropleth_map, encode_shapes, feature_collection,
-    geometry_json, layer_collection, legend_html,
-)
+from dashboard.render import offline, palettes
+from dashboard.render.codec import encode_shapes, feature_collection, geojson_geometries, layer_collection
+from dashboard.render.legend import Legend, Outline, TooltipLabels
+from dashboard.render.webmap import FEATURE_PROPERTIES, choropleth_map, legend_html
+
+
+def geometry_json(geometries, decimals: int = 4):
+    return geojson_geometries(geometries, decimals)
 
 EVIL = "<img src=x onerror=alert(1)>"
 

@@ -203,7 +203,7 @@ def test_each_bad_upload_is_refused_and_nothing_changes(store, tmp_path, case):
 
 @pytest.mark.parametrize("case", list(CORPUS))
 def test_the_panel_explains_each_refusal_in_vietnamese(store, tmp_path, case):
-    from dashboard.upload_panel import error_text as panel_text
+    from dashboard.app.upload_panel import error_text as panel_text
 
     path = CORPUS[case][0](tmp_path)
     error = _refusal(store, path)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 
 import geopandas as gpd
 import numpy as np
@@ -113,30 +111,27 @@ def test_unknown_scale_is_refused(synthetic):
         S.simplify_for_view(synthetic, "street")
 
 
-def test_payload_has_only_requested_columns_rounded_and_escaped(synthetic):
-    text = S.geojson_payload(synthetic, "national", columns=["ward_code", "ward_name"])
-    assert "<" not in text  # names are data: no raw markup inside a <script>
-    data = json.loads(text)
-    assert len(data["features"]) == len(synthetic)
-    first = data["features"][0]
-    assert set(first["properties"]) == {"ward_code", "ward_name"}
-    assert first["properties"]["ward_name"] == "<b>00000</b>"
-    coords = np.array(first["geometry"]["coordinates"][0], dtype=float)
-    assert np.allclose(coords, np.round(coords, 3))
+def test_the_simplified_layer_is_cached_on_disk_by_content_not_path(synthetic, tmp_path):
+    from dashboard.query import DatasetSource
+    from dashboard.query.geometry import evict, prepared_shapes
 
+    def dataset(name):
+        directory = tmp_path / name
+        (directory / "geo").mkdir(parents=True, exist_ok=True)
+        synthetic.rename(columns={"ward_code": "commune_code", "ward_name": "commune_name"}).assign(
+            province_code="01").to_parquet(directory / "geo" / "communes.parquet")
+        return DatasetSource(directory)
 
-def test_cached_simplify_round_trips_and_keys_on_mtime(synthetic, tmp_path):
-    source = tmp_path / "units.parquet"
-    synthetic.to_parquet(source)
-    key = S.source_key(source)
-    first = S.cached_simplify(synthetic, "national", key, tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 1
-    again = S.cached_simplify(synthetic, "national", key, tmp_path / "cache")
-    assert all(a.equals_exact(b, 0) for a, b in zip(first.geometry, again.geometry))
-    os.utime(source, ns=(1, 1))
-    assert S.source_key(source) != key
-    S.cached_simplify(synthetic, S.ViewScale(0.02, 3), key, tmp_path / "cache")  # retuned scale: its own entry
-    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 2
+    cache = tmp_path / "cache"
+    first = prepared_shapes(dataset("a"), "commune", cache_dir=cache)
+    assert len(list(cache.glob("simplified-*.parquet"))) == 1
+    again = prepared_shapes(dataset("b"), "commune", cache_dir=cache)   # the same bytes elsewhere: a hit
+    assert len(list(cache.glob("simplified-*.parquet"))) == 1
+    assert all(a.equals_exact(b, 0) for a, b in zip(first.shapes, again.shapes))
+    prepared_shapes(dataset("a"), "commune", province="01", cache_dir=cache)   # another scale: its own entry
+    assert len(list(cache.glob("simplified-*.parquet"))) == 2
+    evict(cache, max_bytes=1)                                           # the cap removes the oldest entries
+    assert len(list(cache.glob("simplified-*.parquet"))) == 0
 
 
 @pytest.fixture(scope="module")
@@ -171,50 +166,3 @@ def test_real_dac_khu_islands_all_drawn(real_prepared):
     parts, owner = shapely.get_parts(before, return_index=True)
     big = shapely.area(parts) > 1e-6
     assert shapely.dwithin(parts[big], after[owner[big]], S.SCALES["national"].tolerance).all()
-
-
-def _decode(text: str, decimals: int):
-    """Python twin of ``DECODER_JS`` for one geometry."""
-    polygons = []
-    for rings in json.loads(text):
-        shells = []
-        for ring in rings:
-            xy = np.cumsum(np.array(ring, dtype=np.int64).reshape(-1, 2), axis=0) / 10 ** decimals
-            shells.append(np.vstack([xy, xy[:1]]))
-        polygons.append(shapely.Polygon(shells[0], shells[1:]))
-    return shapely.MultiPolygon(polygons)
-
-
-def test_encoded_geometries_decode_to_the_rounded_shapes(synthetic):
-    simplified = S.simplify_for_view(synthetic, "province").geometry.to_numpy()
-    encoded = S.encode_geometries(simplified, 4)
-    rounded = S.round_coordinates(simplified, 4)
-    for text, expected in zip(encoded, rounded):
-        assert _decode(text, 4).equals_exact(shapely.MultiPolygon(shapely.get_parts(expected)), 1e-9)
-    assert sum(map(len, encoded)) < 0.6 * sum(map(len, S.geojson_geometries(simplified, 4)))
-
-
-def test_encoding_keeps_points_as_geojson():
-    encoded = S.encode_geometries([Point(105.12345, 21.5), None], 3)
-    assert json.loads(encoded[0]) == {"type": "Point", "coordinates": [105.123, 21.5]}
-    assert encoded[1] is None
-
-
-@pytest.mark.browser
-def test_browser_decoder_rebuilds_the_geojson(synthetic, browser):
-    simplified = S.simplify_for_view(synthetic, "national")
-    layer = S.encoded_collection(S.encode_geometries(simplified.geometry.to_numpy(), 3),
-                                 {"k": simplified["ward_code"].tolist(), "n": simplified["ward_name"].tolist()}, 3)
-    page = browser.new_page()
-    try:
-        decoded = page.evaluate(f"() => {{ {S.DECODER_JS}; return cmDecode({layer}); }}")
-    finally:
-        page.close()
-    expected = json.loads(S.geojson_features(simplified.rename(columns={"ward_code": "k", "ward_name": "n"}),
-                                             ["k", "n"], 3))
-    assert len(decoded["features"]) == len(expected["features"])
-    for got, want in zip(decoded["features"], expected["features"]):
-        assert got["properties"] == want["properties"]
-        got_shape = shapely.geometry.shape(got["geometry"])
-        want_shape = shapely.MultiPolygon(shapely.get_parts(shapely.geometry.shape(want["geometry"])))
-        assert got_shape.equals_exact(want_shape, 1e-9)

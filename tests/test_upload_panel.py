@@ -21,7 +21,7 @@ REPO_DATA = DEFAULT_DATA_DIR
 def panel_app():
     import os
 
-    from dashboard.upload_panel import render_upload_panel
+    from dashboard.app.upload_panel import render_upload_panel
     from loaders.store import DatasetStore
 
     render_upload_panel(DatasetStore(os.environ["COVERAGE_MAP_STORE"]), os.environ.get("PANEL_LANG", "vi"))
@@ -122,7 +122,7 @@ def test_template_bytes_offered_for_download_are_workbooks():
 
 
 def test_markdown_from_files_is_escaped():
-    from dashboard.upload_panel import md_escape
+    from dashboard.app.upload_panel import md_escape
 
     hostile = "[x](javascript:alert(1)) ![i](http://evil/p.png) <img src=x onerror=alert(1)> **b**"
     escaped = md_escape(hostile)
@@ -139,14 +139,14 @@ def test_markdown_from_files_is_escaped():
      "or file name", "4 dòng không có kỳ báo cáo"),
 ])
 def test_loader_sentences_are_worded_in_vietnamese(english, vietnamese):
-    from dashboard.upload_messages import translate
+    from dashboard.app.upload_messages import translate
 
     assert translate(english, "vi").startswith(vietnamese)
     assert translate(english, "en") == english
 
 
 def test_an_unknown_sentence_is_shown_as_it_is():
-    from dashboard.upload_messages import translate
+    from dashboard.app.upload_messages import translate
 
     assert translate("something new the loaders say", "vi") == "something new the loaders say"
 
@@ -158,7 +158,7 @@ def test_a_pinned_data_directory_is_pointed_out(store, monkeypatch, tmp_path):
 
 
 def test_a_program_error_while_applying_is_a_sentence_and_changes_nothing(store, tmp_path, monkeypatch):
-    import dashboard.upload_panel as panel
+    import dashboard.app.upload_panel as panel
 
     def broken(*args, **kwargs):
         raise RuntimeError("bug")

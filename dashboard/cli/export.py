@@ -13,25 +13,30 @@ import tempfile
 from pathlib import Path
 
 from dashboard.cli import CliError
-from dashboard.cli.view_args import add_view_arguments, data_source, view_spec
+from dashboard.cli.view_args import add_view_arguments, data_source, link_page, view_spec
 
 MAP_FORMATS = ("png", "pdf", "svg", "html")
 TABLE_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 FORMATS = (*MAP_FORMATS, *TABLE_FORMATS)
 _SUFFIXES = {"htm": "html", "json": "geojson", "zip": "zip"}
+#: --map: which map of the view (the map page's indicator, the gap page's gaps, the compare page's change).
+MAPS = ("indicator", "gaps", "change")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--indicator", required=True, metavar="KEY", help="e.g. smartphone_share, team_presence")
+    parser.add_argument("--indicator", metavar="KEY",
+                        help="e.g. smartphone_share, team_presence; gap_score for the gap map (default: the "
+                             "link's, else smartphone_share)")
+    parser.add_argument("--map", choices=MAPS, help="which map of the view: the indicator (default), the gaps "
+                                                    "(people affected, reasons), or the change since --since")
+    parser.add_argument("--since", metavar="P", help="--map change: the earlier period (default: the one before)")
+    parser.add_argument("--gap-indicators", metavar="KEYS",
+                        help="--map gaps: indicators whose shortfall counts, comma-separated (default smartphone_share)")
     add_view_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, help="default: from the suffix of --out")
     parser.add_argument("--size", metavar="WxH", help="image size in pixels (default 1920x1080)")
     parser.add_argument("--dpi", type=float, metavar="N", help="dots per inch (default 150)")
     parser.add_argument("--paper", choices=("a4", "a3"), default="a4", help="PDF paper, landscape (default a4)")
-    parser.add_argument("--scheme", choices=("auto", "quantiles", "equal_interval", "natural_breaks", "target"),
-                        default="auto", help="classification (default auto: quantiles, or target classes for "
-                                             "yes/no values such as hamlets with a team)")
-    parser.add_argument("--classes", type=int, default=5, metavar="K", help="number of classes (default 5)")
     parser.add_argument("--no-inset", action="store_true", help="leave out the locator inset")
     parser.add_argument("--batch", choices=("commune", "province"),
                         help="one map per commune of --province (or per province): a PDF, or a ZIP of PNGs")
@@ -92,39 +97,66 @@ def _progress(done: int, total: int, name: str) -> None:
     print(f"[{done}/{total}] {name}", file=sys.stderr, flush=True)
 
 
-def render(args: argparse.Namespace, fmt: str) -> bytes:
-    """The bytes of the requested export (checks done; loading and drawing here)."""
-    from dashboard import batch, html_export, static_map, tables
-    from dashboard.export_data import map_view, view_table
+def which_map(args: argparse.Namespace) -> str:
+    """The map asked for: --map, else the page of --link, else gaps for ``--indicator gap_score``."""
+    if args.map:
+        return args.map
+    if args.indicator == "gap_score":
+        return "gaps"
+    return {"gaps": "gaps", "compare": "change"}.get(link_page(args) or "", "indicator")
+
+
+def shown_view(args: argparse.Namespace, settings):
+    """(source, the view as the dashboard would show it, which map)."""
+    from dataclasses import replace
+
+    from dashboard.query import view_for_page
+
+    source = data_source(args, settings)
+    kind = which_map(args)
+    indicator = None if args.indicator in (None, "gap_score") else args.indicator
+    try:
+        spec = view_spec(args, source, indicator)
+        if args.gap_indicators:
+            spec = replace(spec, gap_indicators=tuple(k.strip() for k in args.gap_indicators.split(",") if k.strip()))
+        if args.since:
+            spec = replace(spec, period_a=args.since)
+    except (ValueError, KeyError) as error:
+        raise CliError(str(error.args[0])) from None
+    page = {"indicator": "map", "gaps": "gaps", "change": "change"}[kind]
+    return source, view_for_page(source, spec, page, settings, strict=True)
+
+
+def render(args: argparse.Namespace, fmt: str, settings) -> tuple[bytes, str]:
+    """The bytes of the requested export and its file name (checks done; loading and drawing here)."""
+    from dashboard.render import formats
 
     size = parse_size(args.size)
-    if args.classes < 1 or args.classes > 7:
-        raise CliError("--classes must be between 1 and 7")
     if args.dpi is not None and not 30 <= args.dpi <= 1200:
         raise CliError("--dpi must be between 30 and 1200")
-    source = data_source(args)
-    spec = view_spec(args, source, args.indicator)
+    source, view = shown_view(args, settings)
+    options = formats.ExportOptions(lang=args.lang, size=size, dpi=args.dpi, paper=args.paper,
+                                    inset=not args.no_inset, link=args.link or "")
     if args.batch:
         if fmt not in ("pdf", "png", "zip"):
             raise CliError("--batch writes a PDF (one page per map) or a ZIP of PNGs (--out atlas.zip)")
-        if args.batch == "commune" and not spec.province:
+        if args.batch == "commune" and not view.spec.province:
             raise CliError("--batch commune needs --province (one map per commune of that province)")
-        return batch.export_atlas(source, spec, args.batch, "pdf" if fmt == "pdf" else "zip", lang=args.lang,
-                                  scheme=args.scheme, k=args.classes, size=size, dpi=args.dpi,
-                                  paper=args.paper, progress=_progress)
-    if fmt in ("csv", "xlsx", "geojson", "gpkg"):
-        return tables.export_table(view_table(source, spec), fmt, spec.level, spec.indicator, args.lang)
-    view = map_view(source, spec, lang=args.lang, scheme=args.scheme, k=args.classes)
-    if fmt == "html":
-        return html_export.html_bytes(view)
-    return static_map.export_static(view, fmt, size, args.dpi, args.paper, inset=not args.no_inset)
+        options = formats.ExportOptions(**{**options.__dict__, "per": args.batch,
+                                           "atlas_format": "pdf" if fmt == "pdf" else "zip",
+                                           "progress": _progress})
+        fmt = "atlas"
+    made = formats.export(fmt, view, source, options, settings)
+    return made.data, made.file_name
 
 
 def run(args: argparse.Namespace) -> int:
+    from loaders.settings import load_settings
+
     fmt = output_format(args)
     out = check_out(args.out)
     try:
-        data = render(args, fmt)
+        data, _ = render(args, fmt, load_settings())
     except ValueError as error:  # a view the analysis refuses (e.g. an unknown classification)
         raise CliError(str(error)) from None
     write_atomic(out, data)

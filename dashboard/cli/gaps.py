@@ -11,10 +11,10 @@ import argparse
 import json
 import math
 
-from i18n.numbers import format_number
+from i18n import format_number, t
 from analysis.gaps import DEFAULT_GAP_INDICATORS
 from dashboard.cli import CliError
-from dashboard.cli.view_args import add_view_arguments, check_indicator, data_source, view_spec
+from dashboard.cli.view_args import add_view_arguments, data_source, view_spec
 from loaders.schema import KEY_COLUMN, NAME_COLUMN
 
 
@@ -55,10 +55,9 @@ def gap_records(gaps, level: str) -> list[dict]:
 def format_text(records: list[dict], level: str, total: int, lang: str) -> str:
     """A readable ranked list: rank, code, name (province), people affected, reasons."""
     if not records:
-        return "Không có vùng trống với bộ lọc này." if lang == "vi" else "No gaps with these filters."
+        return t("no_gaps", lang)
     key, name = KEY_COLUMN[level], NAME_COLUMN[level]
-    header = (f"{total} đơn vị là vùng trống; {len(records)} đầu tiên theo số người bị ảnh hưởng:"
-              if lang == "vi" else f"{total} units are gaps; the first {len(records)} by people affected:")
+    header = t("gap_list_header", lang, total=total, shown=len(records))
     lines = [header]
     for record in records:
         place = record[name] + (f" ({record['province_name']})" if record.get("province_name") and level != "province"
@@ -70,13 +69,14 @@ def format_text(records: list[dict], level: str, total: int, lang: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dashboard import tables
-    from dashboard.downloads import GAP_COLUMNS, gap_rows
-    from dashboard.export_data import view_table
+    from dataclasses import replace
+
+    from dashboard.query import gap_view
+    from dashboard.render import formats
+    from loaders.settings import load_settings
 
     if args.top < 0:
         raise CliError("--top must be 0 (all) or more")
-    indicators = tuple(dict.fromkeys(check_indicator(key) for key in args.indicator)) or DEFAULT_GAP_INDICATORS
     out = None
     if args.out:
         from dashboard.cli.export import check_out
@@ -84,23 +84,27 @@ def run(args: argparse.Namespace) -> int:
         out = check_out(args.out)
         if out.suffix.lower() not in (".csv", ".xlsx"):
             raise CliError("--out for gaps must end in .csv or .xlsx")
-    source = data_source(args)
-    spec = view_spec(args, source, indicators[0])
-    table = view_table(source, spec)
-    gaps = gap_rows(table, spec, indicators)
+    settings = load_settings()
+    source = data_source(args, settings)
+    try:
+        spec = view_spec(args, source)
+        if args.indicator:
+            spec = replace(spec, gap_indicators=tuple(dict.fromkeys(args.indicator)))
+    except (ValueError, KeyError) as error:
+        raise CliError(str(error.args[0])) from None
+    view = gap_view(source, spec, settings, strict=True)
+    gaps = view.table[view.table["is_gap"]]
     shown = gaps.head(args.top) if args.top else gaps
-    records = gap_records(shown, spec.level)
+    records = gap_records(shown, view.level)
     if out is not None:
         from dashboard.cli.export import write_atomic
 
-        fmt = out.suffix.lower().lstrip(".")
-        write_atomic(out, tables.export_table(shown, fmt, spec.level, spec.indicator, args.lang,
-                                              extra=("rank", *GAP_COLUMNS)))
+        write_atomic(out, formats.export(out.suffix.lower().lstrip("."), view, source,
+                                         formats.ExportOptions(lang=args.lang, link=args.link or "")).data)
     if args.json:
-        print(json.dumps({"level": spec.level, "period": table.attrs.get("period"), "province": spec.province,
-                          "areas": list(spec.areas), "indicators": list(indicators), "total_gaps": len(gaps),
-                          "gaps": records}, ensure_ascii=False, default=str))
+        print(json.dumps({"level": view.level, "period": view.period, "province": view.spec.province,
+                          "areas": list(view.spec.areas), "indicators": list(view.spec.gap_indicators),
+                          "total_gaps": len(gaps), "gaps": records}, ensure_ascii=False, default=str))
     else:
-        print(format_text(records, spec.level, len(gaps), args.lang))
+        print(format_text(records, view.level, len(gaps), args.lang))
     return 0
-

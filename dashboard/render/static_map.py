@@ -28,10 +28,10 @@ from PIL import Image  # noqa: E402
 from PIL.PngImagePlugin import PngInfo  # noqa: E402
 from pyproj import Transformer  # noqa: E402
 
-from dashboard import static_layout as layout_mod  # noqa: E402
-from dashboard.export_view import MapView  # noqa: E402
-from dashboard.i18n import t  # noqa: E402
-from dashboard.palettes import NO_DATA_COLOUR, NO_DATA_HATCH  # noqa: E402
+from dashboard.render import static_layout as layout_mod  # noqa: E402
+from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_HATCH  # noqa: E402
+from dashboard.render.sheet import MapSheet  # noqa: E402
+from i18n import t  # noqa: E402
 
 FORMATS = ("png", "pdf", "svg")
 MIME = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
@@ -160,7 +160,7 @@ def _isolated_tiny_units(geometries: np.ndarray, units_per_px: float) -> np.ndar
     return isolated
 
 
-def _draw_units(ax, view: MapView, geometries: np.ndarray, units_per_px: float, edge_width: float) -> None:
+def _draw_units(ax, view: MapSheet, geometries: np.ndarray, units_per_px: float, edge_width: float) -> None:
     """The choropleth: class colours, hatched "no data", dots for units too small to see."""
     classes = np.asarray(view.classification.class_of)
     colours = np.array(view.colours + [NO_DATA_COLOUR], dtype=object)[classes]  # −1 → no-data colour
@@ -189,7 +189,7 @@ ARCHIPELAGOS = {"hoàng sa": ("QĐ. Hoàng Sa", "Hoang Sa archipelago"),
                 "trường sa": ("QĐ. Trường Sa", "Truong Sa archipelago")}
 
 
-def _label_archipelagos(ax, view: MapView, geometries: np.ndarray, fontsize: float, xlim,
+def _label_archipelagos(ax, view: MapSheet, geometries: np.ndarray, fontsize: float, xlim,
                         units_per_px: float) -> None:
     """Name the Hoàng Sa and Trường Sa units just above them, kept inside the frame."""
     if "commune_name" not in view.table.columns:
@@ -211,7 +211,7 @@ def _label_archipelagos(ax, view: MapView, geometries: np.ndarray, fontsize: flo
                     fontsize=fontsize, color=layout_mod.MUTED_COLOUR, style="italic", zorder=5, clip_on=True)
 
 
-def _draw_context(ax, view: MapView, crs: str, xlim, ylim, units_per_px: float, edge_width: float,
+def _draw_context(ax, view: MapSheet, crs: str, xlim, ylim, units_per_px: float, edge_width: float,
                   fontsize: float, strip: float) -> None:
     """Surrounding units in light grey below the map and their borders (province lines) above it."""
     if view.context is None or not len(view.context):
@@ -259,7 +259,7 @@ def _label_neighbours(ax, geometries, context, highlight, window, fontsize: floa
                 style="italic", zorder=3, clip_on=True)
 
 
-def _draw_inset(fig: Figure, rect, view: MapView, crs: str, page: PageSize) -> None:
+def _draw_inset(fig: Figure, rect, view: MapSheet, crs: str, page: PageSize) -> None:
     """Locator: the whole context in grey with the part shown filled in the accent colour."""
     ax = fig.add_axes(rect, label="inset")
     ax.set_axis_off()
@@ -286,13 +286,13 @@ def _aspect(bounds) -> float:
     return height / width
 
 
-def render_map(view: MapView, page: PageSize | None = None, *, inset: bool = True) -> Figure:
+def render_map(view: MapSheet, page: PageSize | None = None, *, inset: bool = True) -> Figure:
     """Draw a view as a complete map page.
 
     Parameters
     ----------
-    view : MapView
-        From :func:`dashboard.export_view.prepare_map_view`.
+    view : MapSheet
+        From :func:`dashboard.render.sheet.map_sheet`.
     page : PageSize, optional
         Default 1920×1080 pixels at 150 dpi.
     inset : bool
@@ -380,7 +380,7 @@ def _save_png(fig: Figure, buffer, title: str | None) -> None:
     Image.fromarray(pixels).save(buffer, format="PNG", dpi=(fig.dpi, fig.dpi), pnginfo=info)
 
 
-def export_static(view: MapView, fmt: str = "png", size: tuple[int, int] | None = None,
+def export_static(view: MapSheet, fmt: str = "png", size: tuple[int, int] | None = None,
                   dpi: float | None = None, paper: str = "a4", inset: bool = True) -> bytes:
     """Render a view and return the file's bytes; see :func:`page_size` for ``size``, ``dpi``, ``paper``."""
     fig = render_map(view, page_size(fmt, size, dpi, paper), inset=inset)

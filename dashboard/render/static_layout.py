@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib_scalebar.scalebar import ScaleBar
 
-from dashboard.palettes import NO_DATA_COLOUR, NO_DATA_HATCH
+from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_HATCH
 
 #: Hatch of "no data": the same diagonal as the interactive map, distinct from every class colour.
 NO_DATA_HATCH_PATTERN = "////"

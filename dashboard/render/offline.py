@@ -18,7 +18,7 @@ import folium
 from branca.element import Element
 
 #: ``static/`` next to ``app.py``: Streamlit serves it at :data:`STATIC_URL` (``enableStaticServing``).
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 STATIC_URL = "/app/static"
 
 #: The only scripts and stylesheets our maps load (name, path under :data:`STATIC_DIR`).

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis.indicators import INDICATORS
-from dashboard import app_state as S
-from dashboard.i18n import format_value, t
-from dashboard.pages import common
+from dashboard.app import cache, components
+from dashboard.app import state as S
+from i18n import format_value, t
 
 _TEXT = {
     "vi": """
@@ -52,7 +52,7 @@ _CREDITS = """
 def indicator_rows(lang: str) -> pd.DataFrame:
     rows = []
     for key, indicator in INDICATORS.items():
-        target = indicator.target
+        target = cache.settings().targets.get(key)
         rows.append({
             "key": key,
             t("indicator", lang): indicator.label(lang),
@@ -66,8 +66,8 @@ def indicator_rows(lang: str) -> pd.DataFrame:
 def render() -> None:
     lang = S.lang()
     if not S.get("present"):
-        common.language_switch()
-    common.start_page(t("page_about", lang))
+        components.language_switch()
+    components.start_page(t("page_about", lang))
     st.markdown(_TEXT[lang])
     st.subheader(t("indicator", lang))
     st.dataframe(indicator_rows(lang), hide_index=True, width="stretch")

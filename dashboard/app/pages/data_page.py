@@ -4,12 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from i18n.numbers import format_period
-from dashboard import app_state as S
-from dashboard import data_access as D
-from dashboard.i18n import format_number, t
-from dashboard.pages import common
-from dashboard.upload_panel import render_upload_panel
+from dashboard.app import cache, components
+from dashboard.app import state as S
+from dashboard.app.upload_panel import render_upload_panel
+from i18n import format_number, format_period, t
 
 
 def sources(meta: dict, lang: str) -> None:
@@ -26,15 +24,15 @@ def sources(meta: dict, lang: str) -> None:
         st.caption(f"Licence: {meta['licence']}")
 
 
-def summary(directory: str, meta: dict, lang: str) -> None:
+def summary(key: str, meta: dict, lang: str) -> None:
     st.subheader(t("metadata", lang))
     counts = meta.get("counts") or {}
     columns = st.columns(4)
     for column, level in zip(columns, ("province", "commune", "hamlet")):
         if f"{level}s" in counts:
             column.metric(t(f"level_{level}", lang), format_number(counts[f"{level}s"], lang))
-    columns[3].metric(t("periods", lang), len(D.periods(directory)))
-    st.write(f"{t('periods', lang)}: " + ", ".join(format_period(p, lang) for p in D.periods(directory)))
+    columns[3].metric(t("periods", lang), len(cache.periods(key)))
+    st.write(f"{t('periods', lang)}: " + ", ".join(format_period(p, lang) for p in cache.periods(key)))
     if meta.get("method"):
         with st.expander("Method / Phương pháp"):
             st.json(meta["method"], expanded=True)
@@ -55,16 +53,15 @@ def join_report(meta: dict, lang: str) -> None:
 def render() -> None:
     lang = S.lang()
     if not S.get("present"):
-        common.language_switch()
-    common.start_page(t("page_data", lang))
-    directory = D.data_dir()
-    meta = D.metadata(directory)
-    st.caption(f"{directory}")
-    summary(directory, meta, lang)
+        components.language_switch()
+    components.start_page(t("page_data", lang))
+    key = cache.source_key()
+    meta = cache.source(key).metadata
+    summary(key, meta, lang)
     sources(meta, lang)
     join_report(meta, lang)
     # Upload, validation report, apply, history/rollback, templates (issue 7). An applied version becomes the
-    # store's active one, which data_access.data_dir() reads on the next run.
+    # store's active one, which cache.source_key() reads on the next run.
     render_upload_panel(lang=lang)
     S.sync_url()
 

@@ -1,4 +1,7 @@
-"""Vietnamese wording for the loaders' messages shown on the upload panel.
+"""TRANSITION: Vietnamese wording for loader sentences not yet moved to the catalogue (:mod:`i18n`).
+
+Loaders now report catalogue keys (``LoaderError(key, …)``, :class:`i18n.Message`); the few that still say English
+sentences are translated here by pattern until they move. Delete this module when none is left.
 
 The loaders explain problems in English, one sentence each (they also serve the CLI). The data officer reads
 Vietnamese, so the panel translates the sentences it knows by pattern; a sentence with no pattern is shown as it

@@ -33,6 +33,8 @@ _PUOR = {
 #: Target classes by name (from PuOr's ends, readable by people with any colour-vision deficiency).
 TARGET_COLOURS = {"not_met": "#e66101", "near": "#fdb863", "met": "#5e3c99"}
 
+#: Units that are not gaps on the gap map: pale, so the gaps stand out.
+NOT_A_GAP_COLOUR = "#f4f4f4"
 NO_DATA_COLOUR = "#d4d4d4"
 NO_DATA_HATCH = "#8a8a8a"
 #: CSS background of the legend's "no data" swatch: the same hatch as on the map.

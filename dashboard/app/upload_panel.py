@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import t
-from dashboard.upload_messages import translate, translate_error
-from loaders.archive import UPLOAD_EXTENSIONS, ArchiveLimits, UploadError, stage_files
+from dashboard.app.upload_messages import translate, translate_error
+from i18n import Message, t
+from loaders.archive import UPLOAD_EXTENSIONS, ArchiveLimits, stage_files
 from loaders.errors import LoaderError
 from loaders.ingest import UploadCheck, apply_upload, check_upload
+from loaders.settings import load_settings
 from loaders.store import DatasetStore, StoreError
 from loaders.templates import FILE_NAMES, build_template
 
@@ -37,10 +37,15 @@ def md_escape(text) -> str:
 
 
 def error_text(error: Exception, lang: str) -> str:
-    """One line for a refusal, in the user's language (the loaders' English sentences translated when known)."""
-    if isinstance(error, UploadError):
+    """One line for a refusal, in the user's language."""
+    if isinstance(error, LoaderError) and error.key != "common.untranslated":
         return error.text(lang)
     return translate_error(error, lang)
+
+
+def words(line, lang: str) -> str:
+    """A loader's report line in the user's language (a :class:`~i18n.Message`; older loaders give text)."""
+    return line.text(lang) if isinstance(line, Message) else translate(str(line), lang)
 
 
 def _state(store: DatasetStore) -> dict:
@@ -73,7 +78,7 @@ def render_upload_panel(store: DatasetStore | None = None, lang: str = "vi") -> 
 
 
 def _render_active(store: DatasetStore, lang: str) -> None:
-    if os.environ.get("COVERAGE_MAP_DATA"):  # data_access reads this first: uploads would not show
+    if load_settings()["data.pinned"]:  # the app then shows that dataset: uploads would not show
         st.warning(t("upload.pinned", lang))
     active = store.active_id()
     if active is None:
@@ -205,14 +210,14 @@ def _render_join(join: dict, lang: str) -> None:
                                                         "suggestion": t("upload.col_suggestion", lang)})
         st.dataframe(table.astype(str), hide_index=True)
     for line in join.get("duplicates", []):
-        st.text(translate(line, lang))
+        st.text(words(line, lang))
 
 
 def _render_problems(problems: list[str], lang: str) -> None:
     if problems:
         st.caption(t("upload.problems", lang))
         # st.text: shown literally, whatever the file said
-        st.text("\n".join(f"• {translate(p, lang)}" for p in problems))
+        st.text("\n".join(f"• {words(p, lang)}" for p in problems))
 
 
 def _number(value, lang: str) -> str:

@@ -7,10 +7,10 @@ streamlit-folium load d3 from a CDN) and load Leaflet, jQuery and Bootstrap from
 * each feature carries only its key ``k``, name ``n``, class index ``c``, formatted value ``v`` and fraction ``f``,
   sent as columns (keys not repeated per feature); one JS style function maps ``c`` to a colour (``-1`` = no data,
   drawn hatched);
-* geometry is expected already simplified for the view (``analysis.simplify``) and is sent delta-encoded on the
-  view's coordinate grid (:func:`encode_shapes`, about half the bytes of rounded GeoJSON); the decoder
-  (:data:`analysis.simplify.DECODER_JS`) runs inside the layer's own script, because streamlit-folium inserts the
-  page header with innerHTML, where inline scripts do not run;
+* geometry is expected already simplified for the view (:mod:`dashboard.query.geometry`) and is sent
+  delta-encoded on the view's coordinate grid (:mod:`dashboard.render.codec`); the decoder runs inside the
+  layer's own script, because streamlit-folium inserts the page header with innerHTML, where inline scripts do
+  not run;
 * the map uses the canvas renderer; no basemap unless asked (the online one needs the Internet);
 * the legend is plain HTML in a Leaflet control; all text from data is escaped (names in JS, labels in Python);
 * assets are served by the app itself (:mod:`dashboard.offline`).
@@ -28,66 +28,19 @@ from typing import Sequence
 
 import folium
 import numpy as np
-import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from analysis.simplify import DECODER_JS, encode_geometries, encoded_collection, round_coordinates
-from dashboard import offline
-from dashboard.palettes import NO_DATA_COLOUR, NO_DATA_CSS, NO_DATA_HATCH
+from dashboard.query import PreparedShapes, ShownView
+from dashboard.render import offline
+from dashboard.render.codec import DECODER_JS, feature_collection, layer_collection, script_safe_json
+from dashboard.render.legend import Legend, Outline, TooltipLabels, legend_of, tooltip_labels, unit_names, unit_texts
+from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_CSS, NO_DATA_HATCH
 
 #: Properties every feature carries (see module docstring).
 FEATURE_PROPERTIES = ("k", "n", "c", "v", "f")
 #: Background of the map when no basemap is shown: reads as "sea/outside" next to the choropleth colours.
 BACKGROUND = "#eef2f5"
-
-
-@dataclass(frozen=True)
-class Legend:
-    """What the legend says. Plain strings: they are escaped when drawn.
-
-    Attributes
-    ----------
-    title : str
-        Indicator label.
-    unit : str
-        Unit shown after the title ("%", "người/1.000 dân").
-    entries : sequence of (colour, label)
-        One per class, in class order.
-    no_data_label : str
-        Label of the hatched "no data" swatch.
-    notes : sequence of str
-        Lines under the swatches: period, area, source, "Dữ liệu minh họa".
-    lines : sequence of Outline
-        Outlined areas, drawn as line swatches (:func:`choropleth_map` fills them from its ``outlines``).
-    """
-
-    title: str
-    unit: str
-    entries: Sequence[tuple[str, str]]
-    no_data_label: str
-    notes: Sequence[str] = ()
-    lines: Sequence["Outline"] = ()
-
-
-@dataclass(frozen=True)
-class Outline:
-    """A line-only overlay: e.g. the mountainous or island areas, dissolved to one geometry."""
-
-    label: str
-    geometry: str  # GeoJSON text (:func:`geometry_json`)
-    colour: str
-    dash: str | None = None
-    weight: float = 2.5
-
-
-@dataclass(frozen=True)
-class TooltipLabels:
-    """Fixed tooltip lines (escaped when drawn); per-feature text comes from the feature."""
-
-    value: str
-    fraction: str
-    period: str
 
 
 @dataclass
@@ -99,72 +52,6 @@ class MapStyle:
     border_weight: float = 0.4
     fill_opacity: float = 0.85
     extra_css: list[str] = field(default_factory=list)
-
-
-def script_safe_json(value) -> str:
-    """Compact JSON that can sit inside ``<script>``: ``<``, ``>`` and ``&`` escaped as ``\\u003c`` etc."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def geometry_json(geometries, precision: int = 4) -> list[str]:
-    """GeoJSON text of each geometry with coordinates rounded to ``precision`` decimals.
-
-    Rounding (not snapping to a grid) keeps every vertex, so borders shared by neighbours stay shared.
-    Cache the result per view scale: it is the expensive part of building a map.
-    """
-    return list(shapely.to_geojson(round_coordinates(geometries, precision)))
-
-
-def feature_collection(geometries: Sequence[str], properties: Sequence[dict]) -> str:
-    """A GeoJSON FeatureCollection as compact, script-safe text.
-
-    Parameters
-    ----------
-    geometries : sequence of str
-        GeoJSON geometry texts (:func:`geometry_json`).
-    properties : sequence of dict
-        One dict per geometry (keys of :data:`FEATURE_PROPERTIES`).
-    """
-    parts = [
-        '{"type":"Feature","properties":' + script_safe_json(props) + ',"geometry":' + geometry + "}"
-        for geometry, props in zip(geometries, properties)
-    ]
-    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
-
-
-def encode_shapes(geometries, decimals: int) -> list[str | None]:
-    """Per geometry, the compact text :func:`choropleth_map` sends: cache this per view scale.
-
-    Polygons are :func:`analysis.simplify.encode_geometries` text (integer deltas on a ``10**-decimals`` grid),
-    other geometries (hamlet points) GeoJSON text; each is prefixed with ``"<decimals>:"`` so that the grid travels
-    with the cached text to the map builder. ``None`` for a missing geometry.
-    """
-    return [None if text is None else f"{decimals}:{text}" for text in encode_geometries(geometries, decimals)]
-
-
-def layer_collection(geometries: Sequence[str | None], properties: Sequence[dict]) -> str:
-    """The choropleth layer's data: compact, script-safe text that ``cmDecode`` turns into a FeatureCollection.
-
-    Parameters
-    ----------
-    geometries : sequence of str
-        From :func:`encode_shapes`, or plain GeoJSON geometry texts (:func:`geometry_json`), which pass the
-        decoder unchanged. All encoded ones must share one grid.
-    properties : sequence of dict
-        One dict per geometry (keys of :data:`FEATURE_PROPERTIES`); sent as columns, a missing key is ``null``.
-    """
-    grids, texts = set(), []
-    for text in geometries:
-        if text and text[0].isdigit():
-            decimals, _, text = text.partition(":")
-            grids.add(int(decimals))
-        texts.append(text)
-    if len(grids) > 1:
-        raise ValueError(f"geometries encoded on different grids: {sorted(grids)} decimals")
-    names = dict.fromkeys(name for props in properties for name in props)
-    columns = {name: [props.get(name) for props in properties] for name in names}
-    return encoded_collection(texts, columns, grids.pop() if grids else 0)
 
 
 def legend_html(legend: Legend) -> str:
@@ -254,7 +141,7 @@ class LeanChoropleth(_ScriptElement):
           };
           var tip = function(p) {
             var lines = ['<b>' + esc(p.n) + '</b>', esc(labels.value) + ': <b>' + esc(p.v) + '</b>'];
-            if (p.f) { lines.push(esc(labels.fraction) + ': ' + esc(p.f)); }
+            if (p.f) { lines.push(esc(labels.detail) + ': ' + esc(p.f)); }
             if (labels.period) { lines.push(esc(labels.period)); }
             return lines.join('<br>');
           };
@@ -397,6 +284,9 @@ def choropleth_map(
     # neighbouring unit.
     m = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=False, zoom_snap=0.25,
                    keyboard=False)
+    # A fixed name instead of folium's random one: the same view gives the same file (every map is drawn in its
+    # own document, so names never meet).
+    m._id = "coverage_map"
     if basemap:
         folium.TileLayer("OpenStreetMap", opacity=0.6).add_to(m)
     m.get_root().header.add_child(Element(_css(style)), name="cm_css")
@@ -409,3 +299,38 @@ def choropleth_map(
         minx, miny, maxx, maxy = (float(b) for b in bounds)
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     return offline.localize(m)
+
+
+def _feature_properties(view: ShownView, rows, lang: str) -> list[dict]:
+    """The few properties each feature carries: key, name, class, value text, detail text."""
+    values, details = unit_texts(view, lang)
+    keys, names = view.keys(), unit_names(view.table, view.level)
+    class_of = np.asarray(view.classification.class_of)
+    return [{"k": keys[i], "n": names[i], "c": int(class_of[i]), "v": values[i], "f": details[i]} for i in rows]
+
+
+def web_map(view: ShownView, shapes: PreparedShapes, encoded: dict[str, str], lang: str = "vi", *,
+            notes=(), outlines=(), basemap: bool = False, style: MapStyle | None = None,
+            fit_to_view: bool = True) -> folium.Map:
+    """The folium map of a shown view: its classes, legend and tooltips, on the prepared shapes.
+
+    Parameters
+    ----------
+    view : ShownView
+    shapes : PreparedShapes
+        The simplified units of the view's scale (their ``bounds`` frame the map).
+    encoded : dict of str to str
+        Unit key → encoded shape (:func:`dashboard.render.codec.encode_shapes`), cached per scale.
+    notes : sequence of str
+        Lines under the legend (period, place, "Dữ liệu minh họa").
+    fit_to_view : bool
+        Frame the units shown (a filtered view) rather than the whole layer.
+    """
+    keys = view.keys()
+    rows = [i for i, key in enumerate(keys) if key in encoded]
+    properties = _feature_properties(view, rows, lang)
+    geometries = [encoded[keys[i]] for i in rows]
+    bounds = shapes.bounds([keys[i] for i in rows] if fit_to_view and len(rows) < len(shapes.keys) else None)
+    legend = legend_of(view, lang, notes, tuple(outlines))
+    return choropleth_map(geometries, bounds, properties, legend.colours, legend, tooltip_labels(view, lang),
+                          outlines=outlines, basemap=basemap, style=style)

@@ -1,0 +1,257 @@
+"""What every page shares: the page start (presentation mode, title, demo notice), the sidebar filters, the KPI
+cards, the web map widget and the download buttons.
+
+Text from data (names, codes from a link) is shown with ``st.text``/``st.caption`` or escaped, never as Markdown
+or HTML: a unit called ``[x](http://…)`` stays text on the projector.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+import streamlit as st
+
+from analysis.indicators import INDICATORS, get_indicator, overall_value
+from analysis.view import AREA_FILTERS, ViewSpec
+from dashboard.app import cache
+from dashboard.app import state as S
+from dashboard.query import ShownView
+from dashboard.render import formats
+from dashboard.render.legend import Outline
+from i18n import format_number, format_percent, format_period, format_value, t
+
+#: Presentation mode: no sidebar, no toolbar, large type for a projector.
+_PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
+[data-testid="stToolbar"], header[data-testid="stHeader"] {display: none !important;}
+.block-container {padding-top: 1rem; max-width: 100%;}
+html {font-size: 22px;}
+[data-testid="stMetricValue"] {font-size: 2.6rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.2rem;}
+h1 {font-size: 2.4rem !important;}
+</style>
+"""
+#: Outline style per area class: colours and dashes that stay visible over every palette.
+OUTLINE_STYLE = {
+    "mountainous": ("#5a3d1e", None), "island": ("#c51b7d", None), "border": ("#111111", "6 4"),
+    "ethnic": ("#542788", "2 5"), "extremely_difficult": ("#b2182b", "10 4"),
+}
+#: Optional choices: "" in the widget (a None value would show an empty placeholder), None in the state.
+_OPTIONAL = {"to_widget": lambda v: v or "", "from_widget": lambda v: v or None}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text) -> str:
+    """Markdown-escaped text, so words from data show literally inside a Markdown line."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def start_page(title: str, subtitle: str | None = None) -> None:
+    """Common page start: presentation-mode CSS, title, subtitle, and the demo-data notice when it applies."""
+    lang, present = S.lang(), S.get("present")
+    if present:
+        st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
+    st.title(title, anchor=False)
+    meta = cache.source().metadata
+    demo = ""
+    if meta.get("demo"):
+        note = meta.get("notice_en" if lang == "en" else "notice_vi") or t("demo_note", lang)
+        badge = t("demo_badge", lang)
+        # The dataset's notice usually starts with the badge's words ("Dữ liệu minh họa: …"): say them once.
+        demo = note if note.lower().startswith(badge.lower()) else f"{badge} — {note}"
+    if present:  # one compact line on the projector (the legend repeats "demo data" on the map)
+        st.markdown(" · ".join(md_escape(part) for part in (subtitle, demo) if part)
+                    + f" · [{t('exit_present', lang)}]({S.link(present=False)})")
+        return
+    if subtitle:
+        st.markdown(f"**{md_escape(subtitle)}**")
+    if demo:
+        st.warning(demo, icon=":material/info:")
+
+
+def notices(view: ShownView, lang: str) -> None:
+    """What the view could not show as asked (a stale link, a period without figures), in words."""
+    for message in view.notices:
+        st.info(message.text(lang))
+
+
+def place_name(view: ShownView, lang: str) -> str:
+    """The area a view covers, with its area classes: "Tỉnh Sơn La · Miền núi"."""
+    from dashboard.render.texts import place
+
+    name = place(view, lang)
+    if view.spec.areas:
+        name += " · " + ", ".join(t(f"area.{area}", lang) for area in view.spec.areas)
+    return name
+
+
+def language_switch() -> str:
+    return S.bind("lang", st.sidebar.radio, "Ngôn ngữ / Language", options=["vi", "en"], horizontal=True,
+                  format_func=lambda v: "Tiếng Việt" if v == "vi" else "English")
+
+
+def place_filters(key: str, lang: str, *, communes: bool = True, areas: bool = True) -> None:
+    """Province, commune and (unless the page has its own toggles) area filters (sidebar)."""
+    sb = st.sidebar
+    provinces = cache.names(key, "province")
+    if S.get("province") not in (None, *provinces):  # a stale or mistyped link
+        S.put("province", None)
+    province = S.bind("province", sb.selectbox, t("province", lang), options=["", *provinces], **_OPTIONAL,
+                      format_func=lambda c: provinces.get(c, c) if c else t("all_country", lang))
+    if province and communes:
+        names = cache.names(key, "commune", province)
+        if S.get("commune") not in (None, *names):
+            S.put("commune", None)
+        S.bind("commune", sb.selectbox, t("commune", lang), options=["", *names], **_OPTIONAL,
+               format_func=lambda c: names.get(c, c) if c else t("all_province", lang))
+    elif S.get("commune"):
+        S.put("commune", None)
+    if areas:
+        S.bind("areas", sb.multiselect, t("area_classes", lang), options=list(AREA_FILTERS),
+               placeholder=t("all_areas", lang), format_func=lambda a: t(f"area.{a}", lang),
+               to_widget=list, from_widget=tuple)
+
+
+def indicator_filters(key: str, lang: str, *, level: bool = True, period: bool = True) -> None:
+    """Indicator, level and period (sidebar)."""
+    sb = st.sidebar
+    S.bind("indicator", sb.selectbox, t("indicator", lang), options=list(INDICATORS),
+           format_func=lambda k: get_indicator(k).label(lang))
+    if level:
+        S.bind("level", sb.radio, t("level", lang), options=["province", "commune", "hamlet"],
+               format_func=lambda v: t("level_" + v, lang))
+    if period:
+        options = cache.periods(key)
+        if S.get("period") not in (None, *options):
+            S.put("period", None)
+        latest = format_period(options[-1], lang) if options else ""
+        S.bind("period", sb.selectbox, t("period", lang), options=["", *reversed(options)], **_OPTIONAL,
+               format_func=lambda p: format_period(p, lang) if p else t("latest_period", lang, period=latest))
+
+
+def map_options(lang: str) -> None:
+    """Classification, classes, outlines, threshold, basemap (sidebar)."""
+    sb = st.sidebar
+    S.bind("scheme", sb.selectbox, t("scheme", lang), options=["quantiles", "equal_interval", "natural_breaks",
+                                                                "target"], format_func=lambda s: t("scheme_" + s, lang))
+    if S.get("scheme") != "target":
+        S.bind("k", sb.slider, t("classes", lang), min_value=3, max_value=7)
+    S.bind("outlines", sb.multiselect, t("outlines", lang), options=list(AREA_FILTERS),
+           placeholder=t("no_outlines", lang), format_func=lambda a: t(f"area.{a}", lang), to_widget=list,
+           from_widget=tuple)
+    S.bind("threshold", sb.number_input, t("threshold", lang), min_value=0.0, step=5.0,
+           help=t("threshold_help", lang), to_widget=lambda v: v or 0.0, from_widget=lambda v: v or None)
+    S.bind("basemap", sb.toggle, t("basemap", lang))
+
+
+def presentation_link(lang: str) -> None:
+    """A link to this view in presentation mode (opens in a new tab, ready for the projector)."""
+    st.sidebar.markdown(f"[{t('present_link', lang)} ↗]({S.link(present=True)})")
+    st.sidebar.caption(t("copy_link", lang))
+
+
+def kpi_cards(view: ShownView, lang: str) -> None:
+    """Teams, members, hamlets covered, population 15+, and the indicator's population-weighted average."""
+    table = view.table
+
+    def total(column):
+        return table[column].sum(min_count=1) if column in table.columns else math.nan
+
+    hamlets, covered = total("hamlets"), total("hamlets_with_team")
+    coverage = format_number(covered, lang)
+    if not (pd.isna(hamlets) or pd.isna(covered)) and hamlets > 0:
+        coverage = format_percent(100.0 * covered / hamlets, lang)
+    indicator = view.indicator
+    average = overall_value(table, indicator.key, view.level)
+    cards = [
+        (t("kpi_teams", lang), format_number(total("teams"), lang), None),
+        (t("kpi_members", lang), format_number(total("team_members"), lang), None),
+        (t("kpi_hamlets", lang), coverage, f"{format_number(covered, lang)} / {format_number(hamlets, lang)}"),
+        (t("kpi_pop15", lang), format_number(total("population_15plus"), lang), None),
+        (indicator.short(lang).capitalize(), format_value(average, indicator.unit(lang), lang),
+         f"{indicator.label(lang)} — {t('kpi_average', lang).lower()}"),
+    ]
+    for column, (label, value, help_text) in zip(st.columns(len(cards)), cards):
+        column.metric(label, value, help=help_text)
+
+
+def outlines(key: str, spec: ViewSpec, lang: str) -> list[Outline]:
+    """Light province borders when filters hide part of the map, and the area classes the user outlined."""
+    result = []
+    if (spec.areas or spec.threshold is not None) and spec.level != "province":
+        borders = cache.province_borders(key, spec.province)
+        if borders:
+            result.append(Outline(t("province_borders", lang), borders, "#8a8a8a", None, 0.8))
+    for area in spec.outlines:
+        shape = cache.area_outline(key, area, spec.province)
+        if shape:
+            colour, dash = OUTLINE_STYLE[area]
+            result.append(Outline(t(f"area.{area}", lang), shape, colour, dash))
+    return result
+
+
+def web_map(key: str, view: ShownView, lang: str, *, notes=(), lines=(), height: int = 620, widget_key: str,
+            returned=("last_active_drawing",)):
+    """The view on the web map (streamlit-folium); returns what the component reports (the clicked unit)."""
+    from streamlit_folium import st_folium
+
+    from dashboard.render.webmap import MapStyle, web_map as build
+
+    spec = view.spec
+    shapes, encoded = cache.web_shapes(key, view.level, spec.province, spec.commune)
+    style = MapStyle(font_scale=1.6 if S.get("present") else 1.0,
+                     border_weight=0.25 if view.level == "commune" and not spec.province else 0.6)
+    m = build(view, shapes, encoded, lang, notes=notes, outlines=lines, basemap=S.get("basemap"), style=style)
+    return st_folium(m, key=widget_key, height=height, use_container_width=True, returned_objects=list(returned))
+
+
+def download_buttons(key: str, views: dict[str, ShownView], lang: str, *, formats_shown=None) -> None:
+    """Download buttons for the maps on screen: each map in every map format, its table in every table format.
+
+    ``views`` maps a button tag ("" for a page with one map, "A"/"B"/"Δ" on the compare page) to the view
+    exactly as shown; every file comes from :func:`dashboard.render.formats.export` with that view, as
+    ``coverage-map export --link`` does. Files are made only when a button is pressed.
+    """
+    source = cache.source(key)
+    options = formats.ExportOptions(lang=lang, link=S.link())
+    buttons = []
+    for tag, view in views.items():
+        for name in formats_shown or (*formats.MAP_FORMATS, "csv", "xlsx", "geojson"):
+            kind = formats.FORMATS[name].kind
+            label = f"{t('download_map' if kind == 'map' else 'download_table', lang)} {tag} {name.upper()}"
+            buttons.append((" ".join(label.split()), formats.file_name(view, name), formats.mime_of(name),
+                            lambda name=name, view=view: formats.export(name, view, source, options).data))
+    with st.expander(t("downloads", lang)):
+        per_row = 7
+        for start in range(0, len(buttons), per_row):
+            for column, (label, file_name, mime, make) in zip(st.columns(per_row), buttons[start:start + per_row]):
+                column.download_button(label, data=make, file_name=file_name, mime=mime, on_click="ignore",
+                                       key=f"dl_{file_name}")
+
+
+def atlas_section(key: str, view: ShownView, lang: str) -> None:
+    """An atlas for reports: one page per commune of the chosen province (per province without one), as a
+    multi-page PDF or a ZIP of PNGs, made on request with a progress bar."""
+    spec = view.spec
+    per = "commune" if spec.province else "province"
+    wanted = (tuple(sorted(spec.to_params().items())), per)
+    with st.expander(t("atlas_" + per, lang)):
+        fmt = st.radio(t("atlas_format", lang), ("pdf", "zip"), horizontal=True, key="atlas_fmt",
+                       format_func=lambda f: t("atlas_" + f, lang))
+        if st.button(t("atlas_make", lang), key="atlas_make"):
+            bar = st.progress(0.0, text=t("atlas_make", lang))
+
+            def progress(done: int, total: int, name: str) -> None:
+                bar.progress(done / max(total, 1), text=f"{done}/{total} · {name}")
+
+            options = formats.ExportOptions(lang=lang, per=per, atlas_format=fmt, progress=progress)
+            made = formats.export("atlas", view, cache.source(key), options, cache.settings())
+            st.session_state["atlas_file"] = (wanted, fmt, made)
+        stored = st.session_state.get("atlas_file")
+        if stored and stored[0] == wanted and stored[1] == fmt:  # never offer an atlas of another view
+            made = stored[2]
+            st.download_button(f"{t('atlas_download', lang)} {fmt.upper()}", data=made.data,
+                               file_name=made.file_name, mime=made.mime, on_click="ignore", key="atlas_download")

@@ -1,0 +1,67 @@
+"""So sánh: two periods (one legend for both, and the change map) or two indicators, side by side."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.indicators import INDICATORS, get_indicator, overall_value
+from dashboard.app import cache, components
+from dashboard.app import state as S
+from dashboard.query import ShownView
+from i18n import Period, format_period, format_value, t
+
+MAP_HEIGHT = 480
+
+
+def _headline(column, view: ShownView, lang: str) -> None:
+    indicator = view.indicator
+    value = format_value(overall_value(view.table, indicator.key, view.level), indicator.unit(lang), lang)
+    column.metric(f"{indicator.short(lang).capitalize()} — {format_period(view.period, lang)}", value)
+
+
+def _notes(view: ShownView, lang: str) -> list[str]:
+    return [t("period_line", lang, period=Period(view.period))] if view.period else []
+
+
+def render() -> None:
+    lang, key = S.lang(), cache.source_key()
+    if not S.get("present"):
+        components.language_switch()
+        st.sidebar.header(t("filters", lang))
+        components.indicator_filters(key, lang)
+        components.place_filters(key, lang)
+    comparison = cache.compare_views(key, S.spec())
+    components.start_page(t("page_compare", lang), components.place_name(comparison.b, lang))
+    components.notices(comparison.b, lang)
+    S.bind("compare", st.radio, t("compare_mode", lang), options=["periods", "indicators"], horizontal=True,
+           format_func=lambda m: t("compare_" + m, lang))
+    if S.get("compare") == "periods":
+        options = [p for p in cache.periods(key) if p != comparison.b.period]
+        if not options:
+            st.info(t("compare_one_period", lang))
+            S.sync_url()
+            return
+        S.bind("period_a", st.selectbox, t("period_a", lang), options=["", *options],
+               format_func=lambda p: format_period(p, lang) if p else t("previous_period", lang),
+               to_widget=lambda v: v or "", from_widget=lambda v: v or None)
+    else:
+        S.bind("indicator_b", st.selectbox, t("indicator_b", lang), options=list(INDICATORS),
+               format_func=lambda k: get_indicator(k).label(lang))
+    comparison = cache.compare_views(key, S.spec())
+    columns = st.columns(2)
+    for column, view, widget_key in ((columns[0], comparison.a, "compare_a"), (columns[1], comparison.b, "compare_b")):
+        _headline(column, view, lang)
+        with column:
+            components.web_map(key, view, lang, notes=_notes(view, lang), height=MAP_HEIGHT, widget_key=widget_key,
+                               returned=())
+    views = {"A": comparison.a, "B": comparison.b}
+    if comparison.change is not None:
+        st.subheader(t("change_map", lang), anchor=False)
+        components.web_map(key, comparison.change, lang, height=MAP_HEIGHT, widget_key="compare_change", returned=())
+        views["Δ"] = comparison.change
+    if not S.get("present"):
+        components.download_buttons(key, views, lang, formats_shown=("png", "pdf", "svg", "html", "csv", "xlsx"))
+    S.sync_url()
+
+
+render()
