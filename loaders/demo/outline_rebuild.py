@@ -48,7 +48,7 @@ LEFT_OUT = ("Spratly Is.", "Scarborough Reef")
 #: Label points are chosen for legibility on the national map (near Vietnam, inside the country's land
 #: in the frame), not at the country's centre; rank 1 = show from the national view, 2 = wider views.
 COUNTRIES = {
-    "China": ("CHN", "Trung Quốc", "China", 108.6, 23.9, 1),
+    "China": ("CHN", "Trung Quốc", "China", 107.9, 22.9, 1),
     "Laos": ("LAO", "Lào", "Laos", 102.9, 19.6, 1),
     "Cambodia": ("KHM", "Campuchia", "Cambodia", 104.9, 12.8, 1),
     "Thailand": ("THA", "Thái Lan", "Thailand", 101.2, 15.6, 2),
@@ -62,7 +62,7 @@ COUNTRIES = {
 #: Labels without land of their own: (kind, code, name_vi, name_en, lon, lat, rank).
 LABELS = (
     ("sea", "BIEN_DONG", "Biển Đông", "East Sea", 113.0, 13.6, 1),
-    ("sea", "VINH_THAI_LAN", "Vịnh Thái Lan", "Gulf of Thailand", 102.2, 9.6, 1),
+    ("sea", "VINH_THAI_LAN", "Vịnh Thái Lan", "Gulf of Thailand", 102.8, 9.9, 1),
     ("sea", "VINH_BAC_BO", "Vịnh Bắc Bộ", "Gulf of Tonkin", 107.6, 19.6, 2),
     ("archipelago", "HOANG_SA", "Quần đảo Hoàng Sa", "Hoang Sa archipelago", 111.95, 16.45, 1),
     ("archipelago", "TRUONG_SA", "Quần đảo Trường Sa", "Truong Sa archipelago", 114.9, 10.4, 1),
