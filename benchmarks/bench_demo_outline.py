@@ -11,7 +11,7 @@ Against ``../shared/data/real/vn_communes_2025.gpkg`` (skipped with a message wh
 * **area in the right cell**: the share of the real area that lies in the cell with the right code.
 
 Run: ``python -m benchmarks.bench_demo_outline`` (about a minute: the real communes are dissolved once).
-The thresholds of issue 18 are asserted by ``tests/test_demo_real.py`` with the same functions.
+The measures live in :mod:`loaders.demo.quality`; ``tests/test_demo_real.py`` asserts issue 18's thresholds.
 
 ``python -m benchmarks.bench_demo_outline --render DIR`` also draws the demo communes of the committed
 data (national, Sơn La, Quảng Ninh's coast, An Giang's islands) with the neighbours and the sea, and the
@@ -30,58 +30,12 @@ import numpy as np
 import shapely
 
 from benchmarks.common import DEMO_DIR, REAL_COMMUNES, REPO
+from loaders.demo.geometry import METRIC_CRS
+from loaders.demo.quality import (STEP_M, THRESHOLDS, WITHIN_M, commune_scores, mainland_ring, outline_share,
+                                  read_real)
 
 #: The last commit whose demo communes were clipped to the disc land mask (before issue 18).
 DISC_MASK_COMMIT = "727802d2c5ee5f7435ba42151df874d7274f4b83"
-STEP_M = 1_000.0
-WITHIN_M = 3_000.0
-#: Issue 18's thresholds: outline share, median IoU, interior points.
-THRESHOLDS = {"outline": 0.80, "median_iou": 0.65, "interior": 0.98}
-
-
-def metric_crs() -> str:
-    from loaders.demo.geometry import METRIC_CRS
-
-    return METRIC_CRS
-
-
-def read_real(path=REAL_COMMUNES) -> gpd.GeoDataFrame:
-    """The real communes in the metric CRS, repaired, indexed by 5-digit code."""
-    real = gpd.read_file(path).to_crs(metric_crs())
-    real = real.set_geometry(shapely.make_valid(real.geometry.to_numpy()))
-    return real.set_index(real["ward_code"].astype(str).str.zfill(5))
-
-
-def mainland_ring(geoms: np.ndarray, grid_m: float = 1.0):
-    """Exterior ring of the largest polygon of the union (holes and slivers between units ignored)."""
-    union = shapely.union_all(geoms, grid_size=grid_m)
-    parts = shapely.get_parts(union)
-    return shapely.get_exterior_ring(parts[int(np.argmax(shapely.area(parts)))])
-
-
-def outline_share(real_ring, other_ring, step_m: float = STEP_M, within_m: float = WITHIN_M) -> float:
-    """Share of ``real_ring`` (sampled every ``step_m``) within ``within_m`` of ``other_ring``."""
-    samples = shapely.line_interpolate_point(real_ring, np.arange(0.0, shapely.length(real_ring), step_m))
-    return float(np.mean(shapely.distance(samples, other_ring) <= within_m))
-
-
-def commune_scores(demo: gpd.GeoDataFrame, real: gpd.GeoDataFrame) -> dict:
-    """Median IoU, share of real interior points in the right cell, share of real area in the right cell.
-
-    ``demo`` and ``real`` are in the metric CRS, ``demo`` with ``commune_code``, ``real`` indexed by code.
-    """
-    approx = demo.set_index("commune_code")
-    codes = approx.index.intersection(real.index)
-    a = approx.loc[codes].geometry.to_numpy()
-    r = real.loc[codes].geometry.to_numpy()
-    overlap = shapely.area(shapely.intersection(a, r))
-    iou = overlap / shapely.area(shapely.union(a, r))
-    return {
-        "units": len(codes),
-        "median_iou": float(np.median(iou)),
-        "interior": float(np.mean(shapely.contains(a, shapely.point_on_surface(r)))),
-        "area_right_cell": float(overlap.sum() / shapely.area(r).sum()),
-    }
 
 
 def disc_mask_communes() -> gpd.GeoDataFrame | None:
@@ -98,7 +52,7 @@ def natural_earth_ring():
     """Mainland exterior ring of Natural Earth 1:10m's Vietnam (the committed context file)."""
     from loaders.context import vietnam_land
 
-    land = gpd.GeoSeries([vietnam_land()], crs="EPSG:4326").to_crs(metric_crs()).to_numpy()
+    land = gpd.GeoSeries([vietnam_land()], crs="EPSG:4326").to_crs(METRIC_CRS).to_numpy()
     return mainland_ring(shapely.get_parts(land[0]))
 
 
@@ -113,7 +67,7 @@ def measure(real: gpd.GeoDataFrame, real_ring) -> list[tuple[str, dict]]:
         if demo is None:
             out.append((name, {}))
             continue
-        demo = demo.to_crs(metric_crs())
+        demo = demo.to_crs(METRIC_CRS)
         figures = {"outline": outline_share(real_ring, mainland_ring(demo.geometry.to_numpy())),
                    **commune_scores(demo, real)}
         out.append((name, figures))
@@ -207,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: real 2025 boundaries not found at {REAL_COMMUNES}")
         return 0
     started = time.perf_counter()
-    real = read_real()
+    real = read_real(REAL_COMMUNES)
     real_ring = mainland_ring(real.geometry.to_numpy())
     rows = measure(real, real_ring)
     print(f"real mainland outline: {shapely.length(real_ring) / 1000:,.0f} km, sampled every {STEP_M / 1000:g} km; "
