@@ -66,7 +66,8 @@ def build_metadata(summary: dict, periods: list[str]) -> dict:
         ],
         "method": {
             "communes": (
-                "Voronoi cells of the register centroids together with the centroids of the pre-2025 communes "
+                f"Voronoi cells of the register centroids ({len(source.CENTROID_FIXES)} island positions corrected "
+                "by hand) together with the centroids of the pre-2025 communes "
                 "merged into each unit (official converter table of vietnamadminunits; a unit's shape is the "
                 "union of its generators' cells), clipped to the national land of Natural Earth 1:10m "
                 "(context/natural_earth.parquet) with its estuaries, lagoons and narrow bays up to "
@@ -80,8 +81,9 @@ def build_metadata(summary: dict, periods: list[str]) -> dict:
                 "nearer to it than any mainland unit's, else to the mainland units; islands under "
                 f"{land.MIN_PART_M2 / 1e6:g} km² are left out. Island units with no island at 1:10m are a disc "
                 "of their registered area at their register position (or the nearest water at least "
-                f"{land.SEA_GAP_M / 1000:g} km from other land): {', '.join(summary['disc_names'])}; their "
-                "geometry_source says so. Detached pieces go to the neighbour sharing most border; all cells "
+                f"{land.SEA_GAP_M / 1000:g} km from other land), split into one disc per island group when "
+                "their pre-2025 communes lie at sea apart (Kiên Hải): "
+                f"{', '.join(summary['disc_names'])}; their geometry_source says so. Detached pieces go to the neighbour sharing most border; all cells "
                 f"are noded into a valid coverage. Equal-area projection: {geometry.METRIC_CRS}."
             ),
             "provinces": "coverage union of their communes",
