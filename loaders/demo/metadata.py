@@ -44,8 +44,9 @@ def build_metadata(summary: dict, periods: list[str]) -> dict:
                             "3,321 commune-level units",
             },
             {
-                "name": "Natural Earth 1:10m Admin 0 - Countries, version 4.1.0 (npm package world-atlas)",
-                "name_vi": "Natural Earth 1:10m: đường bờ biển, biên giới, đảo (gói npm world-atlas)",
+                # short names first: the export footer is one line ("Nguồn: …; Natural Earth 1:10m; …")
+                "name": "Natural Earth 1:10m (Admin 0 - Countries, version 4.1.0, npm package world-atlas 2.0.2)",
+                "name_vi": "Natural Earth 1:10m",
                 "url": "https://www.naturalearthdata.com/",
                 "licence": "public domain (Natural Earth); world-atlas packaging: ISC",
                 "used_for": "the land of the demo communes (coast, land borders, islands, Hoàng Sa and Trường "
