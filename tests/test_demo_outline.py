@@ -50,7 +50,7 @@ def test_the_country_has_no_hole_and_covers_natural_earths_land(communes, ne_lan
     land = shapely.union_all(communes.geometry.to_numpy())
     kept = [p for p in shapely.get_parts(ne_land) if p.area >= MIN_PART_M2]
     missing = shapely.area(shapely.difference(shapely.union_all(kept), land))
-    assert missing < 0.002 * shapely.area(ne_land)   # only the channels kept around island units
+    assert missing < 0.01 * KM2                      # every island of 0.3 km² or more is some unit's land
 
 
 def test_the_coast_and_borders_are_natural_earths(communes, ne_land):

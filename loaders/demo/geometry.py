@@ -230,14 +230,16 @@ def build_cells(xy: np.ndarray, area_km2: np.ndarray, is_island: np.ndarray, pro
     unit = np.concatenate([np.arange(len(xy)), extra_row])
     island_seed = np.asarray(is_island, bool)[unit]
     to_island, owner = assign_islands(islands, seeds, unit, island_seed)
+    natural = mainland
     mainland = close_waters(mainland, neighbours)
     # Islands the closed mainland reaches: a mainland unit's island joins the shared land; an island
-    # unit's keeps its channel (the mainland gives way).
+    # unit's keeps its channel (the closing gives way there, Natural Earth's own mainland stays).
     reached = shapely.intersects(islands, shapely.buffer(mainland, SEA_GAP_M))
     owner[reached & ~to_island] = -1
     carve = islands[reached & to_island]
     if len(carve):
-        mainland = shapely.difference(mainland, shapely.buffer(shapely.union_all(carve), SEA_GAP_M))
+        mainland = shapely.union(shapely.difference(mainland, shapely.buffer(shapely.union_all(carve), SEA_GAP_M)),
+                                 natural)
     found = _mainland_cells(xy, province, seeds, unit, island_seed, mainland, islands, to_island, owner)
     found.update(_island_cells(seeds, unit, island_seed, islands, to_island, owner))
     cells = np.empty(len(xy), dtype=object)
