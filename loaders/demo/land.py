@@ -108,15 +108,10 @@ def assign_islands(islands: np.ndarray, seeds: np.ndarray, unit: np.ndarray,
             nearest[side] = (float(dist[0]), int(index[side][hit[0]])) if len(hit) else (np.inf, -1)
         side = nearest[True][0] < nearest[False][0]
         to_island[k] = side
-        inside = index[side][tree_query(trees[side], part)]
+        inside = index[side][np.sort(trees[side].query(part, predicate="contains"))]
         units = np.unique(unit[inside])
         owner[k] = unit[nearest[side][1]] if len(units) <= 1 else -1
     return to_island, owner
-
-
-def tree_query(tree: shapely.STRtree, part) -> np.ndarray:
-    """Indexes (into the tree's geometries) of the points inside ``part``."""
-    return np.sort(tree.query(part, predicate="contains"))
 
 
 def disc_sites(centre: np.ndarray, legacy: np.ndarray, land) -> np.ndarray:
