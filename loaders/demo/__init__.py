@@ -15,19 +15,22 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from loaders.context import load_context
 from loaders.schema import COUNT_COLUMNS, CRS
 
 from . import published as pub
 from .area_classes import classify_areas
-from .geometry import build_cells, project, to_lonlat
+from .geometry import build_cells, project, to_lonlat, to_lonlat_xy
 from .hamlets import build_hamlets
 from .metadata import build_metadata
-from .source import load_legacy_points, load_register, unit_rng
+from .source import correct_centroids, load_legacy_points, load_register, unit_rng
 from .statistics import build_statistics
 from .writer import write_csv, write_geoparquet, write_json, write_parquet
 
 SEED = 20251
-COMMUNE_SOURCE = "approximate: Voronoi of 2025 register centroids"
+COMMUNE_SOURCE = "approximate: Voronoi of 2025 register centroids on Natural Earth 1:10m land"
+#: Island units with no island in Natural Earth 1:10m (Lý Sơn, Bạch Long Vĩ, ...): said so on each row.
+DISC_SOURCE = "approximate: disc of the registered area at the register position (no island at 1:10m)"
 PROVINCE_SOURCE = "approximate: dissolved from the approximate communes"
 HAMLET_SOURCE = "synthetic"
 CLASS_COLUMNS = ["is_mountainous", "is_island", "is_border", "ethnic_region", "is_extremely_difficult",
@@ -56,14 +59,23 @@ def build_demo(out_dir: str | Path, seed: int = SEED) -> dict:
     units = load_register()
     xy = project(units["lon"].to_numpy(), units["lat"].to_numpy())
     legacy_lonlat, legacy_row = load_legacy_points(units)
+    context = load_context(kinds=("vietnam", "country"))
+    land, neighbours = (_metric(shapely.union_all(context.geometry[context["kind"] == kind].to_numpy()))
+                        for kind in ("vietnam", "country"))
+    legacy_xy = project(*legacy_lonlat.T)
+    xy, moved = correct_centroids(units, legacy_xy, legacy_row, xy)
+    rows = units["commune_code"].isin(moved).to_numpy()
+    units.loc[rows, "lon"], units.loc[rows, "lat"] = to_lonlat_xy(xy[rows])
     cells, info = build_cells(xy, units["area_km2"].to_numpy(), units["island_shape"].to_numpy(bool),
-                              units["province_code"].to_numpy(dtype=object),
-                              project(*legacy_lonlat.T), legacy_row)
-    communes = pd.concat([units, classify_areas(units, xy, cells).drop(columns="is_island")], axis=1)
+                              units["province_code"].to_numpy(dtype=object), land, legacy_xy, legacy_row,
+                              neighbours)
+    info["centroids_corrected"] = moved
+    info["disc_units"] = units["commune_code"].iloc[info["disc_units"]].tolist()
+    communes = pd.concat([units, classify_areas(units, xy, cells, neighbours).drop(columns="is_island")], axis=1)
     hamlet_rows, hamlet_cells = build_hamlets(communes, cells, seed)
     hamlets = _hamlet_table(communes, hamlet_rows, hamlet_cells, seed)
     stats = build_statistics(communes, hamlets.drop(columns="geometry"), seed)
-    commune_gdf = _commune_table(communes, cells)
+    commune_gdf = _commune_table(communes, cells, info["disc_units"])
     province_gdf = _province_table(communes, cells)
 
     write_geoparquet(province_gdf, out / "geo" / "provinces.parquet")
@@ -72,18 +84,24 @@ def build_demo(out_dir: str | Path, seed: int = SEED) -> dict:
     hamlet_stats = _sort_stats(stats, hamlets)
     write_parquet(hamlet_stats, out / "stats" / "hamlet_stats.parquet", group_by="province_code")
     write_csv(commune_sums(hamlet_stats, communes), out / "stats" / "commune_stats.csv")
-    summary = {"provinces": len(province_gdf), "communes": len(commune_gdf), "hamlets": len(hamlets), **info}
+    summary = {"provinces": len(province_gdf), "communes": len(commune_gdf), "hamlets": len(hamlets), **info,
+               "context": context.attrs["provenance"],
+               "disc_names": communes.set_index("commune_code").loc[info["disc_units"], "commune_name"].tolist()}
     write_json(build_metadata(summary, sorted(stats["period"].unique())), out / "metadata.json")
     summary["files"] = {str(p.relative_to(out)): p.stat().st_size
                         for p in sorted(out.rglob("*")) if p.is_file() and p.suffix != ".md"}
     return summary
 
 
-def _commune_table(communes: pd.DataFrame, cells: np.ndarray) -> gpd.GeoDataFrame:
+def _metric(geom):
+    return shapely.transform(geom, lambda c: project(c[:, 0], c[:, 1]))
+
+
+def _commune_table(communes: pd.DataFrame, cells: np.ndarray, disc_units: list[str]) -> gpd.GeoDataFrame:
     table = communes[["province_code", "province_name", "commune_code", "commune_name", "commune_type",
                       "area_km2", *CLASS_COLUMNS]].copy()
     table.insert(0, "level", "commune")
-    table["geometry_source"] = COMMUNE_SOURCE
+    table["geometry_source"] = np.where(table["commune_code"].isin(disc_units), DISC_SOURCE, COMMUNE_SOURCE)
     return gpd.GeoDataFrame(table, geometry=to_lonlat(cells), crs=CRS).reset_index(drop=True)
 
 

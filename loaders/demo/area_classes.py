@@ -7,9 +7,8 @@ are a heuristic and every unit carries ``area_class_source = "heuristic"``:
   mountainous provinces, a xã whose registered area is large (merged upland communes are big: at
   least :data:`UPLAND_AREA_KM2`) or, between 11.6°N and 19.9°N (Thanh Hóa to Đắk Nông), that lies more than :data:`INLAND_KM` west of
   the coast at its latitude (the Trường Sơn and the Central Highlands).
-- ``is_border``: in a province on the land border, a unit that reaches the edge of the national
-  mainland within :data:`BORDER_KM` of a coarse hand-drawn line of the border with China, Laos and
-  Cambodia (:data:`LAND_BORDER`).
+- ``is_border``: a unit whose edge runs along the land border with China, Laos or Cambodia (Natural
+  Earth 1:10m, ``context/natural_earth.parquet``) for more than :data:`BORDER_MIN_M` metres.
 - ``ethnic_region`` (khu vực I/II/III): mountainous units only, by remoteness (distance to the
   nearest phường plus size): the most remote 40 % of mountainous xã are III, the next 30 % II, the
   rest (and mountainous phường) I; other units "".
@@ -22,35 +21,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .geometry import project
 
 #: Provinces (2025 codes) that are mountainous as a whole.
 MOUNTAIN_PROVINCES = ("04", "08", "11", "12", "14", "15", "19", "20")
 #: Provinces with mountainous parts.
 PARTLY_MOUNTAIN_PROVINCES = ("01", "22", "24", "25", "37", "38", "40", "42", "44", "46", "48", "51",
                              "52", "56", "66", "68", "75")
-#: Provinces on the land border (China, Laos, Cambodia).
-BORDER_PROVINCES = ("04", "08", "11", "12", "14", "15", "20", "22", "38", "40", "42", "44", "46",
-                    "48", "51", "52", "66", "68", "75", "80", "82", "91")
 UPLAND_AREA_KM2 = 110.0
 INLAND_KM = 55.0
-BORDER_KM = 30.0
-#: A coarse line (lon, lat) along the land border, from Móng Cái round to Hà Tiên; good to ~20 km.
-LAND_BORDER = (
-    (108.05, 21.53), (107.40, 21.60), (106.95, 21.75), (106.72, 22.00), (106.50, 22.30),
-    (106.72, 22.85), (106.10, 22.95), (105.32, 23.37), (104.95, 22.90), (104.40, 22.70),
-    (103.96, 22.50), (103.60, 22.78), (103.00, 22.55), (102.14, 22.40), (102.40, 22.05),
-    (102.65, 21.70), (102.95, 21.25), (103.20, 20.85), (103.70, 20.70), (104.45, 20.45),
-    (104.95, 20.20), (104.90, 19.70), (104.10, 19.40), (104.70, 18.90), (105.15, 18.40),
-    (105.60, 18.00), (105.75, 17.70), (106.50, 16.80), (106.60, 16.62), (107.05, 16.20),
-    (107.45, 15.90), (107.60, 15.50), (107.60, 15.10), (107.55, 14.70), (107.45, 14.20),
-    (107.40, 13.80), (107.50, 13.30), (107.55, 12.75), (107.50, 12.20), (107.10, 12.00),
-    (106.50, 11.85), (106.00, 11.75), (106.15, 11.10), (105.80, 10.90), (105.20, 10.90),
-    (104.95, 10.60), (104.45, 10.40),
-)
+BORDER_MIN_M = 1_000.0
+BORDER_SNAP_M = 50.0     # cells and the neighbours' land share vertices up to projection round-off
 
 
-def classify_areas(units: pd.DataFrame, xy: np.ndarray, cells: np.ndarray) -> pd.DataFrame:
+def classify_areas(units: pd.DataFrame, xy: np.ndarray, cells: np.ndarray, neighbours) -> pd.DataFrame:
     """Area-class columns for the units (same row order).
 
     Parameters
@@ -61,6 +44,8 @@ def classify_areas(units: pd.DataFrame, xy: np.ndarray, cells: np.ndarray) -> pd
         Metric centroids, shape (N, 2).
     cells : numpy.ndarray
         Metric commune polygons.
+    neighbours : shapely geometry
+        The neighbouring countries' land, metric.
 
     Returns
     -------
@@ -72,7 +57,7 @@ def classify_areas(units: pd.DataFrame, xy: np.ndarray, cells: np.ndarray) -> pd
     is_xa = (units["commune_type"] == "Xã").to_numpy()
     island = units["is_island"].to_numpy(dtype=bool)
     mountain = _mountainous(units, xy, cells, province, is_xa) & ~island
-    border = _border(cells, province, island)
+    border = _border(cells, island, neighbours)
     region = _ethnic_region(units, xy, mountain, is_xa)
     difficult = (region == "III") | (island & is_xa & (units["area_km2"].to_numpy() < 30))
     return pd.DataFrame({
@@ -96,19 +81,12 @@ def _mountainous(units, xy, cells, province, is_xa) -> np.ndarray:
     return whole | (partly & (upland | inland))
 
 
-def _border(cells, province, island) -> np.ndarray:
-    mainland = shapely.coverage_union_all(cells[~island])
-    outline = shapely.boundary(mainland)
-    shapely.prepare(outline)
-    line = shapely.linestrings(project(*np.array(LAND_BORDER).T))
-    candidate = (np.isin(province, BORDER_PROVINCES) & ~island & shapely.intersects(cells, outline)
-                 & (shapely.distance(cells, line) < BORDER_KM * 1000))
+def _border(cells, island, neighbours) -> np.ndarray:
+    near = shapely.buffer(neighbours, BORDER_SNAP_M)
+    shapely.prepare(near)
     border = np.zeros(len(cells), dtype=bool)
-    for i in np.flatnonzero(candidate):
-        # the national edge near this cell only: clipping first keeps the overlay small
-        xmin, ymin, xmax, ymax = shapely.bounds(cells[i])
-        local = shapely.buffer(shapely.clip_by_rect(outline, xmin - 100, ymin - 100, xmax + 100, ymax + 100), 50.0)
-        border[i] = shapely.length(shapely.intersection(shapely.boundary(cells[i]), local)) > 1_000
+    for i in np.flatnonzero(~island & shapely.intersects(cells, near)):
+        border[i] = shapely.length(shapely.intersection(shapely.boundary(cells[i]), near)) > BORDER_MIN_M
     return border
 
 

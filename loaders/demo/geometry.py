@@ -1,10 +1,11 @@
-"""Approximate commune shapes: Voronoi cells of the register centroids clipped to a land mask.
+"""Approximate commune shapes: Voronoi cells of the register centroids clipped to the real land.
 
 Everything is computed in an Albers equal-area projection centred on Vietnam (areas in m² are true),
-then transformed to EPSG:4326. The land mask is the union of one disc per unit with the unit's
-registered area (scaled), closed morphologically so the discs of the mainland join up; island
-units (đặc khu and xã đảo) get their own discs, kept apart from the mainland by a sea gap, and
-their own Voronoi diagram, so they never share an edge with a mainland unit.
+then transformed to EPSG:4326. The land is Natural Earth 1:10m (:mod:`.land`): mainland units share
+the mainland (and the islands nearer to them) by the Voronoi cells of their register centroids and of
+their pre-2025 communes' centroids; island units (đặc khu and xã đảo) get the islands nearer to
+their own centroids, or a disc of their registered area where Natural Earth has no island, so they
+never share an edge with a mainland unit.
 """
 
 from __future__ import annotations
@@ -12,18 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pyproj
 import shapely
-from shapely import affinity
+
+from .land import SEA_GAP_M, assign_islands, close_waters, disc_sites, land_parts, place_disc, snap_inside
 
 #: Equal-area projection for Vietnam (standard parallels 11°N and 21°N).
 METRIC_CRS = "+proj=aea +lat_0=16 +lon_0=106 +lat_1=11 +lat_2=21 +datum=WGS84 +units=m +no_defs"
-QUAD_SEGS = 6           # vertices per quarter disc: enough for a blob, keeps files small
-DISC_SCALE = 1.35       # discs overlap enough for the closing to join neighbours into land
-CLOSING_M = 9_000.0     # fills the gaps between neighbouring discs (and small bays)
-SEA_GAP_M = 1_500.0     # minimum water between an island unit and the mainland
-ISLAND_MAX_SHARE = 0.45  # an island reaches at most this share of the way to the mainland centroids
-ISLAND_MAX_SHIFT_M = 15_000.0  # how far an island may be moved offshore from its register centroid
-GEOMETRY_SEED = 3        # island ellipses: aspect and orientation
-LEGACY_REACH = 2.5       # an old commune's centroid farther than this many unit radii is mis-geocoded
+LEGACY_REACH = 3.0       # an old commune's centroid farther than this many unit radii is mis-geocoded
 
 
 def project(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -44,64 +39,10 @@ def to_lonlat(geoms: np.ndarray) -> np.ndarray:
     return shapely.transform(geoms, _apply)
 
 
-def disc_radii(area_km2: np.ndarray, is_island: np.ndarray) -> np.ndarray:
-    """Disc radius per unit (m): the registered area as a disc, scaled up on the mainland only.
-
-    Mainland discs must overlap for the closing to join them; island discs are never closed, so
-    they keep the plain radius of their area.
-    """
-    radii = np.sqrt(np.asarray(area_km2, float) * 1e6 / np.pi)
-    return np.where(is_island, radii, DISC_SCALE * radii)
-
-
-def place_islands(xy: np.ndarray, radii: np.ndarray, is_island: np.ndarray,
-                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Island shapes: an ellipse of the unit's area, moved offshore when its centroid hugs the coast.
-
-    Register centroids of near-shore islands (Cát Hải, Vân Đồn) sit within the mainland's discs; the
-    island is pushed away from its three nearest mainland centroids, at most :data:`ISLAND_MAX_SHIFT_M`,
-    and shrunk if it still does not fit. Returns (shapes, centres) for the island units, in order.
-    """
-    tree = shapely.STRtree(shapely.points(xy[~is_island]))
-    mainland_xy = xy[~is_island]
-    shapes, centres = [], []
-    for i in np.flatnonzero(is_island):
-        aspect, angle = rng.uniform(1.0, 1.7), rng.uniform(0, 180)
-        reach = radii[i] * np.sqrt(aspect)                   # semi-major axis of the ellipse
-        near = tree.query_nearest(shapely.points(xy[i]), all_matches=False)
-        nearest = np.argsort(np.hypot(*(mainland_xy - xy[i]).T))[:3]
-        away = xy[i] - mainland_xy[nearest].mean(axis=0)
-        away /= max(np.hypot(*away), 1.0)
-        dist = float(np.hypot(*(mainland_xy[near[0]] - xy[i])))
-        needed = (reach + SEA_GAP_M) / ISLAND_MAX_SHARE
-        centre = xy[i] + away * min(max(needed - dist, 0.0), ISLAND_MAX_SHIFT_M)
-        dist = float(np.min(np.hypot(*(mainland_xy - centre).T)))
-        shrink = min(1.0, max(ISLAND_MAX_SHARE * dist - SEA_GAP_M, 300.0) / reach)
-        disc = shapely.buffer(shapely.points(centre), radii[i] * shrink, quad_segs=QUAD_SEGS)
-        ellipse = affinity.rotate(affinity.scale(disc, np.sqrt(aspect), 1 / np.sqrt(aspect)), angle)
-        shapes.append(ellipse)
-        centres.append(centre)
-    return np.array(shapes, dtype=object), np.array(centres).reshape(-1, 2)
-
-
-def land_mask(xy: np.ndarray, radii: np.ndarray, is_island: np.ndarray, island_shapes: np.ndarray):
-    """The approximate land: (mainland, islands) polygons in metric coordinates.
-
-    Holes left by the closing inside the mainland are filled: they are artefacts, not lakes.
-    """
-    discs = shapely.buffer(shapely.points(xy[~is_island]), radii[~is_island], quad_segs=QUAD_SEGS)
-    islands = shapely.union_all(island_shapes)
-    mainland = shapely.union_all(discs)
-    mainland = shapely.buffer(shapely.buffer(mainland, CLOSING_M, quad_segs=QUAD_SEGS),
-                              -CLOSING_M, quad_segs=QUAD_SEGS)
-    mainland = _fill_holes(mainland)
-    mainland = shapely.difference(mainland, shapely.buffer(islands, SEA_GAP_M, quad_segs=QUAD_SEGS))
-    return mainland, islands
-
-
-def _fill_holes(geom):
-    parts = shapely.get_parts(geom)
-    return shapely.union_all(shapely.polygons(shapely.get_exterior_ring(parts)))
+def to_lonlat_xy(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Metric (N, 2) coordinates back to (lon, lat) arrays."""
+    inverse = pyproj.Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
+    return inverse.transform(np.asarray(xy, float)[:, 0], np.asarray(xy, float)[:, 1])
 
 
 def voronoi_cells(xy: np.ndarray, region) -> np.ndarray:
@@ -171,70 +112,156 @@ def node_coverage(polys: np.ndarray) -> np.ndarray:
     return out
 
 
-def legacy_generators(xy: np.ndarray, radii: np.ndarray, is_island: np.ndarray,
-                      extra_xy: np.ndarray, extra_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Keep the old-commune centroids that can help shape a mainland unit.
 
-    Dropped: points of island units, points farther from their unit's centroid than
-    :data:`LEGACY_REACH` times its radius (+5 km) (mis-geocoded ones), points within 200 m of the
-    unit's own centroid, and duplicates (rounded to 100 m).
+
+def unit_radii(area_km2: np.ndarray) -> np.ndarray:
+    """Radius (m) of a disc with each unit's registered area."""
+    return np.sqrt(np.asarray(area_km2, float) * 1e6 / np.pi)
+
+
+def legacy_generators(xy: np.ndarray, radii: np.ndarray, extra_xy: np.ndarray,
+                      extra_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the old-commune centroids that can help shape a unit.
+
+    Dropped: points farther from their unit's centroid than :data:`LEGACY_REACH` times its radius
+    (+5 km) (mis-geocoded ones), points within 200 m of any unit's centroid, and duplicates
+    (rounded to 100 m).
     """
     dist = np.hypot(*(extra_xy - xy[extra_row]).T)
-    radius = radii[extra_row] / DISC_SCALE
-    keep = ~is_island[extra_row] & (dist <= np.maximum(LEGACY_REACH * radius, radius + 5_000)) & (dist > 200)
+    radius = radii[extra_row]
+    near_any, _ = shapely.STRtree(shapely.points(xy)).query(shapely.points(extra_xy), predicate="dwithin",
+                                                              distance=200.0)
+    keep = (dist <= np.maximum(LEGACY_REACH * radius, radius + 5_000)) & ~np.isin(np.arange(len(extra_xy)), near_any)
     extra_xy, extra_row = extra_xy[keep], extra_row[keep]
     _, first = np.unique(np.round(extra_xy / 100).astype(np.int64), axis=0, return_index=True)
     first = np.sort(first)
     return extra_xy[first], extra_row[first]
 
 
-def _mainland_cells(xy, rows, extra_xy, extra_row, region, n_units) -> np.ndarray:
-    """Cells of the mainland units: the union of the Voronoi cells of all their generators."""
-    seeds = np.vstack([xy[rows], extra_xy])
-    owner = np.concatenate([rows, extra_row])
+def _cells_by_unit(seeds: np.ndarray, unit: np.ndarray, region) -> dict[int, object]:
+    """Union of the Voronoi cells (clipped to ``region``) of each unit's seeds."""
     pieces = voronoi_cells(seeds, region)
-    cells = np.empty(n_units, dtype=object)
-    order = np.argsort(owner, kind="stable")
-    bounds = np.flatnonzero(np.diff(owner[order])) + 1
-    for group in np.split(order, bounds):
-        cells[owner[group[0]]] = shapely.union_all(pieces[group])
-    return cells[rows]
+    if len(pieces) != len(seeds):
+        raise ValueError("duplicate Voronoi generators")
+    order = np.argsort(unit, kind="stable")
+    bounds = np.flatnonzero(np.diff(unit[order])) + 1
+    return {int(unit[g[0]]): shapely.union_all(pieces[g]) for g in np.split(order, bounds)}
 
 
-def build_cells(xy: np.ndarray, area_km2: np.ndarray, is_island: np.ndarray, province: np.ndarray,
-                extra_xy: np.ndarray | None = None, extra_row: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+def _mainland_cells(xy, province, seeds, unit, island_seed, mainland, islands, to_island,
+                    owner) -> dict[int, object]:
+    """Cells of the mainland units: Voronoi on the mainland and shared islands, whole islands added.
+
+    A register centroid in the sea (Natural Earth's coast is coarse) is moved onto the land, so each
+    unit keeps a cell; a pre-2025 centroid in the sea is dropped. Seeds on an island that a single
+    unit owns do not take part in the Voronoi diagram: that unit gets the whole island.
+    """
+    shared = islands[~to_island & (owner == -1)]
+    region = shapely.union_all([mainland, *shared])
+    shapely.prepare(region)
+    n = len(xy)
+    mine = np.flatnonzero(~island_seed)
+    on_land = shapely.contains_xy(region, seeds[mine, 0], seeds[mine, 1])
+    own_islands = shapely.union_all(islands[~to_island & (owner >= 0)])
+    on_own_island = shapely.contains_xy(own_islands, seeds[mine, 0], seeds[mine, 1])
+    register = mine < n
+    snap = register & ~on_land & ~on_own_island
+    points = seeds[mine].copy()
+    points[snap] = snap_inside(points[snap], region)
+    use = on_land | snap
+    cells = _cells_by_unit(points[use], unit[mine][use], region)
+    anchors = {}
+    for u, p in zip(unit[mine][use][::-1], points[use][::-1]):
+        anchors[int(u)] = p          # reversed: the register seed (first) wins
+    keys = sorted(cells)
+    fixed = absorb_fragments(np.array([cells[k] for k in keys], dtype=object),
+                             np.array([anchors[k] for k in keys]), np.asarray(province)[keys])
+    cells = dict(zip(keys, fixed))
+    for part, u in zip(islands[~to_island & (owner >= 0)], owner[~to_island & (owner >= 0)]):
+        cells[int(u)] = shapely.union_all([cells[int(u)], part]) if int(u) in cells else part
+    return cells
+
+
+def _island_cells(seeds, unit, island_seed, islands, to_island, owner) -> dict[int, object]:
+    """Cells of the island units on Natural Earth's islands: whole islands, or split by Voronoi
+    among the units whose seeds lie on the same island."""
+    cells: dict[int, list] = {}
+    mine = np.flatnonzero(island_seed)
+    for part, u in zip(islands[to_island], owner[to_island]):
+        if u >= 0:
+            cells.setdefault(int(u), []).append(part)
+            continue
+        inside = mine[shapely.contains_xy(part, seeds[mine, 0], seeds[mine, 1])]
+        for v, piece in _cells_by_unit(seeds[inside], unit[inside], part).items():
+            cells.setdefault(v, []).append(piece)
+    return {u: shapely.union_all(parts) for u, parts in cells.items()}
+
+
+def build_cells(xy: np.ndarray, area_km2: np.ndarray, is_island: np.ndarray, province: np.ndarray, land,
+                extra_xy: np.ndarray | None = None, extra_row: np.ndarray | None = None,
+                neighbours=None) -> tuple[np.ndarray, dict]:
     """Commune polygons (metric) in input order, and figures about the construction.
 
     Parameters
     ----------
     xy, area_km2, is_island, province : numpy.ndarray
-        Register centroids (metric), registered areas, island flags and province codes.
+        Register centroids (metric), registered areas, "drawn as an island" flags and province codes.
+    land : shapely (Multi)Polygon
+        The national land in metric coordinates (Natural Earth 1:10m, :func:`loaders.context.vietnam_land`).
     extra_xy, extra_row : numpy.ndarray, optional
         More generators (old communes' centroids) and the unit row each belongs to.
+    neighbours : shapely geometry, optional
+        The neighbours' land (metric): closing the estuaries never crosses a land border.
 
     Returns
     -------
     cells : numpy.ndarray of shapely Polygon/MultiPolygon
     info : dict
-        ``median_area_ratio`` (cell area / registered area), ``land_km2``, ``legacy_generators``.
+        ``median_area_ratio`` (cell area / registered area), ``land_km2``, ``legacy_generators``,
+        ``disc_units`` (rows of the island units drawn as discs: no island at 1:10m).
     """
-    radii = disc_radii(area_km2, is_island)
-    island_shapes, island_xy = place_islands(xy, radii, is_island, np.random.default_rng(GEOMETRY_SEED))
-    mainland, islands = land_mask(xy, radii, is_island, island_shapes)
+    radii = unit_radii(area_km2)
+    mainland, islands = land_parts(land)
     if extra_xy is None:
         extra_xy, extra_row = np.empty((0, 2)), np.empty(0, dtype=np.int64)
-    extra_xy, extra_row = legacy_generators(xy, radii, is_island, extra_xy, extra_row)
+    raw_xy, raw_row = extra_xy, extra_row
+    extra_xy, extra_row = legacy_generators(xy, radii, extra_xy, extra_row)
+    seeds = np.vstack([xy, extra_xy])
+    unit = np.concatenate([np.arange(len(xy)), extra_row])
+    island_seed = np.asarray(is_island, bool)[unit]
+    to_island, owner = assign_islands(islands, seeds, unit, island_seed)
+    natural = mainland
+    mainland = close_waters(mainland, neighbours)
+    # Islands the closed mainland reaches: a mainland unit's island joins the shared land; an island
+    # unit's keeps its channel (the closing gives way there, Natural Earth's own mainland stays).
+    reached = shapely.intersects(islands, shapely.buffer(mainland, SEA_GAP_M))
+    owner[reached & ~to_island] = -1
+    carve = islands[reached & to_island]
+    if len(carve):
+        mainland = shapely.union(shapely.difference(mainland, shapely.buffer(shapely.union_all(carve), SEA_GAP_M)),
+                                 natural)
+    found = _mainland_cells(xy, province, seeds, unit, island_seed, mainland, islands, to_island, owner)
+    found.update(_island_cells(seeds, unit, island_seed, islands, to_island, owner))
     cells = np.empty(len(xy), dtype=object)
-    main = np.flatnonzero(~is_island)
-    cells[main] = absorb_fragments(_mainland_cells(xy, main, extra_xy, extra_row, mainland, len(xy)),
-                                   xy[main], province[main])
-    isl = np.flatnonzero(is_island)
-    cells[isl] = absorb_fragments(voronoi_cells(island_xy, islands), island_xy, province[isl])
+    for u, cell in found.items():
+        cells[u] = cell
+    # everything drawn so far: the land, the closed mainland, and the island units' cells
+    obstacles = shapely.union_all([land, mainland, *(cells[u] for u in found if is_island[u])])
+    discs = [i for i in range(len(xy)) if cells[i] is None]
+    for i in discs:   # island units with no island at 1:10m: discs of their area, in free water
+        sites = disc_sites(xy[i], raw_xy[raw_row == i], land)
+        pieces = []
+        for site in sites:
+            piece, _ = place_disc(site, radii[i] / np.sqrt(len(sites)), obstacles)
+            obstacles = shapely.union_all([obstacles, piece])
+            pieces.append(piece)
+        cells[i] = shapely.union_all(pieces)
     cells = node_coverage(cells)
     ratio = shapely.area(cells) / (np.asarray(area_km2, float) * 1e6)
     info = {
         "median_area_ratio": round(float(np.median(ratio)), 3),
-        "land_km2": round(float(shapely.area(mainland) + shapely.area(islands)) / 1e6),
+        "land_km2": round(float(shapely.area(shapely.union_all(cells))) / 1e6),
         "legacy_generators": int(len(extra_xy)),
+        "disc_units": discs,
     }
     return cells, info

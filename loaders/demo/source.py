@@ -19,11 +19,20 @@ ISLAND_COMMUNES = ("20434", "21607", "30781", "30811", "30814", "06967", "06757"
 ISLAND_DRAWN_AS_MAINLAND = ("27676",)
 
 #: Register centroids that are plainly wrong (both island communes of Quảng Ninh were geocoded onto
-#: Hạ Long city): replaced by approximate positions of the islands read off public maps.
+#: Hạ Long city; the two island communes off Hà Tiên and Kiên Lương into open sea 10-15 km from
+#: their islands): replaced by approximate positions of the islands read off public maps.
 CENTROID_FIXES = {
     "06967": (107.74, 21.30),   # Xã Cái Chiên (đảo Cái Chiên, off Hải Hà)
     "06757": (107.93, 21.43),   # Xã Vĩnh Thực (đảo Vĩnh Thực, off Móng Cái)
+    "30781": (104.30, 10.27),   # Xã Tiên Hải (quần đảo Hải Tặc, ~25 km south-west of Hà Tiên)
+    "30811": (104.48, 10.12),   # Xã Sơn Hải (quần đảo Bà Lụa, off Kiên Lương)
 }
+
+#: Centroid check against the pre-2025 communes (:func:`correct_centroids`).
+CONSENSUS_MIN = 2
+CONSENSUS_KM = 25.0
+DISAGREE_RADII = 4.0
+DISAGREE_MIN_KM = 50.0
 
 #: Hoàng Sa has no resident population under Vietnamese administration: its statistics are "no data".
 NO_DATA_COMMUNES = ("20333",)
@@ -103,6 +112,52 @@ def load_legacy_points(units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     legacy["row"] = legacy["old"].map(lambda key: row_by_key.get(target.get(key)))
     legacy = legacy.dropna(subset=["row", "wardLon", "wardLat"]).sort_values("old", kind="mergesort")
     return legacy[["wardLon", "wardLat"]].to_numpy(float), legacy["row"].to_numpy(np.int64)
+
+
+def correct_centroids(units: pd.DataFrame, legacy_xy: np.ndarray, legacy_row: np.ndarray,
+                      xy: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Register centroids that disagree with every pre-2025 commune merged into their unit, replaced.
+
+    A handful of register centroids sit tens of kilometres from the unit (two pairs are swapped,
+    e.g. Xã Lương Sơn / Xã Sơn Lương in Phú Thọ). When a mainland unit has at least
+    :data:`CONSENSUS_MIN` old communes whose centroids agree (all within :data:`CONSENSUS_KM` of
+    their median) and the register centroid is farther than :data:`DISAGREE_RADII` unit radii
+    (+5 km), and at least :data:`DISAGREE_MIN_KM`, from all of them, the unit is placed at the old
+    centroid nearest that median. Nearer disagreements are left alone: there the old centroids are
+    as often the wrong ones (mis-geocoded old communes are common).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The register table (``area_km2``, ``is_island``, ``commune_code``).
+    legacy_xy, legacy_row : numpy.ndarray
+        Metric centroids of the pre-2025 communes and the unit row of each.
+    xy : numpy.ndarray
+        Metric register centroids, shape (N, 2).
+
+    Returns
+    -------
+    (numpy.ndarray, list of str)
+        Corrected centroids and the codes of the units moved.
+    """
+    out = np.asarray(xy, float).copy()
+    radius = np.sqrt(units["area_km2"].to_numpy(float) * 1e6 / np.pi)
+    island = units["is_island"].to_numpy(bool)
+    moved = []
+    order = np.argsort(legacy_row, kind="stable")
+    bounds = np.flatnonzero(np.diff(legacy_row[order])) + 1
+    for group in np.split(order, bounds):
+        i = int(legacy_row[group[0]])
+        pts = legacy_xy[group]
+        if island[i] or len(pts) < CONSENSUS_MIN:
+            continue   # island units' old centroids are often geocoded on the mainland: positions checked by hand
+        median = np.median(pts, axis=0)
+        spread = np.hypot(*(pts - median).T)
+        far = np.hypot(*(pts - out[i]).T).min() > max(DISAGREE_RADII * radius[i] + 5_000, DISAGREE_MIN_KM * 1000)
+        if far and spread.max() <= CONSENSUS_KM * 1000:
+            out[i] = pts[int(np.argmin(spread))]
+            moved.append(str(units["commune_code"].iloc[i]))
+    return out, moved
 
 
 def unit_rng(seed: int, code: str, salt: int = 0) -> np.random.Generator:
