@@ -54,15 +54,6 @@ def compare_views(key: str, spec: ViewSpec) -> query.Comparison:
     return query.compare_views(_source(key), spec, settings())
 
 
-def view_for_page(key: str, spec: ViewSpec, page: str) -> query.ShownView:
-    """The map a page shows, from the caches above (the same object its downloads export)."""
-    if page == "gaps":
-        return gap_view(key, spec)
-    if page == "change":
-        return compare_views(key, spec).change
-    return indicator_view(key, spec)
-
-
 @st.cache_data(show_spinner=False, max_entries=24)
 def web_shapes(key: str, level: str, province: str | None, commune: str | None):
     """(prepared shapes, unit key → encoded shape) of one view scale."""

@@ -282,16 +282,25 @@ def change_view(a: ShownView, b: ShownView) -> ShownView:
                      b.target, b.band, b.notices, a.period, names=b.names)
 
 
-def view_for_page(source, spec: ViewSpec, page: str, settings, *, strict: bool = False) -> ShownView:
-    """The map a page shows for a view: "map" (the indicator), "gaps", or "change" (the compare page's change).
+#: The maps of the pages: the map page's indicator, the gap page's gaps, the compare page's A, B and change.
+MAPS = ("indicator", "gaps", "compare-a", "compare-b", "change")
 
-    Downloads and ``coverage-map export --link`` use it to export exactly the map the page shows.
+
+def view_for_page(source, spec: ViewSpec, which: str, settings, *, strict: bool = False) -> ShownView:
+    """One of the maps the pages show (:data:`MAPS`), exactly as the page shows it.
+
+    Downloads and ``coverage-map export --map/--link`` use it, so a file is the map on screen.
     """
-    if page == "gaps":
+    if which == "gaps":
         return gap_view(source, spec, settings, strict=strict)
-    if page == "change":
-        change = compare_views(source, replace(spec, compare="periods"), settings, strict=strict).change
-        return change
+    if which in ("compare-a", "compare-b", "change"):
+        comparison = compare_views(source, spec, settings, strict=strict)
+        view = {"compare-a": comparison.a, "compare-b": comparison.b, "change": comparison.change}[which]
+        if view is None:
+            raise ViewError("no_change_map", None)
+        return view
+    if which != "indicator":
+        raise ValueError(f"unknown map {which!r}; choose one of: {', '.join(MAPS)}")
     return indicator_view(source, spec, settings, strict=strict)
 
 
