@@ -242,6 +242,8 @@ class DirectoryStore(Store):
                         removed += 1
         return removed
 
+    clean_tmp = clean_staging  # TRANSITION: the name the upload panel calls until the redesign
+
     def _next_id(self, manifest: dict) -> str:
         # directories count too: a version renamed into place before a crash keeps its number
         numbers = [int(m.group(1)) for e in manifest["versions"] if (m := _VERSION_ID.match(e["id"]))]
