@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from i18n import Message, Period, Term
+from i18n import Message
 from loaders.schema import KEY_COLUMN, PERIOD
 from loaders.store.access import Identity
-from loaders.store.checks import Finding, finding_for, plausibility
-from loaders.store.merge import (Chunks, Commit, Counts, has_figures, is_partial, merge_stats, merge_units,
+from loaders.store.checks import finding_for, plausibility
+from loaders.store.merge import (Chunks, Commit, has_figures, is_partial, merge_stats, merge_units,
                                  merged_values, orphans, period_key)
 
 

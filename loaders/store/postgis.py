@@ -11,7 +11,6 @@ transaction back: the previous version stays active. Reads (``read_postgis``) ru
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
@@ -20,13 +19,13 @@ import geopandas as gpd
 import pandas as pd
 
 from loaders.dataset import DEFAULT_DATA_DIR
-from loaders.schema import KEY_COLUMN, PERIOD
+from loaders.schema import KEY_COLUMN
 from loaders.store import staging
-from loaders.store.base import (ACTIVE, EMBEDDED, Dataset, StaleCheck, Store, StoreBusy, StoreError, checkpoint,
-                                sha256_file, utc_now)
-from loaders.store.layers import STATS_FILES, STATS_LEVELS, UNIT_FILES, UNIT_LEVELS
+from loaders.store import base as _base  # _base.checkpoint: crash tests replace it
+from loaders.store.base import (ACTIVE, EMBEDDED, Dataset, StaleCheck, Store, StoreBusy, StoreError)
+from loaders.store.layers import STATS_FILES, UNIT_FILES
 from loaders.store.merge import FIGURES
-from loaders.store.postgis_schema import SCHEMA, STATS_TEXT, UNIT_COLUMNS, ddl
+from loaders.store.postgis_schema import SCHEMA, UNIT_COLUMNS, ddl
 
 S = SCHEMA
 _LOCK_KEY = 7_211_012  # pg advisory lock id of applies ("coverage-map" issue 12)
@@ -278,11 +277,11 @@ class PostgisStore(Store):
             if f"{self.backend}:{active or EMBEDDED}" != expected_token:
                 raise StaleCheck("stale", None, checked=expected_token.split(":", 1)[-1],
                                  active=active or EMBEDDED, by=self._by(connection, active))
-            checkpoint("building")
+            _base.checkpoint("building")
             return write_commit(self, connection, commit, sources, identity, active, entry)
 
         result = self._run(work)
-        checkpoint("after_manifest")
+        _base.checkpoint("after_manifest")
         return result
 
     def _by(self, connection, version_id) -> str:
