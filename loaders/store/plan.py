@@ -146,7 +146,8 @@ def _plan_stats(commit: Commit, parent, upload: Upload, options, identity, rejec
         replace = set(options.replace_periods) | (set(parent.periods(level)) if options.replace_level else set())
         periods = sorted(set(rows[PERIOD]) | replace, key=period_key)
         previous = parent.stats_rows(level, periods=periods)
-        merged = merged_values(previous, rows, level).assign(**{
+        merging = previous[~previous[PERIOD].isin(replace)] if previous is not None else None
+        merged = merged_values(merging, rows, level).assign(**{
             c: rows[c].to_numpy() for c in ("source_file", "source_sheet", "source_row") if c in rows})
         found = [f for check in checks for f in check(merged, level)]
         rejected += found
