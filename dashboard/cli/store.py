@@ -52,11 +52,13 @@ def _confirm(args, question) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from loaders.settings import load_settings
-    from loaders.store import identity_for, open_store
+    from loaders.store import Identity, identity_for, open_store
 
     settings = load_settings()
     store = open_store(settings, location=args.store)
-    identity = identity_for(args.user, settings)  # login off: the local national officer, named --as
+    # --as: that user's role (login on) or just their name (login off); without it, the server's operator, who
+    # holds the store's files or database credentials anyway, acts as the local national officer
+    identity = identity_for(args.user, settings) if args.user else Identity.local()
     tz = settings["data.timezone"]
     handler = {"init": _init, "status": _status, "apply": _apply, "rollback": _rollback, "use": _use,
                "history": _history, "diff": _diff}[args.action]
