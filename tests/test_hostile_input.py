@@ -19,6 +19,7 @@ from loaders.archive import MB, ArchiveLimits, stage_files
 from loaders.errors import LoaderError
 from loaders.ingest import IngestError, apply_upload, check_upload, error_text
 from loaders.store import DatasetStore, active_data_dir
+from loaders.store.plan import ApplyOptions
 from upload_fixtures import commune_boundaries, commune_stats_csv, tree_hashes
 
 LIMITS = ArchiveLimits(max_upload_bytes=20 * MB, max_unpacked_bytes=50 * MB, max_ratio=100)
@@ -149,7 +150,8 @@ def prepared_store(tmp_path_factory) -> Path:
     store = DatasetStore(folder / "store")
     for path in (commune_boundaries(folder / "ranh_gioi.geojson"), commune_stats_csv(folder / "q3.csv")):
         staged = stage_files([path], store.staging_dir())
-        apply_upload(store, staged, check_upload(staged, store))
+        # these replace the embedded demo layers (an explicit choice; a merge would keep the demo rows)
+        apply_upload(store, staged, check_upload(staged, store), options=ApplyOptions(replace_level=True))
     return store.root
 
 
