@@ -1,8 +1,8 @@
 """Downloadable XLSX templates for the monthly figures communes send (issue 7).
 
-The headers are the *first alias* of each canonical column in :data:`loaders.aliases.HEADER_ALIASES`, so a
-filled template is read by :func:`loaders.stats.read_stats` with every column recognised: the template and the
-loader can never drift apart. A template may be pre-filled with the units of the current dataset (codes and
+The headers come from :data:`loaders.aliases.TEMPLATE_HEADERS`, and a test reads each one back through
+:func:`loaders.columns.meaning`, so a filled template is read by :func:`loaders.stats.read_stats` with every
+column recognised: the template and the loader can never drift apart. A template may be pre-filled with the units of the current dataset (codes and
 names), so the data officer only types figures.
 """
 
@@ -12,7 +12,7 @@ import io
 
 import pandas as pd
 
-from loaders.aliases import HEADER_ALIASES
+from loaders.aliases import TEMPLATE_HEADERS
 from loaders.schema import ADOPTION_COUNTS, PERIOD, POPULATION_COUNTS
 
 #: Columns of each template, in order (canonical names).
@@ -44,8 +44,8 @@ _IDENTITY_TEXT = ("province_code", "commune_code", "hamlet_id", "province_name",
 
 
 def template_headers(level: str) -> list[str]:
-    """The Vietnamese header of each template column: the first alias of its canonical column."""
-    return [HEADER_ALIASES[column][0] for column in TEMPLATE_COLUMNS[level]]
+    """The Vietnamese header of each template column."""
+    return [TEMPLATE_HEADERS[column] for column in TEMPLATE_COLUMNS[level]]
 
 
 def _prefill_rows(level: str, units: pd.DataFrame | None, period: str | None) -> list[list]:
