@@ -76,8 +76,11 @@ def parse_grid(name: str, rows: list[list]) -> SheetRows:
     return result
 
 
-def _skip(result: SheetRows, sheet: str, row_number: int, row: list, reason: str, **params) -> None:
-    label = next((nfc(str(v)) for v in row if isinstance(v, str) and v.strip()), "")
+def _skip(result: SheetRows, sheet: str, row_number: int, row: list, reason: str, label=None, **params) -> None:
+    texts = [nfc(str(v)) for v in row if isinstance(v, str) and v.strip()]
+    if label is None or is_missing(label):  # the most telling text: not a list number such as "I" or "1."
+        label = next((t for t in texts if len(strip_enumerator(t + " ").strip()) > 3), texts[0] if texts else "")
+    label = nfc(str(label))
     result.skipped.append({"sheet": sheet, "row": row_number, "label": label,
                            "reason": Message(f"stats.row_{reason}", {"label": label, **params})})
 
@@ -155,7 +158,7 @@ def _second_pass(sheet, candidates, mapping, header: Header, measure_columns, re
         group = _group_row(cells, mapping)
         if group:
             groups[group[0]] = group[1]
-            _skip(result, sheet, row_number, row, GROUP, group=group[1])
+            _skip(result, sheet, row_number, row, GROUP, label=group[2], group=group[1])
             continue
         figures = has_figure(row, measure_columns)
         if not figures and code_table and all(is_missing(cells.get(c)) for c in ("commune_code", "hamlet_id")):
@@ -172,9 +175,9 @@ def _group_columns(records: list[dict]) -> list[str]:
     return [c for c in ("district_name", "commune_name") if any(c in r for r in records)]
 
 
-def _group_row(cells: dict, mapping: dict) -> tuple[str, str] | None:
+def _group_row(cells: dict, mapping: dict) -> tuple[str, str, str] | None:
     """A row naming the unit above the level of the table ("Huyện Mường La" among communes, "Xã An Khánh" among
-    hamlets): (column it names, bare name), or None. Such rows carry subtotals, not a unit of the table."""
+    hamlets): (column it names, bare name, label), or None. Such rows carry subtotals, not a unit of the table."""
     names = set(mapping.values())
     for name_column, (group_level, group_column) in GROUP_OF.items():
         name = cells.get(name_column)
@@ -184,5 +187,5 @@ def _group_row(cells: dict, mapping: dict) -> tuple[str, str] | None:
             continue
         kind, bare = split_unit_type(strip_enumerator(nfc(str(name))), group_level)
         if kind in GROUP_TYPES[group_level]:
-            return group_column, bare
+            return group_column, bare, nfc(str(name))
     return None
