@@ -192,9 +192,15 @@ _BOTH = {("tcnscd",): ("TO", "CNSCD"), ("tcns",): ("TO", "CNSCD"), ("teams",): (
 _LONGEST = max(len(words) for words in (*_PHRASES, *_BOTH))
 
 
+#: First words of glued field names (``MAXA``, ``TENHUYEN``, ``SOTOCNS``): only words starting with one of them
+#: are split, so an unknown word such as ``bando`` (bản đồ, a map) is not read as ``ban do``.
+_GLUED_STARTS = ("ma", "ten", "so", "loai", "sl", "tl", "ty", "ds", "id", "xa", "phuong", "tinh", "huyen", "thon",
+                 "dan", "tong", "to", "tv", "ho", "dien", "quan", "dvhc")
+
+
 def _segment(word: str) -> list[str]:
     """Split a glued field name into known words (``maxa`` → ``ma xa``); the word itself when it cannot."""
-    if word in _VOCABULARY or len(word) < 4 or word.isdigit():
+    if word in _VOCABULARY or len(word) < 4 or word.isdigit() or not word.startswith(_GLUED_STARTS):
         return [word]
     best: list[list[str] | None] = [[]] + [None] * len(word)
     for end in range(1, len(word) + 1):

@@ -59,9 +59,10 @@ class Finding:
     position: int
 
     def where(self) -> Message:
-        """"sheet 'Tháng 9' row 12" in words (file first when known)."""
-        return Message("plausibility.where", {"file": self.file or "", "sheet": self.sheet or "",
-                                              "row": self.row if self.row is not None else "?"})
+        """"so_lieu.xlsx sheet 'Tháng 9' row 12" in words (as far as known)."""
+        from loaders.join_report import where
+
+        return where(self.file, self.sheet, self.row)
 
     def to_json(self) -> dict:
         value = self.value
