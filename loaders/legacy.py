@@ -126,6 +126,10 @@ class Unit:
     kind: str
     province: str
     district: str = ""
+    other_kind: str = ""  # the type the full name says, where the register's type column disagrees
+
+    def is_kind(self, kind) -> bool:
+        return not kind or not self.kind or kind in (self.kind, self.other_kind)
 
 
 class Register:
@@ -136,13 +140,14 @@ class Register:
         if era == CURRENT:
             table = official_units()
             records = zip(table["commune_code"], table["commune_name"], table["commune_type"],
-                          table["province_code"], [""] * len(table))
+                          table["province_code"], [""] * len(table), table["commune_fullname"])
         else:
             table = legacy_units()
             records = zip(table["legacy_code"], table["commune_name"], table["commune_type"].fillna(""),
-                          table["province_code"], table["district_name"])
-        self.units = {code: Unit(code, name, kind, province, district)
-                      for code, name, kind, province, district in records}
+                          table["province_code"], table["district_name"], table["commune_fullname"])
+        # the package's type column is wrong for a few units ("Phường Việt Hòa" typed Xã): the full name counts too
+        self.units = {code: Unit(code, name, kind, province, district, split_unit_type(full, "commune")[0] or "")
+                      for code, name, kind, province, district, full in records}
         self.by_key: dict[tuple, list[str]] = defaultdict(list)
         for unit in self.units.values():
             for kind, key_of in (("name", name_key), ("ascii", ascii_key)):
@@ -156,7 +161,7 @@ class Register:
         if unit is None or is_missing(name) or not str(name).strip():
             return False
         kind, bare = split_unit_type(name, "commune")
-        if kind and unit.kind and kind != unit.kind:
+        if not unit.is_kind(kind):
             return False
         if name_key(bare, "commune") == name_key(unit.name, "commune"):
             return True
@@ -182,7 +187,7 @@ class Register:
             wanted = ascii_key(district, "district")
             found = [c for c in found if self.district_keys[c] == wanted]
         if kind and len(found) > 1:
-            found = [c for c in found if self.units[c].kind == kind] or found
+            found = [c for c in found if self.units[c].is_kind(kind)] or found
         return found
 
     def label(self, code: str) -> str:
