@@ -25,6 +25,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from loaders.aliases import canonical_for
+from loaders.column_values import settle_columns
 from loaders.encodings import codec_for_cpg, redecode_latin1_columns
 from loaders.archive import inspect_zip
 from loaders.errors import LoaderError
@@ -360,17 +361,24 @@ def _clean_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int, i
 
 
 # -- columns ---------------------------------------------------------------------------------------------------------
-def _map_fields(columns) -> tuple[dict[str, str], list[str]]:
-    mapping, ignored = {}, []
+def _map_fields(frame) -> tuple[dict[str, str], list[str], list]:
+    """Field → canonical column, by what each field name means and, where no name says, by the values.
+
+    A ward layer whose fields are called ``ADM3_EN`` or ``ID_2`` still yields its codes and names: a field whose
+    values are mostly commune codes of the registers, or names of communes, districts or provinces, is taken
+    (and reported, see :mod:`loaders.column_values`).
+    """
+    columns = [c for c in frame.columns if c != "geometry"]
+    mapping = {}
     for column in columns:
-        if column == "geometry":
-            continue
         canonical = canonical_for(column)
-        if canonical in UNIT_FIELDS and canonical not in mapping.values():
+        if canonical in ("unit_code", "unit_name") or (canonical in UNIT_FIELDS
+                                                       and canonical not in mapping.values()):
             mapping[column] = canonical
-        else:
-            ignored.append(column)
-    return mapping, ignored
+    values = {column: frame[column].tolist() for column in columns}
+    mapping, guesses = settle_columns(values, mapping, {c: c for c in columns})
+    mapping = {column: canonical for column, canonical in mapping.items() if canonical in UNIT_FIELDS}
+    return mapping, [c for c in columns if c not in mapping], guesses
 
 
 def detect_level(columns) -> str | None:
@@ -393,7 +401,8 @@ def _as_bool(value) -> bool:
 
 
 def _canonical_units(frame, level, path, problems):
-    mapping, ignored = _map_fields(frame.columns)
+    mapping, ignored, guesses = _map_fields(frame)
+    problems += [guess.message().text("en") for guess in guesses]
     data = frame.rename(columns=mapping)[[*mapping.values(), "geometry"]]
     found = detect_level(data.columns)
     if level is None:

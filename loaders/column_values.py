@@ -156,7 +156,9 @@ def settle_columns(columns: dict, mapping: dict, headers: dict | None = None,
         guesses.append(Guess(column, canonical, share, str(headers.get(column, column))))
     for column in [c for c in open_columns if mapping.get(c) in ("unit_code", "unit_name")]:
         fallback = {"unit_code": "commune_code", "unit_name": "commune_name"}[mapping[column]]
-        if fallback not in known and not (fallback == "commune_name" and "hamlet_name" in known):
+        looks_right = (_share(columns[column], lambda v: pad_code(v, 5) is not None) >= 0.5 if fallback ==
+                       "commune_code" else _share(columns[column], lambda v: not isinstance(v, (int, float))) >= 0.5)
+        if fallback not in known and looks_right and not (fallback == "commune_name" and "hamlet_name" in known):
             mapping[column] = fallback  # "Đơn vị", "Mã ĐVHC": a commune table unless the values said otherwise
             known.add(fallback)
         else:

@@ -37,8 +37,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "LEVEL_C": ("cap xa",),                           # "teams at commune level"
     "LEVEL_H": ("cap thon",),
     "UNIT": ("don vi hanh chinh", "dvhc", "don vi", "dia ban", "dia phuong", "unit", "units", "admin",
-             "administrative unit", "location"),
-    "CODE": ("ma", "code", "codes", "id", "ma so", "so hieu", "ma dinh danh", "gid", "ma dvhc"),
+             "administrative unit", "location", "adm"),
+    "CODE": ("ma", "code", "codes", "id", "ma so", "so hieu", "ma dinh danh", "gid", "ma dvhc", "pcode"),
     "NAME": ("ten", "name", "names", "ten goi", "ten don vi", "varname", "label"),
     "TYPE": ("loai", "type", "kieu", "phan loai", "loai hinh", "cap", "engtype"),
     "ORDER": ("stt", "so tt", "so thu tu", "thu tu", "no", "order"),

@@ -113,8 +113,8 @@ def pad_code(value, width: int) -> str | None:
 
     Examples
     --------
-    >>> pad_code(1234, 5), pad_code("1234.0", 5), pad_code(" 01 ", 2), pad_code("", 5)
-    ('01234', '01234', '01', None)
+    >>> pad_code(1234, 5), pad_code("1234.0", 5), pad_code(" 01 ", 2), pad_code("", 5), pad_code(0, 5)
+    ('01234', '01234', '01', None, None)
     """
     if is_missing_marker(value):
         return None
@@ -126,6 +126,8 @@ def pad_code(value, width: int) -> str | None:
     if re.fullmatch(r"\d+\.0+", text):  # Excel float written as text
         text = text.split(".")[0]
     if not re.fullmatch(r"[0-9]+", text) or len(text) > width:  # ASCII digits only: "12²" is not a code
+        return None
+    if int(text) == 0:  # a numeric field left at 0 (shapefiles have no "empty" number): no code, not "00000"
         return None
     return text.zfill(width)
 
