@@ -24,6 +24,7 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
+from i18n import Message
 from loaders.aliases import canonical_for
 from loaders.column_values import settle_columns
 from loaders.encodings import codec_for_cpg, redecode_latin1_columns
@@ -400,6 +401,11 @@ def _as_bool(value) -> bool:
     return nfc(str(value)).lower() in _TRUE_TEXTS
 
 
+def _say(key: str, **params) -> str:
+    """A problem of the column mapping as the English sentence ``info["problems"]`` carries (SPEC §8)."""
+    return Message(key, params).text("en")
+
+
 def _canonical_units(frame, level, path, problems):
     mapping, ignored, guesses = _map_fields(frame)
     problems += [guess.message().text("en") for guess in guesses]
@@ -408,8 +414,7 @@ def _canonical_units(frame, level, path, problems):
     if level is None:
         level = found
     if level is None:
-        raise LoaderError("no recognisable code or name column (expected e.g. 'ma_xa', 'ten_xa', 'ward_code', "
-                          f"'commune_name'); columns are: {', '.join(ignored[:12])}", path)
+        raise LoaderError("boundary_columns.no_identity", path, columns=ignored[:12])
     not_nfc = 0
     for column in NAME_FIELDS + ("commune_type", "hamlet_type", "ethnic_region", "hamlet_id"):
         if column in data:
@@ -418,13 +423,13 @@ def _canonical_units(frame, level, path, problems):
             tidy = canonical_type if column.endswith("_type") else (lambda v: None if is_missing(v) else nfc(str(v)))
             data[column] = values.map(tidy).astype(object)
     if not_nfc:
-        problems.append(f"{not_nfc} names were not in Unicode NFC (e.g. decomposed); normalised")
+        problems.append(_say("boundary_columns.not_nfc", n=not_nfc))
     for column, width in CODE_WIDTH.items():
         if column in data:
             padded = data[column].map(lambda v, w=width: pad_code(v, w)).astype(object)
             bad = int((padded.isna() & data[column].notna()).sum())
             if bad:
-                problems.append(f"{bad} {column} values are not {width}-digit codes, left empty")
+                problems.append(_say("boundary_columns.not_codes", n=bad, column=column, width=width))
             data[column] = padded
     if "commune_name" in data and "commune_type" not in data:
         data["commune_type"] = data["commune_name"].map(lambda n: unit_type_of(n, "commune")).astype(object)
@@ -432,19 +437,19 @@ def _canonical_units(frame, level, path, problems):
         data["hamlet_type"] = data["hamlet_name"].map(lambda n: unit_type_of(n, "hamlet")).astype(object)
     if level == "hamlet" and "hamlet_id" not in data:
         data["hamlet_id"] = _hamlet_ids(data)
-        problems.append("no hamlet code column: hamlet_id made from commune code and row order")
+        problems.append(_say("boundary_columns.hamlet_ids_made"))
     for column in BOOLEAN_AREA_CLASSES:
         if column in data:
             data[column] = data[column].map(_as_bool).astype(bool)
     key = KEY_COLUMN.get(level)
     if key in data and data[key].dropna().duplicated().any():
         repeated = data[key].dropna()[data[key].dropna().duplicated()]
-        problems.append(f"{len(repeated)} {key} values appear more than once, e.g. '{repeated.iloc[0]}'")
+        problems.append(_say("boundary_columns.repeated", n=len(repeated), column=key, example=repeated.iloc[0]))
     data.insert(0, "level", level)
     expected = UNIT_COLUMNS.get(level, UNIT_COLUMNS["commune"])
     missing = [c for c in expected if c not in data]
     if missing and level in UNIT_COLUMNS:
-        problems.append("columns not found in the file: " + ", ".join(missing))
+        problems.append(_say("boundary_columns.missing", columns=missing))
     ordered = [c for c in expected if c in data] + [c for c in data.columns if c not in expected]
     units = gpd.GeoDataFrame(data[ordered], geometry="geometry", crs=frame.crs).reset_index(drop=True)
     return units, level, not_nfc, ignored

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from i18n import Message
 from loaders.boundaries import all_names_nfc, read_boundaries
 from loaders.errors import LoaderError
 from loaders.join import join_stats
@@ -141,9 +142,8 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
         register = check_against_register(units)
         report["boundaries"]["register_2025"] = register
         if register["not_official"]:
-            report["boundaries"]["problems"].append(
-                f"{register['not_official']} of {len(units)} commune codes are not in the 2025 register "
-                "(pre-2025 boundaries or other codes?)")
+            report["boundaries"]["problems"].append(Message("validate.not_in_register", {
+                "n": register["not_official"], "total": len(units)}).text("en"))
     stats = list(stats)
     loads, errors = _read_all(stats)
     if errors and not loads:
@@ -155,9 +155,8 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
     stats_level = loads[0].info["level"]
     target = _units_for(units, info["level"], stats_level)
     if target is None:
-        report["join"]["problems"] = [
-            f"{stats_level} statistics cannot be joined to {info['level']} boundaries: give {stats_level} "
-            "boundaries or statistics per " + info["level"]]
+        report["join"]["problems"] = [Message("validate.levels_do_not_join", {
+            "stats": stats_level, "units": info["level"]}).text("en")]
         return json_safe(report)
     join_units, join_level = target
     result = join_stats(join_units, loads, join_level)
