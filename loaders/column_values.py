@@ -74,7 +74,7 @@ def _is_name(kind: str):
     level = {"communes": "commune", "districts": "district", "provinces": "province"}[kind]
 
     def test(value) -> bool:
-        if isinstance(value, (int, float)) or _is_hamlet(value):
+        if isinstance(value, (int, float)) or _is_hamlet(value) or not any(ch.isalpha() for ch in str(value)):
             return False
         written, _ = split_unit_type(value)
         if kind == "communes" and written in ("Huyện", "Quận", "Thị xã", "Tỉnh"):
@@ -97,8 +97,16 @@ def _distinct(values) -> float:
     return len(set(values)) / len(values) if values else 0.0
 
 
+def _filled(values) -> float:
+    values = list(values)[:SAMPLE * 3]
+    return sum(1 for v in values if not is_missing(v) and str(v).strip()) / len(values) if values else 0.0
+
+
 def _fit(canonical: str, values) -> float:
-    """Share of values that fit ``canonical`` (0 when the column cannot be it at all)."""
+    """Share of values that fit ``canonical`` (0 when the column cannot be it at all: an identity column is
+    filled on most rows)."""
+    if _filled(values) < 0.5:
+        return 0.0
     if canonical == "commune_code":
         return _share(values, _is_code(5, "codes")) if _distinct(values) > 0.9 else 0.0
     if canonical == "province_code":
@@ -142,11 +150,12 @@ def settle_columns(columns: dict, mapping: dict, headers: dict | None = None,
             continue
         code_like = canonical.endswith("_code")
         pool = [c for c in open_columns if mapping.get(c) != ("unit_name" if code_like else "unit_code")]
-        scored = [(_fit(canonical, columns[c]), c) for c in pool]
-        scored = [(s, c) for s, c in scored if s >= (CODE_SHARE if code_like else NAME_SHARE)]
+        scored = [(_fit(canonical, columns[c]), _distinct(columns[c]), c) for c in pool]
+        scored = [(s, d, c) for s, d, c in scored if s >= (CODE_SHARE if code_like else NAME_SHARE)]
         if not scored:
             continue
-        share, column = max(scored, key=lambda pair: pair[0])
+        # the best fit; on a tie the column of distinct values (communes repeat less than their districts)
+        share, _, column = max(scored, key=lambda triple: (round(triple[0], 2), triple[1]))
         if canonical in ("district_name", "province_name") and _distinct(columns[column]) > 0.9 and \
                 "commune_name" not in known and _fit("commune_name", columns[column]) >= share:
             continue  # a column of distinct names that are also communes is the communes' column
@@ -156,8 +165,7 @@ def settle_columns(columns: dict, mapping: dict, headers: dict | None = None,
         guesses.append(Guess(column, canonical, share, str(headers.get(column, column))))
     for column in [c for c in open_columns if mapping.get(c) in ("unit_code", "unit_name")]:
         fallback = {"unit_code": "commune_code", "unit_name": "commune_name"}[mapping[column]]
-        looks_right = (_share(columns[column], lambda v: pad_code(v, 5) is not None) >= 0.5 if fallback ==
-                       "commune_code" else _share(columns[column], lambda v: not isinstance(v, (int, float))) >= 0.5)
+        looks_right = (_fit("commune_code", columns[column]) >= 0.5 if fallback == "commune_code" else _share(columns[column], lambda v: not isinstance(v, (int, float))) >= 0.5)
         if fallback not in known and looks_right and not (fallback == "commune_name" and "hamlet_name" in known):
             mapping[column] = fallback  # "Đơn vị", "Mã ĐVHC": a commune table unless the values said otherwise
             known.add(fallback)

@@ -88,8 +88,8 @@ def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResu
     _settle_duplicates(table, outcomes, resolutions, index)
     merged = _settle_legacy(table, outcomes, resolutions, index)
     joined = _joined_table(table, outcomes, resolutions, merged, index)
-    applied_units = {o.key for o in outcomes if o.cls in APPLIED}
-    without = [index.label(i) for i, key in enumerate(index.units[index.key]) if key not in applied_units]
+    applied_units = {r.position for o, r in zip(outcomes, resolutions) if o.cls in APPLIED}
+    without = [index.label(i) for i in range(len(index.units)) if i not in applied_units]
     not_data = [RowOutcome(s.get("file"), s.get("sheet"), s.get("row"), s.get("label", ""), NOT_DATA,
                            note=s["reason"]) for s in skipped]
     era = eras.message() if eras is not None and (eras.file == LEGACY_ERA or eras.only_legacy) else None
@@ -200,7 +200,7 @@ def _settle_duplicates(table, outcomes, resolutions, index) -> None:
     groups = defaultdict(list)
     for position, (outcome, resolution) in enumerate(zip(outcomes, resolutions)):
         if outcome.cls in (CODE, NAME):
-            groups[("unit", outcome.key, outcome.period)].append(position)
+            groups[("unit", resolution.position, outcome.period)].append(position)
         elif outcome.cls == LEGACY:
             groups[("legacy", resolution.legacy, outcome.period)].append(position)
     direct_rows = {(key, period): rows for (kind, key, period), rows in groups.items() if kind == "unit"}
@@ -217,7 +217,7 @@ def _settle_duplicates(table, outcomes, resolutions, index) -> None:
                     outcomes[p].note = Message("join.note_conflicting_rows", {"n": len(rows)})
                     outcomes[p].suggestion = ""
     for position, outcome in enumerate(outcomes):
-        own = direct_rows.get((outcome.key, outcome.period))
+        own = direct_rows.get((resolutions[position].position, outcome.period))
         if outcome.cls == LEGACY and own and outcomes[own[0]].cls in (CODE, NAME):
             outcome.cls = DUPLICATE
             outcome.note = Message("join.note_unit_has_own_row", {"where": outcomes[own[0]].where()})

@@ -15,6 +15,7 @@ import pandas as pd
 
 from i18n import Message, Term
 from loaders.column_values import settle_columns
+from loaders.columns import is_note_header
 from loaders.header import Header, find_header, ignored_columns
 from loaders.numbers import parse_number
 from loaders.table_rows import (FOOTER, GROUP, NOTE, NO_IDENTITY, NUMBERING, TOTAL, has_figure, is_blank,
@@ -113,7 +114,8 @@ def _settle_identity(sheet, header: Header, candidates, result: SheetRows) -> di
     columns = {c: [r[c] if c < len(r) else None for _, r, _ in candidates] for c in range(width)}
     open_columns = [c for c in columns if c not in header.mapping or header.mapping[c] in ("unit_code", "unit_name")]
     open_columns = [c for c in open_columns if not any(c == d for d, _, _ in header.duplicates)
-                    and not any(c in cols for cols in header.summed.values())]
+                    and not any(c in cols for cols in header.summed.values())
+                    and not all(is_note_header(t) for t in header.texts.get(c, ("",)) if t)]
     mapping, guesses = settle_columns(columns, header.mapping, {c: header.label(c) for c in columns},
                                       candidates=open_columns)
     for guess in guesses:
