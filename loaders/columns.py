@@ -119,7 +119,7 @@ RULES: tuple[tuple[str, tuple[frozenset, ...], frozenset], ...] = tuple(
     (canonical, tuple(frozenset(group.split("|")) for group in required.split()), frozenset(forbidden.split()))
     for canonical, required, forbidden in (
         # shares first: a share header also names its numerator
-        ("team_presence", "H TO|CNSCD SHARE", "SUBSET"),
+        ("team_presence", "H|HS TO|CNSCD SHARE", "SUBSET"),
         ("smartphone_share", "SMARTPHONE|SMART SHARE", "HOUSEHOLD SUBSET"),
         ("vneid_share", "VNEID SHARE", "LEVEL1 SUBSET"),
         ("cashless_share", "CASHLESS SHARE", "SUBSET"),
@@ -325,7 +325,11 @@ def meaning(*texts) -> str | None:
     if not symbols:
         return None
     if len(parts) > 1 and _identity(lowest) and not _rank_rules(lowest, lowest):
-        return _identity(lowest)
+        own, joined = _identity(lowest), _identity(symbols)
+        # "Xã, phường" over "Tên" is the commune's name; a title over "Tên xã" does not change it
+        if own.startswith("unit_") and joined and joined.split("_")[-1] == own.split("_")[-1]:
+            return joined
+        return own
     return _rank_rules(symbols, lowest) or _identity(symbols)
 
 
