@@ -89,7 +89,11 @@ def units_from_layer(layer, provinces_2025: set[str], legacy_provinces: set[str]
     for row in layer[layer["province_code"].isin(provinces_2025)].itertuples():
         unit = Unit2025(row.ward_code, unicodedata.normalize("NFC", row.ward_name), row.province_code)
         text = row.beforeMerger if isinstance(row.beforeMerger, str) else ""
-        if not text or text.strip().lower().startswith("không sáp nhập"):
+        if not text.strip():
+            unit.unresolved.append("(the layer lists nothing)")
+            units[unit.code] = unit
+            continue
+        if text.strip().lower().startswith("không sáp nhập"):
             items = [f"{row.ward_type} {unit.name}"]
         else:
             items = split_items(unicodedata.normalize("NFC", text))
