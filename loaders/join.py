@@ -287,24 +287,21 @@ def _joined_table(table, outcomes, resolutions, merged, index: UnitIndex) -> pd.
     out["source_name"] = out[name_column] if name_column in out else None
     out["row_class"] = [o.cls for o in outcomes]
     out["match"] = [_MATCH.get(o.cls, MATCH_NONE) for o in outcomes]
-    out["match_note"] = [o.note.text("en") if o.note else "" for o in outcomes]
+    out["match_note"] = [o.note.text("en") if o.note and o.cls not in APPLIED else "" for o in outcomes]
     out["source_rows"] = [f"{o.sheet or ''}:{o.row}" for o in outcomes]
     out["rows_summed"] = 1
-    unit_columns = [c for c in _UNIT_COLUMNS if c in index.units]
-    for column in unit_columns:
-        out[column] = (out[column] if column in out else None)
-        out[column] = out[column].astype(object)
-    keep = []
-    for position, outcome in enumerate(outcomes):
-        resolution = resolutions[position]
-        if outcome.cls in (CODE, NAME, LEGACY) and resolution.position is not None:
-            for column in unit_columns:
-                out.at[position, column] = index.units.at[resolution.position, column]
-        elif outcome.cls not in APPLIED:
-            for column in (c for c in (index.key,) if c in out):
-                out.at[position, column] = None
-        if outcome.cls != LEGACY:
-            keep.append(position)
+    applied = [p for p, o in enumerate(outcomes) if o.cls in APPLIED and resolutions[p].position is not None]
+    positions = [resolutions[p].position for p in applied]
+    for column in (c for c in _UNIT_COLUMNS if c in index.units):
+        values = (out[column] if column in out else pd.Series(None, index=out.index)).astype(object).to_numpy(copy=True)
+        values[applied] = index.units[column].to_numpy()[positions]
+        out[column] = values
+    if index.key in out:  # rows not applied carry no unit
+        out.loc[~out.index.isin(applied), index.key] = None
+    for position in applied:
+        if outcomes[position].cls != LEGACY and outcomes[position].note is not None:
+            out.at[position, "match_note"] = outcomes[position].note.text("en")
+    keep = [p for p, o in enumerate(outcomes) if o.cls != LEGACY]
     for (target, period), (unit, (rows, sums)) in merged.items():
         first = rows[0]
         for column, value in sums.items():
@@ -315,6 +312,6 @@ def _joined_table(table, outcomes, resolutions, merged, index: UnitIndex) -> pd.
         out.at[first, "match_note"] = Message("join.line_merged", {"unit": unit.unit, "n": len(rows),
                                                                    "period": "", "sources": unit.sources}).text("en")
         keep.append(first)
-    applied = [p for p in sorted(keep) if out.at[p, "match"] != MATCH_NONE]
-    rest = [p for p in sorted(keep) if out.at[p, "match"] == MATCH_NONE]
-    return out.iloc[applied + rest].drop(columns=["source_period"], errors="ignore").reset_index(drop=True)
+    keep.sort()
+    order = [p for p in keep if out.at[p, "match"] != MATCH_NONE] + [p for p in keep if out.at[p, "match"] == MATCH_NONE]
+    return out.iloc[order].drop(columns=["source_period"], errors="ignore").reset_index(drop=True)

@@ -112,7 +112,11 @@ class UnitIndex:
 
     def label(self, i: int) -> str:
         """"Xã An Khánh (09877, Hà Nội)": how a unit is named in reports."""
-        row = self.units.iloc[i]
+        if not hasattr(self, "_labels"):
+            self._labels = [self._label(row) for row in self.units.to_dict("records")]
+        return self._labels[i]
+
+    def _label(self, row: dict) -> str:
         parent = PARENT[self.level]
         where = text_of(row.get(NAME_COLUMN[parent])) if parent else ""
         kind = text_of(row.get(f"{self.level}_type"))

@@ -183,7 +183,7 @@ class Resolver:
                 scope is None or old.units[code].province in scope):
             found = [code]
         elif name:
-            found = old.find(name, scope, district, text_of(row.get("commune_type")) or None)
+            found = old.find(name, scope, district, text_of(row.get("commune_type")) or None, self.typed_plain)
         else:
             found = []
         if len(found) > 1:

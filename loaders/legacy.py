@@ -167,22 +167,28 @@ class Register:
             return True
         return _plain(bare) and ascii_key(bare, "commune") == ascii_key(unit.name, "commune")
 
-    def find(self, name, provinces, district=None, kind=None) -> list[str]:
+    def find(self, name, provinces, district=None, kind=None, typed_plain=False) -> list[str]:
         """Codes of the communes called ``name`` within ``provinces`` (and ``district`` when given).
 
-        A name written with diacritics must match them ("Chiềng Hoà" is not "Chiềng Hoa"); one typed without
-        any matches without them. Several matches are narrowed by district, then by unit type; what remains
-        is returned, so the caller can say "ambiguous" rather than guess.
+        A name written with diacritics must match them ("Chiềng Hoà" is not "Chiềng Hoa"). One written without
+        any is first taken as written ("Sa Pa" is Sa Pa), then looked up without diacritics; in a file typed
+        entirely without them (``typed_plain``) only without ("Sa Pa" may be Sa Pa or Sa Pả). Several matches
+        are narrowed by district, then by unit type; what remains is returned, so the caller can say
+        "ambiguous" rather than guess.
         """
         if is_missing(name) or not str(name).strip():
             return []
         written_kind, bare = split_unit_type(name, "commune")
         kind = kind or written_kind
-        use_ascii = _plain(bare)
-        key = (ascii_key if use_ascii else name_key)(bare, "commune")
         found = []
-        for province in (provinces if provinces is not None else self.provinces):
-            found.extend(self.by_key.get(("ascii" if use_ascii else "name", province, key), ()))
+        kinds = [("ascii", ascii_key)] if typed_plain else [("name", name_key)] + (
+            [("ascii", ascii_key)] if _plain(bare) else [])
+        for lookup, key_of in kinds:
+            key = key_of(bare, "commune")
+            for province in (provinces if provinces is not None else self.provinces):
+                found.extend(self.by_key.get((lookup, province, key), ()))
+            if found:
+                break
         if district and self.era == LEGACY and len(found):
             wanted = ascii_key(district, "district")
             found = [c for c in found if self.district_keys[c] == wanted]
