@@ -67,15 +67,26 @@ def official_units() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def legacy_units() -> pd.DataFrame:
-    """The pre-2025 register: ``legacy_code``, ``commune_name``, ``commune_fullname``, ``district_name``,
-    ``district_fullname``, ``province_name``, ``province_fullname`` and the name keys used to look names up."""
+    """The pre-2025 register: one row per commune before 1 July 2025.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``legacy_code``, ``commune_name``, ``commune_type``, ``commune_fullname``, ``district_code``,
+        ``district_name``, ``district_fullname``, ``province_code`` (pre-2025), ``province_name``,
+        ``province_fullname``, the package's keys (``province_key``/``district_key``/``ward_key``, used to read
+        its converter) and the name keys used to look names up (``district_ascii``, ``commune_key``,
+        ``commune_ascii``). Island districts without communes are left out.
+    """
     table = _register_table("admin_units_legacy", {
-        "wardCode": "legacy_code", "wardShort": "commune_name", "ward": "commune_fullname",
-        "districtShort": "district_name", "district": "district_fullname", "provinceShort": "province_name",
-        "province": "province_fullname",
+        "wardCode": "legacy_code", "wardShort": "commune_name", "wardType": "commune_type", "ward": "commune_fullname",
+        "districtCode": "district_code", "districtShort": "district_name", "district": "district_fullname",
+        "provinceCode": "province_code", "provinceShort": "province_name", "province": "province_fullname",
+        "provinceKey": "province_key", "districtKey": "district_key", "wardKey": "ward_key",
     })
-    table["province_key"] = table["province_name"].map(lambda n: ascii_key(n, "province"))
-    table["district_key"] = table["district_name"].map(lambda n: ascii_key(n, "district"))
+    table = table[table["legacy_code"].notna()].reset_index(drop=True)
+    table["province_ascii"] = table["province_name"].map(lambda n: ascii_key(n, "province"))
+    table["district_ascii"] = table["district_name"].map(lambda n: ascii_key(n, "district"))
     table["commune_key"] = table["commune_name"].map(lambda n: name_key(n, "commune"))
     table["commune_ascii"] = table["commune_name"].map(lambda n: ascii_key(n, "commune"))
     return table
@@ -120,9 +131,9 @@ def find_legacy(commune_name=None, province_name=None, district_name=None, legac
         return table.iloc[0:0]
     candidates = table
     if province_name:
-        candidates = candidates[candidates["province_key"] == ascii_key(province_name, "province")]
+        candidates = candidates[candidates["province_ascii"] == ascii_key(province_name, "province")]
     if district_name:
-        candidates = candidates[candidates["district_key"] == ascii_key(district_name, "district")]
+        candidates = candidates[candidates["district_ascii"] == ascii_key(district_name, "district")]
     exact = candidates[candidates["commune_key"] == name_key(commune_name, "commune")]
     if len(exact) or strip_diacritics(str(commune_name)) != str(commune_name):
         return exact  # a name written with diacritics must match them: "Chiềng Hoà" is not "Chiềng Hoa"
