@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.boundaries import all_names_nfc, read_boundaries
+from loaders.guard import guarded
 from loaders.join import join_stats
 from loaders.stats import read_stats
 
@@ -66,6 +67,7 @@ def _units_for(units: pd.DataFrame, level: str, stats_level: str) -> tuple[pd.Da
     return units.drop_duplicates(key).assign(level=stats_level), stats_level
 
 
+@guarded  # untrusted files: read, cleaned and joined in a bounded worker process (issue 14)
 def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
     """Load a boundary file and any statistics files, join them, and report in the SPEC §8 shape.
 
