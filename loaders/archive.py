@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 import shutil
 import stat
+import struct
 import unicodedata
+import zlib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -120,6 +122,36 @@ def _wanted(path: PurePosixPath) -> bool:
     if any(part.startswith(".") or part == "__MACOSX" for part in path.parts):
         return False
     return path.suffix.lower() in KNOWN_EXTENSIONS
+
+
+_EOCD = struct.Struct("<4s4H2LH")        # end of central directory record
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
+
+
+def zip_entry_count(path: str | Path) -> int | None:
+    """How many entries a zip's directory declares, read from its last bytes before anything is parsed.
+
+    ``zipfile`` builds an object per entry when it opens an archive; a 100 MB zip of empty entries holds over a
+    million of them. ``None`` when the end record is not found (the zip is then refused as corrupt later).
+    """
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - (_EOCD.size + 65535)))
+        tail = handle.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < _EOCD.size:
+            return None
+        entries = _EOCD.unpack_from(tail, at)[4]
+        locator_at = at - _ZIP64_LOCATOR.size
+        if entries == 0xFFFF and locator_at >= 0 and tail[locator_at:locator_at + 4] == b"PK\x06\x07":
+            offset = _ZIP64_LOCATOR.unpack_from(tail, locator_at)[2]
+            handle.seek(offset)
+            record = handle.read(_ZIP64_EOCD.size)
+            if len(record) == _ZIP64_EOCD.size and record[:4] == b"PK\x06\x06":
+                entries = _ZIP64_EOCD.unpack(record)[6]
+        return int(entries)
 
 
 def _open_zip(zip_path: Path) -> zipfile.ZipFile:

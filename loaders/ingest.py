@@ -22,13 +22,14 @@ import geopandas as gpd
 import pandas as pd
 
 from loaders.archive import StagedUpload, UploadError
-from loaders.boundaries import BoundaryLoad, read_boundaries
+from loaders.boundaries import BoundaryLoad
 from loaders.errors import LoaderError
+from loaders.guard import read_boundaries, read_stats  # untrusted files: read in a bounded worker (issue 14)
 from loaders.ingest_files import (GEO_FILES, STATS_FILES, carry_over_rest, previous_demo_files, provinces_of,
                                   read_previous_stats, read_previous_units, write_metadata, write_stats,
                                   write_units)
 from loaders.schema import KEY_COLUMN, PERIOD
-from loaders.stats import StatsLoad, read_stats
+from loaders.stats import StatsLoad
 from loaders.store import DatasetStore
 
 log = logging.getLogger(__name__)

@@ -132,7 +132,7 @@ CORPUS = {
     "zip bomb": (_zip_bomb, "bom ZIP"),
     "geojson that is not json": (_geojson_not_json, "JSON"),
     "xlsx without header": (_xlsx_without_header, "header"),
-    "csv of binary garbage": (_binary_csv, "not a text"),
+    "csv of binary garbage": (_binary_csv, "không phải tệp văn bản"),
     "xlsx that is text": (_fake_xlsx, "XLSX"),
     "file over the cap": (_huge, "quá lớn"),
     "projected coordinates, no CRS": (_projected_without_crs, "CRS"),
