@@ -135,7 +135,7 @@ CORPUS = {
     "csv of binary garbage": (_binary_csv, "không phải tệp văn bản"),
     "xlsx that is text": (_fake_xlsx, "XLSX"),
     "file over the cap": (_huge, "quá lớn"),
-    "projected coordinates, no CRS": (_projected_without_crs, "CRS"),
+    "projected coordinates, no CRS": (_projected_without_crs, "EPSG"),
     "wrong columns": (_wrong_columns, "header"),
     "unknown file type": (_unknown_type, "không được hỗ trợ"),
     "header only": (_header_only, "không có dòng dữ liệu"),
