@@ -11,10 +11,13 @@ Vietnamese and English (catalogue keys ``archive.*``).
 
 from __future__ import annotations
 
+import errno
 import re
 import shutil
 import stat
+import struct
 import unicodedata
+import zlib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -42,6 +45,7 @@ class ArchiveLimits:
     max_upload_bytes: int = 100 * MB
     max_unpacked_bytes: int = 500 * MB
     max_ratio: float = 100.0
+    max_entries: int = 1000
 
     @classmethod
     def from_settings(cls, settings=None) -> "ArchiveLimits":
@@ -54,6 +58,7 @@ class ArchiveLimits:
             max_upload_bytes=int(settings["upload.max_upload_mb"] * MB),
             max_unpacked_bytes=int(settings["upload.max_unpacked_mb"] * MB),
             max_ratio=float(settings["upload.max_zip_ratio"]),
+            max_entries=int(settings["limits.max_zip_entries"]),
         )
 
 
@@ -122,12 +127,43 @@ def _wanted(path: PurePosixPath) -> bool:
     return path.suffix.lower() in KNOWN_EXTENSIONS
 
 
+_EOCD = struct.Struct("<4s4H2LH")        # end of central directory record
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
+
+
+def zip_entry_count(path: str | Path) -> int | None:
+    """How many entries a zip's directory declares, read from its last bytes before anything is parsed.
+
+    ``zipfile`` builds an object per entry when it opens an archive; a 100 MB zip of empty entries holds over a
+    million of them. ``None`` when the end record is not found (the zip is then refused as corrupt later).
+    """
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - (_EOCD.size + 65535)))
+        tail = handle.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < _EOCD.size:
+            return None
+        entries = _EOCD.unpack_from(tail, at)[4]
+        locator_at = at - _ZIP64_LOCATOR.size
+        if entries == 0xFFFF and locator_at >= 0 and tail[locator_at:locator_at + 4] == b"PK\x06\x07":
+            offset = _ZIP64_LOCATOR.unpack_from(tail, locator_at)[2]
+            handle.seek(offset)
+            record = handle.read(_ZIP64_EOCD.size)
+            if len(record) == _ZIP64_EOCD.size and record[:4] == b"PK\x06\x06":
+                entries = _ZIP64_EOCD.unpack(record)[6]
+        return int(entries)
+
+
 def _open_zip(zip_path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(zip_path)
         archive.infolist()
         return archive
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError,
+            zlib.error):
         raise UploadError("bad_zip", zip_path) from None
 
 
@@ -145,9 +181,14 @@ def inspect_zip(zip_path: str | Path, limits: ArchiveLimits | None = None) -> li
     """
     zip_path = Path(zip_path)
     limits = limits or ArchiveLimits.from_settings()
-    check_upload_size(zip_path, limits)
+    size = check_upload_size(zip_path, limits)
+    declared = zip_entry_count(zip_path)  # before zipfile builds an object per entry
+    if declared is not None and declared > limits.max_entries:
+        raise LoaderError("limits.too_many_entries", zip_path, entries=declared, limit=limits.max_entries)
     with _open_zip(zip_path) as archive:
         infos = archive.infolist()
+    if len(infos) > limits.max_entries:
+        raise LoaderError("limits.too_many_entries", zip_path, entries=len(infos), limit=limits.max_entries)
     wanted, total = [], 0
     for info in infos:
         target = safe_member_path(info.filename)
@@ -168,6 +209,9 @@ def inspect_zip(zip_path: str | Path, limits: ArchiveLimits | None = None) -> li
                               limit_mb=limits.max_unpacked_bytes / MB)
         if _wanted(target):
             wanted.append((info, target))
+    if total > 10 * MB and total / size > limits.max_ratio:  # many small entries that each pass the ratio check
+        raise UploadError("total_ratio", zip_path, size_mb=total / MB, zip_mb=size / MB, ratio=total / size,
+                          limit=limits.max_ratio)
     if not wanted:
         raise UploadError("no_known_files", zip_path)
     return wanted
@@ -226,10 +270,12 @@ def safe_extract(zip_path: str | Path, dest_dir: str | Path, limits: ArchiveLimi
     except UploadError:
         _remove(written)
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error, RuntimeError) as error:
         _remove(written)
         if isinstance(error, FileExistsError):  # two entries with the same name after normalising
             raise UploadError("unsafe_path", zip_path, entry=str(Path(error.filename or "").name)) from None
+        if isinstance(error, OSError) and error.errno in _DISK_FULL:
+            raise UploadError("disk_full", zip_path) from None
         raise UploadError("bad_zip", zip_path) from None
     return written
 
@@ -272,25 +318,56 @@ class StagedUpload:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+#: Longest staged file name, in UTF-8 bytes (file systems allow 255; Vietnamese letters take 2-3 bytes each).
+MAX_NAME_BYTES = 150
+
+
 def safe_file_name(name: str) -> str:
-    """A file name safe to create in the staging directory: the last path part, odd characters replaced."""
+    """A file name safe to create in the staging directory: the last path part, odd characters replaced, and at
+    most :data:`MAX_NAME_BYTES` bytes with its extension kept (the extension says how the file is read)."""
     base = unicodedata.normalize("NFC", re.split(r"[\\/]", str(name))[-1]).strip()
-    base = _UNSAFE_NAME_CHARS.sub("_", base).lstrip(".")
-    return base[:120] or "upload"
+    base = _UNSAFE_NAME_CHARS.sub("_", base).lstrip(".") or "upload"
+    path = PurePosixPath(base)
+    suffix = path.suffix if len(path.suffix.encode("utf-8")) <= 16 else ""
+    stem = base[: len(base) - len(suffix)] if suffix else base
+    budget = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
+    stem = stem.encode("utf-8")[:budget].decode("utf-8", errors="ignore").rstrip() or "upload"
+    return stem + suffix
+
+
+def _unique(directory: Path, name: str) -> Path:
+    """``directory / name``, or ``name-2``, ``name-3`` … when two uploads carry the same name."""
+    target = directory / name
+    number = 1
+    while target.exists():
+        number += 1
+        path = PurePosixPath(name)
+        target = directory / f"{path.stem}-{number}{path.suffix}"
+    return target
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 def _write_source(item, received: Path, limits: ArchiveLimits) -> Path:
-    if isinstance(item, (str, Path)):
-        path = Path(item)
-        check_upload_size(path, limits)
-        target = received / safe_file_name(path.name)
-        shutil.copyfile(path, target)
+    try:
+        if isinstance(item, (str, Path)):
+            path = Path(item)
+            check_upload_size(path, limits)
+            target = _unique(received, safe_file_name(path.name))
+            shutil.copyfile(path, target)
+            return target
+        name, data = item
+        check_bytes_size(safe_file_name(name), len(data), limits)
+        target = _unique(received, safe_file_name(name))
+        target.write_bytes(data)
         return target
-    name, data = item
-    check_bytes_size(safe_file_name(name), len(data), limits)
-    target = received / safe_file_name(name)
-    target.write_bytes(data)
-    return target
+    except OSError as error:  # the server's disk, not the file: said as such, never a traceback
+        name = item.name if isinstance(item, (str, Path)) else item[0]
+        if error.errno in _DISK_FULL:
+            raise UploadError("disk_full", safe_file_name(name)) from None
+        raise UploadError("cannot_store", safe_file_name(name), detail=error.strerror or type(error).__name__) \
+            from None
 
 
 def stage_files(items, directory: str | Path, limits: ArchiveLimits | None = None) -> StagedUpload:

@@ -8,28 +8,24 @@ dropped, empty geometries reported, field names mapped by the alias table, names
 
 from __future__ import annotations
 
-import io
 import unicodedata
-import warnings
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
-import pyogrio.errors
 import shapely
 from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 
 from i18n import Message
 from loaders.aliases import canonical_for
+from loaders.boundary_files import BoundaryError, open_source, read_frame
 from loaders.column_values import settle_columns
-from loaders.encodings import codec_for_cpg, redecode_latin1_columns
-from loaders.archive import inspect_zip
+from loaders.encodings import redecode_latin1_columns
 from loaders.errors import LoaderError
+from loaders.limits import Limits, announce, current
 from loaders.numbers import pad_code
 from loaders.schema import (AREA_CLASS_COLUMNS, BOOLEAN_AREA_CLASSES, CODE_WIDTH, CRS as WGS84,
                             GEOMETRY_SOURCE, KEY_COLUMN, OPTIONAL_UNIT_COLUMNS, UNIT_COLUMNS)
@@ -41,7 +37,6 @@ NAME_FIELDS = ("province_name", "district_name", "commune_name", "hamlet_name")
 _TRUE_TEXTS = frozenset({"1", "x", "true", "yes", "co", "có", "c", "y", "t"})
 #: Rough extent of Vietnam (lon/lat, with sea areas and a margin), to say when a CRS looks wrong.
 VIETNAM_BOUNDS = (100.0, 5.0, 120.0, 25.0)
-#: Declared unpacked size above which a ZIP is refused before anything is decompressed (zip bombs).
 
 
 @dataclass
@@ -54,7 +49,8 @@ class BoundaryLoad:
         Canonical columns for the level (SPEC §2), ``geometry_source``, geometry in EPSG:4326.
     info : dict
         ``path``, ``layer``, ``level``, ``features``, ``crs_in``, ``reprojected``, ``invalid_fixed``, ``empty``,
-        ``encoding``, ``names_not_nfc``, ``ignored_columns``, ``problems`` (plain sentences).
+        ``encoding``, ``names_not_nfc``, ``ignored_columns``, ``problems`` (:class:`i18n.Message` values, or
+        plain sentences from code not yet moved to the catalogue).
     """
 
     units: gpd.GeoDataFrame
@@ -82,27 +78,33 @@ def read_boundaries(path, level: str | None = None, crs=None) -> BoundaryLoad:
     Raises
     ------
     LoaderError
-        Missing, empty, corrupt or unrecognised files, no CRS with projected coordinates, no usable columns.
+        Missing, empty, corrupt or unrecognised files, no CRS with projected coordinates, no usable columns;
+        files over the caps of :func:`loaders.limits.current` (features, vertices).
     """
     path = Path(path)
+    announce(path)
+    limits = current()
     source = open_source(path, level)
-    problems: list[str] = list(source.problems)
-    frame = read_frame(source)
+    problems: list = list(source.problems)
+    frame = read_frame(source, limits)
     if len(frame) == 0:
-        raise LoaderError("the file holds no features", path)
+        raise BoundaryError("no_features", path)
     encoding = source.encoding
     if source.kind == "Shapefile":
         encoding, undecodable = redecode_latin1_columns(frame, None if source.detect_encoding else source.encoding)
         if source.detect_encoding and encoding != "UTF-8":
-            problems.append(f"attributes decoded from {encoding} (no .cpg file; encoding detected)")
+            problems.append(Message("boundaries.decoded_from", {"encoding": encoding}))
         if undecodable:
-            problems.append(f"{undecodable} text values are not valid {encoding}: is the .cpg right?")
+            problems.append(Message("boundaries.undecodable", {"n": undecodable, "encoding": encoding}))
+    frame = _drop_non_finite(frame, problems)
     crs_in, reprojected, frame = _to_wgs84(frame, crs, path, problems)
+    frame = _drop_non_finite(frame, problems)  # a projection may send points outside its domain to infinity
     frame, invalid_fixed, empty = _clean_geometries(frame)
     if invalid_fixed:
-        problems.append(f"{invalid_fixed} invalid geometries repaired (make_valid)")
+        problems.append(Message("boundaries.repaired", {"n": invalid_fixed}))
+    frame = _bound_vertices(frame, limits, problems)
     if empty:
-        problems.append(f"{empty} features have an empty geometry")
+        problems.append(Message("boundaries.empty_geometries", {"n": empty}))
     units, level, not_nfc, ignored = _canonical_units(frame, level, path, problems)
     units[GEOMETRY_SOURCE] = f"loaded: {path.name}"
     info = {
@@ -113,158 +115,6 @@ def read_boundaries(path, level: str | None = None, crs=None) -> BoundaryLoad:
     return BoundaryLoad(units=units, info=info)
 
 
-# -- opening files --------------------------------------------------------------------------------------------------
-@dataclass
-class _Source:
-    """Where and how to read a boundary file: the GDAL path, the layer, and how its text is encoded."""
-
-    path: Path
-    gdal_path: str
-    kind: str  # "GeoJSON", "Shapefile", "GeoPackage" or "GeoParquet"
-    layer: str | None = None
-    encoding: str = "UTF-8"
-    detect_encoding: bool = False
-    open_options: dict = field(default_factory=dict)
-    problems: list = field(default_factory=list)
-    zip_member: str | None = None
-
-
-_KINDS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "Shapefile", ".gpkg": "GeoPackage",
-          ".parquet": "GeoParquet", ".geoparquet": "GeoParquet"}
-_MAGIC = {"Shapefile": b"\x00\x00\x27\x0a", "GeoPackage": b"SQLite format 3\x00", "GeoParquet": b"PAR1"}
-
-
-def open_source(path: Path, level: str | None = None) -> _Source:
-    """Check a boundary file (or the one inside a ZIP) before reading it; refuse what cannot be read."""
-    if not path.exists():
-        raise LoaderError("file not found", path)
-    if path.is_dir():
-        raise LoaderError("is a folder: give the .shp, .gpkg, .geojson, .parquet or .zip file", path)
-    if path.stat().st_size == 0:
-        raise LoaderError("the file is empty (0 bytes)", path)
-    suffix = path.suffix.lower()
-    if suffix == ".zip":
-        return _open_zip(path, level)
-    kind = _KINDS.get(suffix)
-    if kind is None:
-        raise LoaderError(f"boundaries must be .geojson, .shp, .zip, .gpkg or .parquet, not '{suffix}'", path)
-    with open(path, "rb") as handle:
-        head = handle.read(64)
-    _check_head(kind, head, path)
-    source = _Source(path=path, gdal_path=str(path), kind=kind)
-    if kind == "Shapefile":
-        siblings = {p.suffix.lower(): p for p in path.parent.glob(path.stem + ".*") if p.stem == path.stem}
-        _shapefile_companions(source, siblings.keys(), lambda: siblings[".cpg"].read_bytes())
-    return _choose_layer(source, level)
-
-
-def _check_head(kind: str, head: bytes, path: Path) -> None:
-    if kind == "GeoJSON":
-        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not text.startswith((b"{", b"[")):
-            raise LoaderError("not valid GeoJSON: the file is not JSON", path)
-    elif not head.startswith(_MAGIC[kind]):
-        raise LoaderError(f"not a valid {kind.lower()} (wrong file header: is it another kind of file renamed?)",
-                          path)
-
-
-def _shapefile_companions(source: _Source, suffixes, read_cpg) -> None:
-    """Require .dbf and .shx, and decide how the DBF text is decoded: a .cpg is believed, else detected."""
-    missing = [s for s in (".shx", ".dbf") if s not in suffixes]
-    if missing:
-        raise LoaderError(f"the shapefile's {' and '.join(missing)} file is missing: copy every file of the "
-                          "shapefile (.shp, .shx, .dbf, .prj, .cpg) together", source.path)
-    if ".prj" not in suffixes:
-        source.problems.append("no .prj file next to the .shp")
-    # GDAL's own recoding (from .cpg or the DBF language byte) is not trusted: it truncates cp1258 text and
-    # legacy files set the language byte wrongly. Read raw bytes as ISO-8859-1 and decode them ourselves.
-    source.open_options = {"ENCODING": "ISO-8859-1"}
-    source.detect_encoding = True
-    if ".cpg" in suffixes:
-        declared = read_cpg().decode("ascii", errors="replace").strip()
-        codec = codec_for_cpg(declared)
-        if codec:
-            source.encoding, source.detect_encoding = codec, False
-        else:
-            source.problems.append(f"the .cpg names an unknown encoding '{declared}': encoding detected instead")
-
-
-def _open_zip(path: Path, level: str | None) -> _Source:
-    # Refuses unsafe entry paths, symlinks, zip bombs and archives over the upload caps before GDAL reads a byte.
-    inspect_zip(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if archive.testzip() is not None:
-                raise zipfile.BadZipFile
-            names = [n for n in archive.namelist() if not n.endswith("/") and "__MACOSX" not in n]
-            members = [n for n in names if PurePosixPath(n).suffix.lower() in _KINDS]
-            members.sort(key=lambda n: (list(_KINDS).index(PurePosixPath(n).suffix.lower()) != 2, n))
-            if not members:
-                raise LoaderError("the ZIP holds no .shp, .gpkg, .geojson or .parquet file", path)
-            member = members[0]
-            kind = _KINDS[PurePosixPath(member).suffix.lower()]
-            with archive.open(member) as handle:
-                _check_head(kind, handle.read(64), path)
-            source = _Source(path=path, gdal_path=f"/vsizip/{path.resolve()}/{member}", kind=kind,
-                             zip_member=member)
-            if len(members) > 1:
-                source.problems.append(f"the ZIP holds several data files; read '{member}'")
-            if kind == "Shapefile":
-                stem = str(PurePosixPath(member).with_suffix(""))
-                siblings = {PurePosixPath(n).suffix.lower(): n for n in names
-                            if str(PurePosixPath(n).with_suffix("")) == stem}
-                _shapefile_companions(source, siblings.keys(), lambda: archive.read(siblings[".cpg"]))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
-        raise LoaderError("not a valid ZIP file (corrupt or truncated: send it again)", path) from None
-    return _choose_layer(source, level)
-
-
-#: Words in GeoPackage layer names that say which level a layer holds (compared without diacritics).
-LAYER_HINTS = {"commune": ("xa", "commune", "ward", "phuong"), "hamlet": ("thon", "hamlet", "village", "ban", "ap"),
-               "province": ("tinh", "province"), "district": ("huyen", "district")}
-
-
-def _choose_layer(source: _Source, level: str | None) -> _Source:
-    if source.kind != "GeoPackage":
-        return source
-    try:
-        layers = pyogrio.list_layers(source.gdal_path)
-    except pyogrio.errors.DataSourceError as error:
-        raise LoaderError(f"cannot open the GeoPackage ({_first_line(error)})", source.path) from None
-    spatial = [name for name, geometry_type in layers if geometry_type]
-    if not spatial:
-        raise LoaderError("the GeoPackage has no layer with geometries", source.path)
-    polygons = [name for name, geometry_type in layers if geometry_type and "Polygon" in geometry_type]
-    hinted = [name for name in spatial if level and set(header_key(name).replace("_", " ").split())
-              & set(LAYER_HINTS.get(level, ()))]
-    source.layer = (hinted or polygons or spatial)[0]
-    if len(spatial) > 1:
-        source.problems.append(f"the GeoPackage has {len(spatial)} layers; read '{source.layer}'")
-    return source
-
-
-def _first_line(error: Exception) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
-
-
-def read_frame(source: _Source) -> gpd.GeoDataFrame:
-    """Read the features of an opened source (no cleaning yet)."""
-    try:
-        if source.kind == "GeoParquet":
-            if source.zip_member:
-                with zipfile.ZipFile(source.path) as archive:
-                    return gpd.read_parquet(io.BytesIO(archive.read(source.zip_member)))
-            return gpd.read_parquet(source.path)
-        with warnings.catch_warnings():  # GeoJSON fields mixing numbers and text: kept as text, which we want
-            warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
-            return pyogrio.read_dataframe(source.gdal_path, layer=source.layer, **source.open_options)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
-            pyogrio.errors.GeometryError, UnicodeDecodeError) as error:
-        raise LoaderError(f"cannot be read as {source.kind} ({_first_line(error)})", source.path) from None
-    except (ValueError, OSError, TypeError) as error:  # pyarrow: not GeoParquet / damaged
-        raise LoaderError(f"cannot be read as {source.kind} ({_first_line(error)})", source.path) from None
-
-
 # -- CRS -------------------------------------------------------------------------------------------------------------
 def parse_crs(value) -> CRS:
     """Turn ``3405``, ``"3405"``, ``"EPSG:3405"`` or a WKT/PROJ string into a CRS, or raise :class:`LoaderError`."""
@@ -272,8 +122,7 @@ def parse_crs(value) -> CRS:
     try:
         return CRS.from_user_input(int(text) if text.isdigit() else text)
     except (CRSError, ValueError, TypeError):
-        raise LoaderError(f"--crs '{text}' is not a known coordinate reference system (give an EPSG code, "
-                          "e.g. 3405 for VN-2000 / UTM 48N or 9210 for VN-2000 / TM-3 105-45)") from None
+        raise BoundaryError("bad_crs_option", text=text[:60]) from None
 
 
 def crs_label(crs: CRS | None) -> str:
@@ -296,37 +145,48 @@ def _looks_like_lonlat(bounds) -> bool:
     return bool(np.all(np.isfinite(bounds))) and -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
 
 
-def _to_wgs84(frame: gpd.GeoDataFrame, crs, path: Path, problems: list[str]):
+def _bounds(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """The extent of the non-empty shapes (zeros when there are none)."""
+    bounds = shapely.total_bounds(frame.geometry.values) if len(frame) else np.zeros(4)
+    return bounds if np.all(np.isfinite(bounds)) else np.zeros(4)
+
+
+def _to_wgs84(frame: gpd.GeoDataFrame, crs, path: Path, problems: list):
+    try:
+        return _reproject(frame, crs, path, problems)
+    except (CRSError, ProjError) as error:  # a .prj PROJ cannot use: refused with the way out
+        from loaders.boundary_files import detail
+
+        raise BoundaryError("bad_crs", path, detail=detail(error)) from None
+
+
+def _reproject(frame: gpd.GeoDataFrame, crs, path: Path, problems: list):
     declared = frame.crs
-    bounds = frame.total_bounds if len(frame) and not frame.geometry.is_empty.all() else np.zeros(4)
+    bounds = _bounds(frame)
     if crs is not None:
         given = parse_crs(crs)
         if declared is not None and not given.equals(declared):
-            problems.append(f"the file declares {crs_label(declared)}; --crs {crs_label(given)} used instead")
+            problems.append(Message("boundaries.crs_overridden",
+                                    {"declared": crs_label(declared), "given": crs_label(given)}))
         frame = frame.set_crs(given, allow_override=True)
     elif declared is None:
         if not _looks_like_lonlat(bounds):
-            raise LoaderError(
-                "no coordinate reference system (.prj missing) and the coordinates are not longitude/latitude "
-                f"(x from {bounds[0]:.0f} to {bounds[2]:.0f}): give it with --crs EPSG, e.g. --crs 3405 for "
-                "VN-2000 / UTM 48N or --crs 9210 for VN-2000 / TM-3 105-45", path)
-        problems.append("no coordinate reference system declared; coordinates look like lon/lat, EPSG:4326 assumed")
+            raise BoundaryError("no_crs_projected", path, x_min=float(bounds[0]), x_max=float(bounds[2]))
+        problems.append(Message("boundaries.crs_assumed"))
         frame = frame.set_crs(WGS84)
     crs_in = crs_label(frame.crs)
     reprojected = not frame.crs.equals(CRS.from_user_input(WGS84))
     if frame.crs.is_geographic and not reprojected and not _looks_like_lonlat(bounds):
-        raise LoaderError("the file says longitude/latitude but its coordinates are not (x from "
-                          f"{bounds[0]:.0f} to {bounds[2]:.0f}): give the real CRS with --crs EPSG", path)
+        raise BoundaryError("not_lonlat", path, x_min=float(bounds[0]), x_max=float(bounds[2]))
     if reprojected:
         if _ballpark(frame.crs):
-            problems.append(f"no datum shift is known from {crs_in} to WGS 84 (no TOWGS84 in the .prj): "
-                            "positions may be off by a few hundred metres; give the EPSG code with --crs")
+            problems.append(Message("boundaries.no_datum_shift", {"crs": crs_in}))
         frame = frame.to_crs(WGS84)
-    if len(frame) and not frame.geometry.is_empty.all():
-        minx, miny, maxx, maxy = frame.total_bounds
+    if len(frame) and not shapely.is_empty(frame.geometry.values).all():
+        minx, miny, maxx, maxy = _bounds(frame)
         west, south, east, north = VIETNAM_BOUNDS
         if maxx < west or minx > east or maxy < south or miny > north:
-            problems.append(f"the features lie outside Vietnam after reprojection from {crs_in}: check the CRS")
+            problems.append(Message("boundaries.outside_vietnam", {"crs": crs_in}))
     return crs_in, reprojected, frame
 
 
@@ -359,6 +219,51 @@ def _clean_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int, i
         geometries[single] = [shapely.MultiPolygon([g]) for g in geometries[single]]
     frame = frame.set_geometry(gpd.GeoSeries(geometries, index=frame.index, crs=frame.crs))
     return frame, int(invalid.sum()), empty
+
+
+def _drop_non_finite(frame: gpd.GeoDataFrame, problems: list) -> gpd.GeoDataFrame:
+    """Shapes with NaN or infinite coordinates cannot be drawn, measured or repaired: left empty, and said."""
+    geometries = frame.geometry.values
+    coordinates, owner = shapely.get_coordinates(geometries, return_index=True)
+    bad_rows = np.unique(owner[~np.isfinite(coordinates).all(axis=1)])
+    if not len(bad_rows):
+        return frame
+    problems.append(Message("boundaries.non_finite", {"n": len(bad_rows)}))
+    cleaned = np.array(geometries, dtype=object)
+    cleaned[bad_rows] = None
+    return frame.set_geometry(gpd.GeoSeries(cleaned, index=frame.index, crs=frame.crs))
+
+
+def _bound_vertices(frame: gpd.GeoDataFrame, limits: Limits, problems: list) -> gpd.GeoDataFrame:
+    """Simplify the units with more vertices than ``limits.max_feature_vertices``, and say so.
+
+    Such detail cannot be seen on any map of the app, and a shape of hundreds of thousands of vertices has made
+    the Douglas-Peucker simplifier of the map exports recurse until the process crashed. Visvalingam-Whyatt
+    (``shapely.coverage_simplify``, iterative) removes the least visible vertices first.
+    """
+    cap = int(limits.max_feature_vertices)
+    geometries = np.array(frame.geometry.values, dtype=object)
+    counts = shapely.get_num_coordinates(geometries)
+    large = np.flatnonzero(counts > cap)
+    if not len(large):
+        return frame
+    for index in large:
+        geometries[index] = _simplify_below(geometries[index], cap)
+    problems.append(Message("boundaries.simplified", {"n": len(large), "limit": cap, "largest": int(counts.max())}))
+    return frame.set_geometry(gpd.GeoSeries(geometries, index=frame.index, crs=frame.crs))
+
+
+def _simplify_below(geometry, cap: int):
+    tolerance = max(shapely.length(geometry) / cap / 8, 1e-9)
+    simple = geometry
+    for _ in range(40):
+        simple = shapely.coverage_simplify(geometry, tolerance)
+        if shapely.get_num_coordinates(simple) <= cap:
+            break
+        tolerance *= 2
+    if not shapely.is_valid(simple):
+        simple = _polygonal(shapely.make_valid(simple))
+    return simple
 
 
 # -- columns ---------------------------------------------------------------------------------------------------------

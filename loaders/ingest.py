@@ -19,10 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.archive import StagedUpload, UploadError
-from loaders.boundaries import BoundaryLoad, read_boundaries
+from loaders.boundaries import BoundaryLoad
 from loaders.errors import LoaderError
+from loaders.guard import read_boundaries, read_stats  # untrusted files: read in a bounded worker (issue 14)
 from loaders.schema import KEY_COLUMN, PERIOD
-from loaders.stats import StatsLoad, read_stats
+from loaders.stats import StatsLoad
 from loaders.store import ACTIVE, Identity, StaleCheck, Store, StoreError
 from loaders.store.checks import finding_for
 from loaders.store.layers import units_layer

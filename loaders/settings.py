@@ -75,6 +75,20 @@ SETTINGS: tuple[Setting, ...] = (
             "provincial viewers and officers see only their provinces (else they open on them)"),
     Setting("auth", "unlisted_role", str, "none",
             "role of a signed-in user not in the roles file: 'none' (refused) or 'national_viewer'"),
+    # [limits]: untrusted files are read in a worker process (loaders.guard) with these bounds (issue 14)
+    Setting("limits", "memory_mb", float, 1536.0,
+            "memory a file-reading worker may use on top of its libraries, in MB", 64, 1_000_000),
+    Setting("limits", "cpu_s", float, 60.0, "CPU seconds a file-reading worker may use", 1, 86_400),
+    Setting("limits", "wall_s", float, 60.0, "seconds a file check may take before it is stopped", 1, 86_400),
+    Setting("limits", "workers", float, 2.0, "file-reading workers running at the same time", 1, 64),
+    Setting("limits", "max_rows", float, 500_000.0, "rows a statistics table may have", 1, 1e9),
+    Setting("limits", "max_cells", float, 5_000_000.0, "cells a statistics file may have", 1, 1e10),
+    Setting("limits", "max_field_kb", float, 128.0, "largest single cell of a CSV file, in KB", 1, 1_000_000),
+    Setting("limits", "max_features", float, 500_000.0, "features a boundary file may have", 1, 1e9),
+    Setting("limits", "max_vertices", float, 5_000_000.0, "vertices a boundary file may have", 1, 1e10),
+    Setting("limits", "max_feature_vertices", float, 50_000.0,
+            "vertices one unit may have before it is simplified", 100, 1e9),
+    Setting("limits", "max_zip_entries", float, 1000.0, "entries a ZIP (or XLSX) file may have", 1, 1e7),
 )
 _BY_KEY = {setting.key: setting for setting in SETTINGS}
 #: Open tables: any name, a number each.

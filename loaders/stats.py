@@ -12,7 +12,7 @@ values, every row accounted for), cleaned here, and checked for impossible value
 from __future__ import annotations
 
 import csv
-import zipfile
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ import pandas as pd
 
 from i18n import Message, Term
 from loaders.errors import LoaderError
-from loaders.encodings import decode, decode_text_file, legacy_font_encoding
+from loaders.grids import Grid, read_grids
 from loaders.numbers import pad_code, parse_number_series, period_from_parts, period_from_text
 from loaders.plausibility import Finding, check_plausibility
 from loaders.schema import CODE_WIDTH, COUNT_COLUMNS, PERIOD, SHARE_COLUMNS
@@ -116,93 +116,6 @@ def read_stats(path) -> StatsLoad:
         "sheets": sheets,
     }
     return StatsLoad(table=table, info=info, skipped=skipped, findings=findings)
-
-
-# -- grids: the cells of a CSV or of each sheet ----------------------------------------------------------------------
-@dataclass
-class Grid:
-    """The cells of one CSV or sheet, row by row (text, numbers, dates or None), merged cells filled in."""
-
-    name: str
-    rows: list[list]
-    notes: list[str] = field(default_factory=list)
-
-
-def read_grids(path: Path) -> list[Grid]:
-    """Read a CSV or XLSX into grids, refusing missing, empty and unreadable files with a :class:`LoaderError`."""
-    if not path.exists():
-        raise LoaderError("file not found", path)
-    if path.stat().st_size == 0:
-        raise LoaderError("the file is empty", path)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix == ".xls":
-        raise LoaderError("old Excel 97-2003 (.xls) files are not read: save it as .xlsx and try again", path)
-    if suffix in (".csv", ".txt", ".tsv"):
-        return [_read_csv(path)]
-    raise LoaderError(f"statistics must be .csv or .xlsx, not '{suffix or 'no extension'}'", path)
-
-
-def _read_csv(path: Path) -> Grid:
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoaderError("this is not a text (CSV) file", path)
-    text, _ = decode_text_file(raw)
-    lines = text.splitlines()
-    delimiter = _delimiter([line for line in lines[:50] if line.strip()])
-    rows = [[cell if cell.strip() else None for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
-    return Grid(name=path.stem, rows=rows)
-
-
-def _delimiter(lines: list[str]) -> str:
-    """The candidate that splits the most lines into the same number (> 1) of cells, quotes respected.
-
-    Decimal commas ("85,5") and commas inside headers do not fool it: they change the cell count line by line.
-    """
-    def score(candidate: str) -> tuple[int, int]:
-        counts = [len(cells) for cells in csv.reader(lines, delimiter=candidate)]
-        if not counts:
-            return (0, 0)
-        mode = max(set(counts), key=counts.count)
-        return (counts.count(mode) if mode > 1 else 0, mode)
-
-    return max(",;\t|", key=score)
-
-
-def _read_xlsx(path: Path) -> list[Grid]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise LoaderError(f"not a readable XLSX workbook ({type(error).__name__})", path) from None
-    grids = []
-    for sheet in workbook.worksheets:
-        rows = [[_cell_value(cell) for cell in row] for row in sheet.iter_rows()]
-        for merged in sheet.merged_cells.ranges:  # a merged header cell speaks for every cell it covers
-            value = rows[merged.min_row - 1][merged.min_col - 1]
-            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
-                for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
-                    rows[r][c] = value
-        rows = [[None if isinstance(v, str) and not v.strip() else v for v in row] for row in rows]
-        notes = []
-        font = legacy_font_encoding(v for row in rows for v in row)
-        if font:  # typed with a .VnTime / VNI-Times font: the characters are the font's bytes
-            rows = [[decode(v.encode("latin-1"), font) if isinstance(v, str) else v for v in row] for row in rows]
-            notes.append(f"sheet '{sheet.title}': text typed in a {font} font converted to Unicode")
-        grids.append(Grid(name=sheet.title, rows=rows, notes=notes))
-    workbook.close()
-    return grids
-
-
-def _cell_value(cell):
-    """A cell's value as shown: Excel stores "85,5%" typed in a percent-formatted cell as 0.855."""
-    value = cell.value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        return round(value * 100, 10)
-    return value
 
 
 def _level_of(columns) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from i18n import Message
 from loaders.boundaries import all_names_nfc, read_boundaries
 from loaders.errors import LoaderError
+from loaders.guard import guarded
 from loaders.join import join_stats
 from loaders.stats import read_stats
 
@@ -91,6 +92,7 @@ def _stats_entry(load) -> dict:
     return entry
 
 
+@guarded  # untrusted files: read, cleaned and joined in a bounded worker process (issue 14)
 def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
     """Load a boundary file and any statistics files, join them, and report in the SPEC §8 shape.
 

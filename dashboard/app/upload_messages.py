@@ -110,6 +110,8 @@ def translate(sentence: str, lang: str = "vi") -> str:
 
 def translate_error(error: Exception, lang: str = "vi") -> str:
     """A :class:`~loaders.errors.LoaderError` in one line: the file name, then the (translated) problem."""
+    if getattr(error, "key", "common.untranslated") != "common.untranslated":
+        return error.text(lang)  # a catalogue message: already in both languages
     problem = getattr(error, "problem", None)
     if problem is None:
         return str(error)
