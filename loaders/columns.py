@@ -99,6 +99,12 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "BORDER": ("bien gioi", "border"),
     "ETHNIC": ("dan toc thieu so", "dtts", "ethnic", "khu vuc", "vung dtts", "ethnic region"),
     "EXDIFF": ("dac biet kho khan", "dbkk", "kho khan", "extremely difficult", "difficult"),
+    # -- coordinates of hamlet lists (issue 11): which number is which is then decided by the values
+    "LON": ("kinh do", "longitude", "lon", "lng", "long"),
+    "LAT": ("vi do", "latitude", "lat"),
+    "XY_X": ("x", "northing"),                        # VN-2000 writes X north, Y east
+    "XY_Y": ("y", "easting"),
+    "COORD": ("toa do", "coordinate", "coordinates", "coord", "coords", "gps", "wkt"),
     # -- phrases consumed so that a word inside them is not read alone ("xã hội" is not a commune)
     "OTHER": ("xa hoi", "quan ly", "co so", "co quan", "ap dung", "chi dao", "ban chi dao", "ban hanh",
               "tham gia", "to chuc", "quan tam", "dan toc", "di dong", "dich vu", "cong tac", "bao cao",
@@ -111,9 +117,12 @@ _IDENTITY = ("P", "CITY", "D", "C", "H", "UNIT")
 _MEASURES = frozenset({"TO", "CNSCD", "MEMBER", "POP", "AGE15", "HOUSEHOLD", "SMARTPHONE", "PHONE", "VNEID",
                        "CASHLESS", "DOSSIER", "ONLINE", "SKILLS", "SHARE", "COUNT", "TOTAL", "GUIDED", "TRAINED",
                        "AREA", "MOUNTAIN", "ISLAND", "BORDER", "ETHNIC", "EXDIFF", "PERIOD", "YEAR", "QUARTER",
-                       "MONTH", "HS", "TEAMS", "PERSON", "SUBSET", "NOTE", "PERSON_NAME", "ORDER", "WITH"})
+                       "MONTH", "HS", "TEAMS", "PERSON", "SUBSET", "NOTE", "PERSON_NAME", "ORDER", "WITH",
+                       "LON", "LAT", "XY_X", "XY_Y", "COORD"})
 _NOT_A_COUNT = frozenset({"SHARE", "SUBSET", "NOTE", "PERSON_NAME"})
 _ADOPTION = frozenset({"SMARTPHONE", "VNEID", "CASHLESS", "ONLINE", "SKILLS", "DOSSIER"})
+
+_NOT_COORDINATES = "COUNT TOTAL POP HOUSEHOLD TO MEMBER PERSON SHARE AREA PERIOD YEAR QUARTER MONTH CODE"
 
 RULES: tuple[tuple[str, tuple[frozenset, ...], frozenset], ...] = tuple(
     (canonical, tuple(frozenset(group.split("|")) for group in required.split()), frozenset(forbidden.split()))
@@ -161,7 +170,15 @@ RULES: tuple[tuple[str, tuple[frozenset, ...], frozenset], ...] = tuple(
         ("quarter", "QUARTER", "POP HOUSEHOLD TO MEMBER SHARE"),
         ("month", "MONTH", "POP HOUSEHOLD TO MEMBER SHARE"),
         ("year", "YEAR", "POP HOUSEHOLD TO MEMBER SHARE"),
+        # coordinates (hamlet lists, issue 11): never a figure
+        ("longitude", "LON", f"LAT {_NOT_COORDINATES}"),
+        ("latitude", "LAT", f"LON {_NOT_COORDINATES}"),
+        ("coord_x", "XY_X", f"XY_Y LON LAT {_NOT_COORDINATES}"),
+        ("coord_y", "XY_Y", f"XY_X LON LAT {_NOT_COORDINATES}"),
+        ("coordinates", "COORD", f"XY_X XY_Y LON LAT {_NOT_COORDINATES}"),
     ))
+#: Columns holding coordinates (read by :mod:`loaders.hamlet_list`, never figures).
+COORDINATE_COLUMNS = ("longitude", "latitude", "coord_x", "coord_y", "coordinates")
 
 #: Canonical column names (SPEC §2), recognised as they are.
 CANONICAL_NAMES = frozenset({canonical for canonical, _, _ in RULES} | {

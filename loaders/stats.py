@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from i18n import Message, Term
+from loaders.columns import COORDINATE_COLUMNS
 from loaders.errors import LoaderError
 from loaders.grids import Grid, read_grids
 from loaders.numbers import pad_code, parse_number_series, period_from_parts, period_from_text
@@ -46,7 +47,8 @@ class StatsLoad:
         ``path``, ``rows`` (data rows), ``rows_read`` (non-empty rows under the headers: data + not data),
         ``periods``, ``columns`` (canonical columns found), ``problems`` (English sentences), ``messages``
         (the same as :class:`~i18n.Message`), ``level`` (``commune``, ``hamlet``, ``district`` or
-        ``province``) and ``sheets``.
+        ``province``), ``sheets`` and ``coordinates`` (coordinate columns found: the file is also a hamlet list,
+        see :mod:`loaders.hamlet_list`; they are not in ``table``).
     skipped : list of dict
         Rows under a header that are not data (numbering, totals, group rows, signature blocks, notes):
         ``file``, ``sheet``, ``row``, ``label``, ``reason`` (Message).
@@ -85,14 +87,17 @@ def read_stats(path) -> StatsLoad:
     """
     path = Path(path)
     grids = read_grids(path)
-    frames, messages, sheets, skipped = [], [], [], []
+    frames, messages, sheets, skipped, coordinates = [], [], [], [], set()
     for grid in grids:
         messages.extend(Message("common.untranslated", {"text": note}) for note in grid.notes)
         parsed = parse_grid(grid.name, grid.rows)
         messages.extend(parsed.messages)
         skipped.extend({"file": path.name, **entry} for entry in parsed.skipped)
         if parsed.frame is not None:
-            frames.append(_clean_columns(parsed.frame, grid.name, messages))
+            # coordinates make a hamlet list boundaries too (loaders.hamlet_list); they are not figures
+            coordinates.update(c for c in parsed.frame.columns if c in COORDINATE_COLUMNS)
+            frames.append(_clean_columns(parsed.frame.drop(columns=list(COORDINATE_COLUMNS), errors="ignore"),
+                                         grid.name, messages))
             sheets.append(grid.name)
     if not frames:
         key = "stats.no_header_any_sheet" if len(grids) > 1 else "stats.no_header"
@@ -114,6 +119,7 @@ def read_stats(path) -> StatsLoad:
         "messages": messages,
         "level": _level_of(columns),
         "sheets": sheets,
+        "coordinates": sorted(coordinates),
     }
     return StatsLoad(table=table, info=info, skipped=skipped, findings=findings)
 

@@ -136,7 +136,56 @@ def _key_words(name: str, level: str | None, strip: bool) -> list[str]:
         if word.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
             word = str(int(word))  # "Phường 01" and "Phường 1" are the same unit
         words.append(word)
+    if level == "hamlet" and strip:
+        words = _hamlet_number(words, bare.isascii())
     return words
+
+
+#: Vietnamese number words (hamlets are numbered: "Thôn Năm" is "Thôn 5"); plain spellings only where they
+#: cannot be a name ("Nam" is the south, "Tam" a Sino-Vietnamese three in many names).
+_DIGITS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8,
+           "chín": 9}
+_PLAIN_DIGITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "bay": 7, "chin": 9}
+_AFTER_TENS = {"mốt": 1, "tư": 4, "lăm": 5, "nhăm": 5, "mot": 1, "lam": 5}
+
+
+def _number_words(words: list[str], plain: bool) -> int | None:
+    """The number ``words`` spell (0-999: "hai mươi mốt", "một trăm linh năm"), or None."""
+    digits = _PLAIN_DIGITS if plain else _DIGITS
+    tens_word, ten_word = ("muoi", "muoi") if plain else ("mươi", "mười")
+    rest, value = list(words), 0
+    if len(rest) >= 2 and rest[0] in digits and rest[1] in ("trăm", "tram"):
+        value, rest = digits[rest[0]] * 100, rest[2:]
+        if rest[:1] and rest[0] in ("linh", "lẻ", "le"):
+            rest = rest[1:]
+            return value + digits[rest[0]] if len(rest) == 1 and rest[0] in digits else None
+    if rest[:1] == [ten_word] and not plain:
+        value, rest = value + 10, rest[1:]
+    elif len(rest) >= 2 and rest[0] in digits and rest[1] == tens_word:
+        value, rest = value + digits[rest[0]] * 10, rest[2:]
+    elif plain and rest[:1] == ["muoi"]:
+        value, rest = value + 10, rest[1:]
+    else:
+        return (value + digits[rest[0]] if len(rest) == 1 and rest[0] in digits else
+                value if not rest and value else None)
+    if not rest:
+        return value
+    if len(rest) == 1 and (rest[0] in _AFTER_TENS or rest[0] in digits):
+        return value + _AFTER_TENS.get(rest[0], digits.get(rest[0], 0))
+    return None
+
+
+def _hamlet_number(words: list[str], plain: bool) -> list[str]:
+    """"số 5", "Năm", "hai mươi mốt" → the number as digits: hamlets are numbered in words or digits."""
+    if len(words) > 1 and words[0] in ("số", "so"):
+        rest = words[1:]
+        if len(rest) == 1 and rest[0].isdecimal():
+            return rest
+        words = rest if _number_words(rest, plain) is not None else words
+    if not words or len(words) > 5:
+        return words
+    number = _number_words(words, plain)
+    return [str(number)] if number is not None else words
 
 
 @lru_cache(maxsize=65536)
