@@ -57,7 +57,11 @@ class BoundaryLoad:
     info: dict = field(default_factory=dict)
 
 
-def read_boundaries(path, level: str | None = None, crs=None) -> BoundaryLoad:
+#: Table files that are boundaries when they list hamlets with coordinates (:mod:`loaders.hamlet_places`).
+LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+
+
+def read_boundaries(path, level: str | None = None, crs=None, communes=None) -> BoundaryLoad:
     """Read a boundary file into canonical units in EPSG:4326.
 
     Parameters
@@ -70,6 +74,9 @@ def read_boundaries(path, level: str | None = None, crs=None) -> BoundaryLoad:
     crs : int or str, optional
         The CRS of the coordinates (``3405``, ``"EPSG:3405"``) for files that declare none; when the file
         declares another one, this one wins and the report says so.
+    communes : geopandas.GeoDataFrame or path, optional
+        Commune shapes of the data in use: hamlets take their commune's province from them (else from the 2025
+        register), and a hamlet list's positions are checked against them.
 
     Returns
     -------
@@ -82,6 +89,10 @@ def read_boundaries(path, level: str | None = None, crs=None) -> BoundaryLoad:
         files over the caps of :func:`loaders.limits.current` (features, vertices).
     """
     path = Path(path)
+    if path.suffix.lower() in LIST_SUFFIXES and level in (None, "hamlet"):
+        from loaders.hamlet_places import read_hamlet_list
+
+        return read_hamlet_list(path, crs=crs, communes=communes)
     announce(path)
     limits = current()
     source = open_source(path, level)
@@ -106,6 +117,10 @@ def read_boundaries(path, level: str | None = None, crs=None) -> BoundaryLoad:
     if empty:
         problems.append(Message("boundaries.empty_geometries", {"n": empty}))
     units, level, not_nfc, ignored = _canonical_units(frame, level, path, problems)
+    if level == "hamlet":
+        from loaders.hamlet_communes import attach_communes
+
+        units = attach_communes(units, communes, problems)
     units[GEOMETRY_SOURCE] = f"loaded: {path.name}"
     info = {
         "path": str(path), "layer": source.layer, "level": level, "features": int(len(units)),

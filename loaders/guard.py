@@ -385,11 +385,11 @@ def guarded(function):
 
 
 # -- guarded readers: the loaders' entry points for untrusted files --------------------------------------------------
-def read_boundaries(path, level: str | None = None, crs=None):
+def read_boundaries(path, level: str | None = None, crs=None, communes=None):
     """:func:`loaders.boundaries.read_boundaries` in a bounded worker."""
     from loaders.boundaries import read_boundaries as read
 
-    return run_guarded(read, path, file=path, level=level, crs=crs)
+    return run_guarded(read, path, file=path, level=level, crs=crs, communes=communes)
 
 
 def read_stats(path):
