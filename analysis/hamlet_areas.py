@@ -66,7 +66,7 @@ def hamlet_areas(hamlets: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> gpd.G
         points = shapely.get_coordinates(geometries[rows])
         geometries[rows] = divide_commune(commune, points)
         made[rows] = True
-    source = result["geometry_source"].astype(object).to_numpy() if "geometry_source" in result \
+    source = result["geometry_source"].to_numpy(dtype=object, copy=True) if "geometry_source" in result \
         else np.full(len(result), None, dtype=object)
     source[made] = APPROXIMATE
     result["geometry_source"] = source

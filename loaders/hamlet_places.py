@@ -72,7 +72,7 @@ def read_hamlet_list(path, crs=None, communes=None):
     placement = placing.summary()
     info = {"path": str(path), "layer": ", ".join(rows.sheets), "level": "hamlet", "features": int(len(units)),
             "crs_in": placing.crs_label, "reprojected": placing.crs_label != "EPSG:4326", "invalid_fixed": 0,
-            "empty": 0, "encoding": "", "names_not_nfc": 0, "ignored_columns": [],
+            "empty": 0, "encoding": "—", "names_not_nfc": 0, "ignored_columns": [],
             "problems": rows.messages + placing.messages, "placement": placement,
             "skipped": rows.skipped}
     return BoundaryLoad(units=units, info=info)

@@ -93,7 +93,7 @@ def _stats_entry(load) -> dict:
 
 
 @guarded  # untrusted files: read, cleaned and joined in a bounded worker process (issue 14)
-def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
+def validate(boundaries, stats=(), level: str | None = None, crs=None, communes=None) -> dict:
     """Load a boundary file and any statistics files, join them, and report in the SPEC §8 shape.
 
     Parameters
@@ -106,6 +106,8 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
         The boundaries' level, detected when not given.
     crs : int or str, optional
         CRS of boundary coordinates that declare none.
+    communes : geopandas.GeoDataFrame, optional
+        Commune shapes of the data in use: hamlets are placed in them (hamlet lists) and take their province.
 
     Returns
     -------
@@ -123,7 +125,7 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
     LoaderError
         When the boundaries cannot be used, or when every statistics file given is unusable.
     """
-    load = read_boundaries(boundaries, level=level, crs=crs)
+    load = read_boundaries(boundaries, level=level, crs=crs, communes=communes)
     units, info = load.units, load.info
     report = {
         "boundaries": {
@@ -131,6 +133,7 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
             "crs_in": info["crs_in"], "reprojected": info["reprojected"], "invalid_fixed": info["invalid_fixed"],
             "empty": info["empty"], "encoding": info["encoding"], "names_nfc": all_names_nfc(units),
             "problems": info["problems"],
+            "messages": [m.to_json() for m in info["problems"] if isinstance(m, Message)],
         },
         "stats": [],
         "join": {"matched_by_code": 0, "matched_by_name": 0, "matched_legacy": 0, "unmatched_stats": [],
@@ -138,6 +141,8 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
         "errors": [],
         "sample": _sample(pd.DataFrame(units)),
     }
+    if "placement" in info:  # a hamlet list: points placed, outside their commune, not placed (issue 11)
+        report["boundaries"]["placement"] = info["placement"]
     if info["level"] == "commune":
         from loaders.register import check_against_register
 

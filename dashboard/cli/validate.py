@@ -32,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from loaders.validate import validate
 
-    report = validate(args.boundaries, stats=args.stats, level=args.level, crs=args.crs)
+    report = validate(args.boundaries, stats=args.stats, level=args.level, crs=args.crs,
+                      communes=_communes_in_use(args))
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
@@ -41,6 +42,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"coverage-map validate: {error['text'] if args.lang == 'en' else _path_line(error, 'vi')}",
               file=sys.stderr)
     return 2 if report.get("errors") else 0
+
+
+def _communes_in_use(args: argparse.Namespace):
+    """The commune shapes of the data in use, for hamlet boundaries (placed in them, see SPEC §7.12)."""
+    from dashboard.query.sources import _communes_in_use as communes_of, _may_be_hamlets
+    from loaders.settings import load_settings
+
+    if not _may_be_hamlets(args.boundaries, args.level):
+        return None
+    return communes_of(load_settings(), None, None, None)
 
 
 def _path_line(error: dict, lang: str) -> str:
@@ -90,7 +101,9 @@ def format_report(report: dict, lang: str = "en") -> str:
         lines.append("  " + t("validate.register", lang, n=_n(register["official_codes"], lang),
                               total=_n(b["features"], lang)))
         lines += ["    " + t("validate.name_differs", lang, line=line) for line in register["name_differs"]]
-    _notes(lines, b["problems"], lang)
+    worded = {m["en"] for m in b.get("messages", [])}
+    _notes(lines, [m[lang] for m in b.get("messages", [])] + [p for p in b["problems"] if p not in worded], lang,
+           limit=40 if "placement" in b else 12)
     for stats in report["stats"]:
         periods = ", ".join(stats["periods"]) or t("validate.no_period", lang)
         lines += [t("validate.stats", lang, file=Path(stats["path"]).name, rows=_n(stats["rows"], lang),

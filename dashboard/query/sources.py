@@ -20,6 +20,7 @@ import pandas as pd
 
 from i18n import Term
 from analysis.aggregate import commune_to_province, hamlet_to_commune
+from dashboard.query.hamlets import map_hamlets
 from loaders.errors import LoaderError
 
 #: Levels a map can show, coarse to fine.
@@ -93,7 +94,7 @@ class StoreSource(DataSource):
         limited = sorted(dataset.provinces) if dataset.provinces is not None else "all"
         self.key = f"{dataset.token}|{limited}"
         self._frames: dict = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # hamlet areas load the communes inside a load
 
     def _once(self, key, load):
         with self._lock:
@@ -103,7 +104,13 @@ class StoreSource(DataSource):
 
     def units(self, level, province=None, commune=None):
         commune = commune if level == "hamlet" else None
-        return self._once(("units", level, province, commune), lambda: self.dataset.units(level, province, commune))
+
+        def load():
+            units = self.dataset.units(level, province, commune)
+            if level == "hamlet" and self.has_level("commune"):  # hamlets from a list: points → areas
+                units = map_hamlets(units, lambda: self.units("commune", province))
+            return units
+        return self._once(("units", level, province, commune), load)
 
     def stats(self, level):
         return self._once(("stats", level), lambda: self.dataset.stats(level))
@@ -115,9 +122,11 @@ class StoreSource(DataSource):
         from loaders.dataset import UNIT_FILES
 
         path = getattr(self.dataset, "path", None)  # a directory version: its file's bytes
+        # hamlet areas made from points depend on the commune shapes too
+        communes = f"|{self.geometry_key('commune')}" if level == "hamlet" and self.has_level("commune") else ""
         if path is not None and (Path(path) / UNIT_FILES[level]).is_file():
-            return file_digest(Path(path) / UNIT_FILES[level]) + f"|{self.key.split('|')[-1]}"
-        return f"{self.dataset.token}|{level}|{self.key.split('|')[-1]}"
+            return file_digest(Path(path) / UNIT_FILES[level]) + f"|{self.key.split('|')[-1]}" + communes
+        return f"{self.dataset.token}|{level}|{self.key.split('|')[-1]}" + communes
 
     @property
     def data_dir(self) -> Path | None:
@@ -147,10 +156,13 @@ class FileSource(DataSource):
     metadata: dict = field(default_factory=dict)
     key: str = ""
     _geometry_key: str = ""
+    communes: gpd.GeoDataFrame | None = None  # the data in use's communes: hamlets from a list get areas
+    _hamlets: dict = field(default_factory=dict)
 
     @classmethod
-    def read(cls, boundaries: str | Path, stats_paths, level: str | None = None) -> "FileSource":
-        """Read boundaries and statistics.
+    def read(cls, boundaries: str | Path, stats_paths, level: str | None = None, communes=None) -> "FileSource":
+        """Read boundaries and statistics (``communes``: shapes hamlets are placed in, see
+        :func:`loaders.boundaries.read_boundaries`).
 
         Raises
         ------
@@ -163,7 +175,7 @@ class FileSource(DataSource):
 
         if not stats_paths:
             raise LoaderError("data_source.boundaries_need_stats")
-        load = read_boundaries(boundaries, level=level)
+        load = read_boundaries(boundaries, level=level, communes=communes)
         level = level or load.info.get("level") or "commune"
         frames = []
         for path in stats_paths:
@@ -178,7 +190,7 @@ class FileSource(DataSource):
         digests = [file_digest(boundaries), *(file_digest(p) for p in stats_paths)]
         return cls(level, load.units, joined, {"demo": False, "sources": names},
                    key="files:" + hashlib.sha256("|".join(digests).encode()).hexdigest()[:32],
-                   _geometry_key=digests[0])
+                   _geometry_key=digests[0] + ("|communes" if communes is not None else ""), communes=communes)
 
     def units(self, level, province=None, commune=None):
         if level == "province" and self.level != "province":
@@ -190,6 +202,10 @@ class FileSource(DataSource):
             units = units[units["province_code"].astype(str) == province]
         if commune and level == "hamlet" and "commune_code" in units.columns:
             units = units[units["commune_code"].astype(str) == commune]
+        if level == "hamlet" and self.communes is not None:
+            if (province, commune) not in self._hamlets:
+                self._hamlets[(province, commune)] = map_hamlets(units, self.communes)
+            units = self._hamlets[(province, commune)]
         return units
 
     def _provinces(self):
@@ -232,7 +248,9 @@ def resolve_source(settings, *, data_dir: str | Path | None = None, boundaries: 
         An open store (the app keeps one per server).
     """
     if boundaries:
-        return FileSource.read(boundaries, list(stats), level)
+        communes = _communes_in_use(settings, data_dir, identity, store) if _may_be_hamlets(boundaries, level) \
+            else None
+        return FileSource.read(boundaries, list(stats), level, communes=communes)
     if stats:
         raise LoaderError("data_source.stats_need_boundaries")
     if data_dir or settings["data.pinned"]:
@@ -241,3 +259,19 @@ def resolve_source(settings, *, data_dir: str | Path | None = None, boundaries: 
 
     store = store or open_store(settings)
     return StoreSource(store.dataset(identity=identity))
+
+
+def _may_be_hamlets(boundaries, level) -> bool:
+    """Hamlet boundaries (a hamlet list is a table file) are placed in the communes of the data in use."""
+    from loaders.boundaries import LIST_SUFFIXES
+
+    return level == "hamlet" or (level is None and Path(boundaries).suffix.lower() in LIST_SUFFIXES)
+
+
+def _communes_in_use(settings, data_dir, identity, store) -> gpd.GeoDataFrame | None:
+    """The commune shapes of the data shown without files (``data_dir``, pinned, the store), or None."""
+    try:
+        base = resolve_source(settings, data_dir=data_dir, identity=identity, store=store)
+        return base.units("commune") if base.has_level("commune") else None
+    except LoaderError:
+        return None
