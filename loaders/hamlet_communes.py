@@ -25,7 +25,8 @@ UNIT_COLUMNS = ("province_code", "province_name", "commune_code", "commune_name"
 @dataclass
 class CommuneOf:
     """What a hamlet row says about its commune: ``codes`` (one when resolved; the parts of a divided pre-2025
-    commune), or why none (``kind``: "none" when the row names no commune, "ambiguous", "unmatched")."""
+    commune; the communes of that name when ``kind`` is "ambiguous"), or why none (``kind``: "none" when the
+    row names no commune, "unmatched")."""
 
     codes: list = field(default_factory=list)
     kind: str = "none"
@@ -61,10 +62,22 @@ def resolve_communes(records: list[dict], units: pd.DataFrame) -> list[CommuneOf
             found.append(CommuneOf([index.units.at[resolution.position, "commune_code"]], "resolved"))
         elif resolution.kind == SPLIT:
             found.append(CommuneOf([t for t in resolution.targets if t in index.keys], "divided"))
+        elif resolution.kind == AMBIGUOUS:  # the same name in several provinces: a position may tell which
+            codes = _same_name(index, resolver, record)
+            found.append(CommuneOf(codes, "ambiguous", resolution.candidates, resolution.suggestion))
         else:
-            found.append(CommuneOf([], "ambiguous" if resolution.kind == AMBIGUOUS else "unmatched",
-                                   resolution.candidates, resolution.suggestion))
+            found.append(CommuneOf([], "unmatched", resolution.candidates, resolution.suggestion))
     return found
+
+
+def _same_name(index: UnitIndex, resolver: Resolver, record: dict) -> list[str]:
+    name = text_of(record.get("commune_name"))
+    if not name:
+        return []
+    unit_type = text_of(record.get("commune_type")) or None
+    positions, _ = index.by_names(name, resolver.provinces.scopes(record), text_of(record.get("district_name")) or None,
+                                  unit_type, resolver.typed_plain)
+    return [index.units.at[p, "commune_code"] for p in positions]
 
 
 def attach_communes(units: gpd.GeoDataFrame, communes, problems: list) -> gpd.GeoDataFrame:

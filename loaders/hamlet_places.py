@@ -26,7 +26,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
 from i18n import Message
 from loaders.coordinates import DEGREES, LAT_RANGE, LON_RANGE, east_north, lon_lat
@@ -35,7 +35,7 @@ from loaders.hamlet_communes import commune_table, resolve_communes
 from loaders.join_index import text_of
 from loaders.schema import CRS as WGS84, GEOMETRY_SOURCE, UNIT_COLUMNS
 from loaders.text import ascii_key, name_key, nfc, unit_type_of
-from loaders.vn2000 import commune_meridians, meridian_label, province_meridians, tm3_crs
+from loaders.vn2000 import commune_meridians, meridian_label, province_meridians, tm3_crs, to_wgs84
 
 #: Rows listed by name in the report (the counts cover them all).
 REPORT_ROWS = 30
@@ -96,6 +96,7 @@ class _Placing:
         self.messages: list = []
         self.outcomes: list[dict | None] = [None] * len(self.table)
         self.crs_label = "EPSG:4326"
+        self.same_name: set[int] = set()  # rows whose commune name several communes have
 
     # -- communes -------------------------------------------------------------------------------------------------
     def _communes(self) -> tuple[list[list[str]], pd.DataFrame]:
@@ -104,11 +105,13 @@ class _Placing:
         candidates = []
         for i, (record, commune) in enumerate(zip(self.table.to_dict("records"),
                                                   resolve_communes(self.table.to_dict("records"), units))):
-            if commune.kind in ("ambiguous", "unmatched"):
+            if commune.kind == "unmatched" or (commune.kind == "ambiguous" and self.shapes is None):
                 key = "hamlets.reason_commune_ambiguous" if commune.kind == "ambiguous" else \
                     "hamlets.reason_commune_unknown"
                 self._not_placed(i, key, commune=self._commune_written(record),
                                  candidates=commune.candidates[:4] or "—", suggestion=commune.suggestion or "—")
+            elif commune.kind == "ambiguous":
+                self.same_name.add(i)  # told apart by the position (inside one of them), or not placed
             candidates.append(commune.codes)
         return candidates, units.set_index("commune_code", drop=False)
 
@@ -153,7 +156,7 @@ class _Placing:
             self.messages.append(Message("hamlets.degrees_vn2000", {"text": hint.text}))
         if source is not None and not source.equals(CRS.from_user_input(WGS84)):
             ok = np.isfinite(lon)
-            lon[ok], lat[ok] = Transformer.from_crs(source, WGS84, always_xy=True).transform(lon[ok], lat[ok])
+            lon[ok], lat[ok] = to_wgs84(source).transform(lon[ok], lat[ok])
             self.crs_label = _label(source)
 
     def _metres(self, rows, first, second, lon, lat, candidates):
@@ -178,7 +181,7 @@ class _Placing:
             best = None
             for zone in zones[i]:
                 if zone.name not in tried:
-                    tried[zone.name] = Transformer.from_crs(zone, WGS84, always_xy=True).transform(east, north)
+                    tried[zone.name] = to_wgs84(zone).transform(east, north)
                 x, y = tried[zone.name][0][i], tried[zone.name][1][i]
                 distance = self._distance_to_communes(x, y, candidates[i])
                 if best is None or distance < best[0]:
@@ -264,15 +267,16 @@ class _Placing:
                     self._not_placed(i, "hamlets.reason_no_commune")
                     continue
                 by_position += 1
-            if len(options) > 1:
-                if self.shapes is None:  # the parts of a divided commune: only a shape can say which
-                    self._not_placed(i, "hamlets.reason_divided", communes=options)
-                    continue
-                distances = [self._distance_to_communes(lon[i], lat[i], [c]) for c in options]
+            if len(options) > 1:  # a divided pre-2025 commune, or a name several communes have
+                distances = [self._distance_to_communes(lon[i], lat[i], [c]) for c in options] \
+                    if self.shapes is not None else [math.inf]
                 if min(distances) > 0:
-                    self._not_placed(i, "hamlets.reason_divided", communes=options)
+                    key = "hamlets.reason_commune_ambiguous" if i in self.same_name else "hamlets.reason_divided"
+                    self._not_placed(i, key, communes=options, commune=self._commune_written(self.table.iloc[i]),
+                                     candidates=options)
                     continue
                 options = [options[int(np.argmin(distances))]]
+                by_position += i in self.same_name
             codes[i] = options[0]
             distance = self._distance_to_communes(lon[i], lat[i], options)
             self.outcomes[i] = {"placed": True, "distance_m": distance, "checked": self.shapes is not None

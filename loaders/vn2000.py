@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyproj import CRS
+from pyproj import CRS, Transformer
+from pyproj.transformer import TransformerGroup
 
 from loaders.text import nfc, strip_diacritics
 
@@ -149,6 +150,19 @@ def tm3_crs(meridian: float) -> CRS:
     return CRS.from_proj4(f"+proj=tmerc +lat_0=0 +lon_0={meridian} +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 "
                           "+towgs84=-191.90441429,-39.30318279,-111.45032835,-0.00928836,0.01975479,-0.00427372,"
                           "0.252906278 +units=m +no_defs")
+
+
+@lru_cache(maxsize=64)
+def to_wgs84(crs: CRS) -> Transformer:
+    """The transformation of ``crs`` to WGS 84 lon/lat; for VN-2000 always the national one.
+
+    PROJ otherwise picks, point by point, the most local operation it knows: in the Mekong delta that is the
+    oil-industry set "VN-2000 to WGS 84 (1)" (blocks DBSCL 02 and 03), 0.8 m away from the national parameters of
+    Decision 05/2007/QĐ-BTNMT ("VN-2000 to WGS 84 (2)") that cadastral coordinates are made with.
+    """
+    group = TransformerGroup(crs, "EPSG:4326", always_xy=True)
+    national = [t for t in group.transformers if "VN-2000 to WGS 84 (2)" in t.description]
+    return national[0] if national else Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
 def meridian_label(meridian: float) -> str:
