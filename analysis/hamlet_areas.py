@@ -11,7 +11,7 @@ and the cells are clipped to the commune. The result tiles the commune exactly: 
 Special cases, each decided here once:
 
 - a commune with one hamlet: the whole commune;
-- several hamlets at one spot: the cell of that spot is shared out in equal sectors around it;
+- several hamlets at one spot: the cell of that spot is cut into sectors around it, one per hamlet;
 - a hamlet whose point lies outside its commune: its cell grows from the nearest point of the commune;
 - a hamlet whose commune has no shape, or that has no point: kept as it is (point or nothing).
 """
@@ -115,7 +115,7 @@ def _inside(commune, points: np.ndarray) -> np.ndarray:
 
 
 def _spread(points: np.ndarray) -> np.ndarray:
-    """Points sharing a spot set on a small circle around it, so their shared cell is cut into equal sectors."""
+    """Points sharing a spot set on a small circle around it, so their shared cell is cut into sectors."""
     spread = points.copy()
     keys = [tuple(p) for p in np.round(points, 9)]
     groups: dict[tuple, list[int]] = {}

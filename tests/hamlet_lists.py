@@ -112,6 +112,18 @@ def sample_hamlets(communes: gpd.GeoDataFrame, codes, seed: int, most: int = 6, 
     return pd.DataFrame(rows)
 
 
+def points_inside(shape, count: int, seed: int) -> np.ndarray:
+    """``count`` random points inside ``shape`` (rejection sampling), as an (n, 2) array."""
+    rng = np.random.default_rng(seed)
+    minx, miny, maxx, maxy = shape.bounds
+    found = []
+    while len(found) < count:
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if shapely.contains_xy(shape, x, y):
+            found.append((x, y))
+    return np.array(found)
+
+
 def pick_communes(communes: gpd.GeoDataFrame, province: str, count: int, seed: int) -> list[str]:
     codes = sorted(communes.loc[communes["province_code"] == province, "commune_code"])
     return list(np.random.default_rng(seed).choice(codes, size=min(count, len(codes)), replace=False))
