@@ -13,7 +13,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from analysis.hamlet_areas import hamlet_areas
+from analysis.hamlet_areas import APPROXIMATE, hamlet_areas
+from i18n import Message
 
 
 def has_points(units: gpd.GeoDataFrame) -> bool:
@@ -40,3 +41,16 @@ def map_hamlets(hamlets: gpd.GeoDataFrame, communes) -> gpd.GeoDataFrame:
     wanted = set(hamlets["commune_code"].astype(str))
     communes = communes[communes["commune_code"].astype(str).isin(wanted)]
     return hamlet_areas(hamlets, communes)
+
+
+def approximate_rows(table) -> np.ndarray:
+    """Which rows of a view's table are hamlets with an approximate area made from their point."""
+    if "geometry_source" not in table.columns:
+        return np.zeros(len(table), dtype=bool)
+    return (table["geometry_source"] == APPROXIMATE).to_numpy()
+
+
+def areas_notices(table) -> tuple:
+    """The notice a view of approximate hamlet areas carries ("areas divided from the hamlets' positions")."""
+    count = int(approximate_rows(table).sum())
+    return (Message("hamlets.areas_notice", {"n": count}),) if count else ()

@@ -26,6 +26,7 @@ from analysis.classify import (Classification, change_classification, classify_i
 from analysis.gaps import find_gaps
 from analysis.indicators import Indicator, check_targets, get_indicator
 from analysis.view import ViewSpec, build_view_table, province_stats_for_areas, select_units
+from dashboard.query.hamlets import areas_notices
 from i18n import Message, Period, Term
 from loaders.errors import LoaderError
 from loaders.schema import KEY_COLUMN
@@ -261,7 +262,7 @@ def indicator_view(source, spec: ViewSpec, settings, *, template: Classification
     spec, notices = resolve_spec(source, spec, strict)
     period, period_notes = _shown_period(source, spec, settings)
     table = _table(source, replace(spec, period=period))
-    notices += period_notes
+    notices += period_notes + areas_notices(table)
     indicator = get_indicator(spec.indicator)
     target = check_targets(settings.targets).get(indicator.key)
     classification = classify_indicator(table["value"], spec.scheme, spec.k, target=target,
@@ -276,7 +277,7 @@ def gap_view(source, spec: ViewSpec, settings, *, strict: bool = False) -> Shown
     spec, notices = resolve_spec(source, spec, strict)
     period, period_notes = _shown_period(source, spec, settings)
     table = _table(source, replace(spec, period=period))
-    notices += period_notes
+    notices += period_notes + areas_notices(table)
     gaps = find_gaps(table, spec.gap_indicators, level=spec.level, targets=check_targets(settings.targets),
                      include_all=True)
     gaps = gaps.drop(columns=["gap_reasons"])

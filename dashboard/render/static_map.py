@@ -28,6 +28,7 @@ from PIL import Image  # noqa: E402
 from PIL.PngImagePlugin import PngInfo  # noqa: E402
 from pyproj import Transformer  # noqa: E402
 
+from dashboard.query.hamlets import approximate_rows  # noqa: E402
 from dashboard.render import static_layout as layout_mod  # noqa: E402
 from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_HATCH  # noqa: E402
 from dashboard.render.sheet import MapSheet  # noqa: E402
@@ -160,7 +161,8 @@ def _isolated_tiny_units(geometries: np.ndarray, units_per_px: float) -> np.ndar
     return isolated
 
 
-def _draw_units(ax, view: MapSheet, geometries: np.ndarray, units_per_px: float, edge_width: float) -> None:
+def _draw_units(ax, view: MapSheet, geometries: np.ndarray, units_per_px: float, edge_width: float,
+                crs: str = "EPSG:3405") -> None:
     """The choropleth: class colours, hatched "no data", dots for units too small to see."""
     classes = np.asarray(view.classification.class_of)
     colours = np.array(view.colours + [NO_DATA_COLOUR], dtype=object)[classes]  # −1 → no-data colour
@@ -182,6 +184,13 @@ def _draw_units(ax, view: MapSheet, geometries: np.ndarray, units_per_px: float,
             size_pt = pixels * 72 / ax.figure.dpi
             ax.scatter(points[:, 0], points[:, 1], s=size_pt ** 2, c=list(colours[mask]), edgecolors="#444444",
                        linewidths=0.3, zorder=4)
+    # Hamlet areas made from hamlet points (issue 11): the points themselves, where the hamlet really is.
+    marked = approximate_rows(view.table) & ~is_point
+    if marked.any():
+        size_pt = 3.0 * 72 / ax.figure.dpi
+        x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(
+            view.table["point_lon"].to_numpy(float)[marked], view.table["point_lat"].to_numpy(float)[marked])
+        ax.scatter(x, y, s=size_pt ** 2, c="#222222", linewidths=0, zorder=4)
 
 
 #: Archipelagos named on every map that shows them, as Vietnamese maps do (the units are dots at that scale).
@@ -326,7 +335,7 @@ def render_map(view: MapSheet, page: PageSize | None = None, *, inset: bool = Tr
     # Borders thin enough not to swallow small communes on the national map, visible on a province map.
     edge_width = float(np.clip(0.6 / np.sqrt(max(len(geometries), 1) / 60), 0.12, 0.6))
     _draw_context(ax, view, crs, xlim, ylim, units_per_px, edge_width, fonts.footer, plan.strip)
-    _draw_units(ax, view, projected, units_per_px, edge_width)
+    _draw_units(ax, view, projected, units_per_px, edge_width, crs)
     _label_archipelagos(ax, view, projected, fonts.footer, xlim, units_per_px)
     if view.outlines is not None and len(view.outlines):
         lines = _collection(simplify(_project_coarse(view.outlines.geometry.to_numpy(), crs, units_per_px),

@@ -12,6 +12,7 @@ import unicodedata
 import numpy as np
 
 from dashboard.query import ShownView
+from dashboard.query.hamlets import approximate_rows
 from i18n import Period, format_number, format_value, t
 from loaders.text import strip_diacritics
 from analysis.indicators import overall_value
@@ -74,6 +75,8 @@ def summary_notes(view: ShownView, lang: str) -> list[str]:
         notes.append(t("gap_count", lang, n=format_number(int(view.table["is_gap"].sum()), lang)))
     notes.append(t("map_text.unit_count", lang, n=format_number(len(view.table), lang),
                    level=t(f"level_{view.level}", lang).lower()))
+    if approximate_rows(view.table).any():  # hamlets from a list: areas made from their points (issue 11)
+        notes.append(t("hamlets.areas_short", lang))
     return notes
 
 

@@ -32,6 +32,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from dashboard.query import PreparedShapes, ShownView
+from dashboard.query.hamlets import approximate_rows
 from dashboard.render import offline
 from dashboard.render.codec import DECODER_JS, feature_collection, layer_collection, script_safe_json
 from dashboard.render.legend import Legend, Outline, TooltipLabels, legend_of, tooltip_labels, unit_names, unit_texts
@@ -161,6 +162,12 @@ class LeanChoropleth(_ScriptElement):
               });
             }
           }).addTo(map);
+          // Hamlet areas made from hamlet points: the point itself, where the hamlet really is.
+          layer.eachLayer(function(l) {
+            var m = l.feature && l.feature.properties.m;
+            if (m) { L.circleMarker([m[1], m[0]], {radius: 2.5, stroke: false, fillColor: '#222',
+                                                   fillOpacity: 0.9, interactive: false}).addTo(map); }
+          });
           window.cmChoropleth = layer;
         })();
         {% endmacro %}
@@ -306,7 +313,13 @@ def _feature_properties(view: ShownView, rows, lang: str) -> list[dict]:
     values, details = unit_texts(view, lang)
     keys, names = view.keys(), unit_names(view.table, view.level)
     class_of = np.asarray(view.classification.class_of)
-    return [{"k": keys[i], "n": names[i], "c": int(class_of[i]), "v": values[i], "f": details[i]} for i in rows]
+    properties = [{"k": keys[i], "n": names[i], "c": int(class_of[i]), "v": values[i], "f": details[i]} for i in rows]
+    marked = approximate_rows(view.table)  # hamlet areas made from points: the point travels as "m" (issue 11)
+    if marked.any():
+        lon, lat = view.table["point_lon"].to_numpy(float), view.table["point_lat"].to_numpy(float)
+        for feature, i in zip(properties, rows):
+            feature["m"] = [round(lon[i], 6), round(lat[i], 6)] if marked[i] else None
+    return properties
 
 
 def web_map(view: ShownView, shapes: PreparedShapes, encoded: dict[str, str], lang: str = "vi", *,
