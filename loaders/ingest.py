@@ -172,7 +172,8 @@ def check_upload(staged: StagedUpload, store: Store, level: str | None = None, c
     check = UploadCheck(token=store.token())
     try:
         parent = store.dataset(ACTIVE)
-        _read_uploads(check, staged, level, crs)
+        communes = parent.units("commune") if parent.has_units("commune") else None
+        _read_uploads(check, staged, level, crs, communes)
         if check.errors:
             return check
         check.upload = Upload(files=[Path(p).name for p in staged.sources])
@@ -186,10 +187,10 @@ def check_upload(staged: StagedUpload, store: Store, level: str | None = None, c
             if units is None:
                 check.errors.append(IngestError("no_boundaries_for_stats", loads[0].info["path"], level=stats_level))
                 return check
-            reports.append(_validate(check, units_file, loads, stats_level, crs))
+            reports.append(_validate(check, units_file, loads, stats_level, crs, communes))
             _join(check, units, loads, stats_level)
         if not check.stats:
-            reports.append(_validate(check, Path(check.boundaries.info["path"]), [], None, crs))
+            reports.append(_validate(check, Path(check.boundaries.info["path"]), [], None, crs, communes))
         check.report = _combine_reports(reports)
         _join_errors(check)
     except LoaderError as error:
@@ -201,22 +202,28 @@ def check_upload(staged: StagedUpload, store: Store, level: str | None = None, c
     return check
 
 
-def _read_uploads(check: UploadCheck, staged: StagedUpload, level, crs) -> None:
+def _read_uploads(check: UploadCheck, staged: StagedUpload, level, crs, communes=None) -> None:
     if staged.boundaries is not None:
-        check.boundaries = read_boundaries(staged.boundaries, level=level, crs=crs)
+        check.boundaries = read_boundaries(staged.boundaries, level=level, crs=crs, communes=communes)
         check.errors += _unit_errors(check.boundaries)
     for path in staged.stats:
         load = read_stats(path)
         check.stats.append(load)
         check.errors += _stats_errors(load)
+    # A hamlet list with coordinates is boundaries (points) and figures at once (issue 11).
+    lists = [s for s in check.stats if s.info.get("coordinates") and s.info.get("level") == "hamlet"]
+    if check.boundaries is None and lists:
+        check.boundaries = read_boundaries(lists[0].info["path"], level="hamlet", crs=crs, communes=communes)
+        check.errors += _unit_errors(check.boundaries)
 
 
-def _validate(check: UploadCheck, boundary_file: Path, loads, stats_level: str | None, crs) -> dict:
+def _validate(check: UploadCheck, boundary_file: Path, loads, stats_level: str | None, crs, communes=None) -> dict:
     from loaders.validate import validate
 
     uploaded = check.boundaries is not None and Path(check.boundaries.info["path"]) == boundary_file
     level = check.boundaries.info["level"] if uploaded else stats_level
-    report = validate(boundary_file, [s.info["path"] for s in loads], level=level, crs=crs if uploaded else None)
+    report = validate(boundary_file, [s.info["path"] for s in loads], level=level, crs=crs if uploaded else None,
+                      communes=communes if uploaded and level == "hamlet" else None)
     report["boundaries_uploaded"] = uploaded
     return report
 
