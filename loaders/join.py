@@ -138,7 +138,7 @@ def _resolve_hamlets(records, index: UnitIndex, communes: UnitIndex, eras: Eras,
             resolutions.append(Resolution(DIRECT, position=index.keys[hamlet_id], by="code"))
             continue
         parent = resolver.resolve(row, eras.rows[i])
-        scopes = ({communes.units.at[parent.position, "commune_code"]} if parent.kind in (DIRECT, MAPPED)
+        scopes = ({communes.key_list[parent.position]} if parent.kind in (DIRECT, MAPPED)
                   else set(parent.targets) if parent.kind == SPLIT else None)
         name = text_of(row.get("hamlet_name"))
         if scopes is None or not name:
@@ -165,7 +165,7 @@ def _outcome(row: dict, resolution: Resolution, index: UnitIndex, level: str) ->
                          period=text_of(row.get(PERIOD)) or None, note=resolution.note,
                          suggestion=resolution.suggestion)
     if resolution.position is not None:
-        outcome.key = index.units.at[resolution.position, index.key]
+        outcome.key = index.key_list[resolution.position]
         outcome.unit = index.label(resolution.position)
     if resolution.kind == DIRECT:
         outcome.cls = CODE if resolution.by == "code" else NAME

@@ -151,7 +151,7 @@ class Resolver:
             if not name or index.name_agrees(position, name):
                 return Resolution(DIRECT, position=position, by="code")
             found, _ = self._by_name(row, name, scopes)
-            loaded = text_of(index.units.at[position, index.name])
+            loaded = text_of(index.name_list[position])
             if len(found) == 1:
                 return Resolution(DIRECT, position=found[0], by="name",
                                   note=Message("join.note_code_other_unit", {"code": code, "unit": loaded}))
