@@ -19,6 +19,7 @@ import pandas as pd
 
 from i18n import Message, Term
 from loaders.join_index import UnitIndex, is_plain, text_of
+from loaders.text import is_missing
 from loaders.join_report import (AMBIGUOUS, APPLIED, CODE, DUPLICATE, IMPLAUSIBLE, INCOMPLETE, LEGACY, NAME,
                                  NOT_DATA, UNMATCHED, JoinReport, MergedUnit, RowOutcome)
 from loaders.join_resolve import DIRECT, MAPPED, SPLIT, Eras, Resolution, Resolver, decide_eras, units_era
@@ -124,8 +125,44 @@ def _resolve_rows(table: pd.DataFrame, index: UnitIndex, level: str):
         resolver = Resolver(index, eras or Eras(units="other", file=CURRENT, rows=[CURRENT] * len(records)),
                             typed_plain)
         resolutions = [resolver.resolve(r, eras.rows[i] if eras else CURRENT) for i, r in enumerate(records)]
+        if level == "commune":
+            _within_the_file_province(records, resolutions, resolver, eras, index)
     outcomes = [_outcome(r, res, index, level) for r, res in zip(records, resolutions)]
     return outcomes, resolutions, eras
+
+
+#: A file names no province: the province of at least this share of its rows that found one unit, counted
+#: over at least MIN_ROWS rows, is the file's, and its other names are looked up there.
+PROVINCE_SHARE, MIN_ROWS = 0.9, 5
+
+
+def _within_the_file_province(records, resolutions, resolver: Resolver, eras, index: UnitIndex) -> None:
+    """Rows that name no province and found no single unit are looked up again within the file's province."""
+    if "province_code" not in index.units:
+        return
+    provinces = index.units["province_code"].tolist()
+    found = [provinces[r.position] for r in resolutions if r.kind in (DIRECT, MAPPED) and r.position is not None]
+    if len(found) < MIN_ROWS:
+        return
+    province, count = max(((p, found.count(p)) for p in set(found)), key=lambda pair: pair[1])
+    if count < PROVINCE_SHARE * len(found) or is_missing(province):
+        return
+    for i, (row, resolution) in enumerate(zip(records, resolutions)):
+        names_province = text_of(row.get("province_code")) or text_of(row.get("province_name"))
+        if resolution.kind not in ("ambiguous", "unmatched") or names_province:
+            continue
+        again = resolver.resolve({**row, "province_code": province}, eras.rows[i] if eras else CURRENT)
+        if again.kind in (DIRECT, MAPPED, SPLIT):
+            detail = Message("join.paren", {"note": again.note}) if again.note else ""
+            again.note = Message("join.note_file_province", {"province": _province_name(index, province),
+                                                              "n": count, "detail": detail})
+            resolutions[i] = again
+
+
+def _province_name(index: UnitIndex, code: str) -> str:
+    names = index.units.loc[index.units["province_code"] == code, "province_name"] \
+        if "province_name" in index.units else []
+    return text_of(next(iter(names), None)) or code
 
 
 def _resolve_hamlets(records, index: UnitIndex, communes: UnitIndex, eras: Eras, typed_plain) -> list[Resolution]:

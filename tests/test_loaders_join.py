@@ -164,3 +164,17 @@ def test_every_real_commune_found_by_name_in_old_tones_nfd_and_abbreviations(rea
     assert result.report["matched_by_name"] == 3321 and result.report["unmatched_stats"] == []
     assert result.table["commune_code"].tolist() == units["commune_code"].tolist()
     assert result.report["units_without_stats"] == 0
+
+
+def test_a_file_without_province_is_read_within_the_province_of_its_other_rows():
+    """"An Khánh" is a commune of four provinces; in a file whose other rows are all in Hà Nội it is Hà Nội's,
+    and the report says why. In a file spread over several provinces it stays ambiguous."""
+    units = official_units().assign(level="commune")
+    ha_noi = units[units["province_code"] == "01"].head(8)
+    stats = pd.DataFrame({"commune_name": [*ha_noi["commune_name"], "An Khánh"], "teams": 1, "period": "2025-Q3"})
+    row = join_stats(units, stats, "commune").report["rows"][-1]
+    assert (row["class"], row["key"]) == ("name", "09877")
+    assert row["note"]["en"].startswith("the file names no province: looked up in Hà Nội")
+    spread = units.groupby("province_code").head(1).head(8)
+    stats = pd.DataFrame({"commune_name": [*spread["commune_name"], "An Khánh"], "teams": 1, "period": "2025-Q3"})
+    assert join_stats(units, stats, "commune").report["rows"][-1]["class"] == "ambiguous"
