@@ -22,7 +22,8 @@ from loaders.join_index import UnitIndex, is_plain, text_of
 from loaders.text import is_missing
 from loaders.join_report import (AMBIGUOUS, APPLIED, CODE, DUPLICATE, IMPLAUSIBLE, INCOMPLETE, LEGACY, NAME,
                                  NOT_DATA, UNMATCHED, JoinReport, MergedUnit, RowOutcome)
-from loaders.join_resolve import DIRECT, MAPPED, SPLIT, Eras, Resolution, Resolver, decide_eras, units_era
+from loaders.join_resolve import (DIRECT, MAPPED, SPLIT, Eras, Resolution, Resolver, decide_eras, units_era,
+                                  without_remark)
 from loaders.legacy import CURRENT, LEGACY as LEGACY_ERA, parts_of, register
 from loaders.plausibility import check_plausibility
 from loaders.schema import COUNT_COLUMNS, KEY_COLUMN, NAME_COLUMN, PERIOD, SHARE_COLUMNS, SHARE_PARTS
@@ -110,7 +111,7 @@ def _stats_table(stats) -> tuple[pd.DataFrame, list[dict]]:
 
 
 def _resolve_rows(table: pd.DataFrame, index: UnitIndex, level: str):
-    records = table.to_dict("records")
+    records = [without_remark(record) for record in table.to_dict("records")]
     name_column = NAME_COLUMN[level]
     names = [r.get(name_column) for r in records if text_of(r.get(name_column))]
     typed_plain = bool(names) and all(is_plain(n) for n in names)
@@ -127,7 +128,8 @@ def _resolve_rows(table: pd.DataFrame, index: UnitIndex, level: str):
         resolutions = [resolver.resolve(r, eras.rows[i] if eras else CURRENT) for i, r in enumerate(records)]
         if level == "commune":
             _within_the_file_province(records, resolutions, resolver, eras, index)
-    outcomes = [_outcome(r, res, index, level) for r, res in zip(records, resolutions)]
+    written = table.to_dict("records")  # outcomes name rows as the file wrote them
+    outcomes = [_outcome(r, res, index, level) for r, res in zip(written, resolutions)]
     return outcomes, resolutions, eras
 
 
