@@ -178,3 +178,12 @@ def test_a_file_without_province_is_read_within_the_province_of_its_other_rows()
     spread = units.groupby("province_code").head(1).head(8)
     stats = pd.DataFrame({"commune_name": [*spread["commune_name"], "An Khánh"], "teams": 1, "period": "2025-Q3"})
     assert join_stats(units, stats, "commune").report["rows"][-1]["class"] == "ambiguous"
+
+
+def test_a_remark_after_a_name_is_not_the_name_and_may_give_the_district():
+    units = official_units().assign(level="commune")
+    stats = pd.DataFrame({"province_name": "Hà Nội", "teams": 1, "period": "2025-Q3",
+                          "commune_name": ["Xã Kim Anh (xã nông thôn mới)", "Xã Trung Giã (*)"]})
+    rows = join_stats(units, stats, "commune").report["rows"]
+    assert [(r["class"], r["key"], r["name"]) for r in rows] == [
+        ("name", "00382", "Xã Kim Anh (xã nông thôn mới)"), ("name", "00385", "Xã Trung Giã (*)")]
