@@ -66,6 +66,10 @@ def official_units() -> pd.DataFrame:
     return table.sort_values("commune_code", ignore_index=True)
 
 
+#: The package writes the type in brackets after names that two units of one district share.
+_TYPE_REMARK = r"\s*\((?:Thị trấn|Xã|Phường|Huyện|Quận|Thị xã|Thành phố)\)\s*$"
+
+
 @lru_cache(maxsize=1)
 def legacy_units() -> pd.DataFrame:
     """The pre-2025 register: one row per commune before 1 July 2025.
@@ -86,6 +90,8 @@ def legacy_units() -> pd.DataFrame:
         "provinceKey": "province_key", "districtKey": "district_key", "wardKey": "ward_key",
     })
     table = table[table["legacy_code"].notna()].reset_index(drop=True)
+    for column in ("commune_name", "district_name"):  # "Hát Lót (Thị trấn)" next to "Hát Lót (Xã)": the type
+        table[column] = table[column].str.replace(_TYPE_REMARK, "", regex=True)  # is a column of its own
     table["province_ascii"] = table["province_name"].map(lambda n: ascii_key(n, "province"))
     table["district_ascii"] = table["district_name"].map(lambda n: ascii_key(n, "district"))
     table["commune_key"] = table["commune_name"].map(lambda n: name_key(n, "commune"))
