@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -103,8 +104,8 @@ def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResu
 def _stats_table(stats) -> tuple[pd.DataFrame, list[dict]]:
     loads = stats if isinstance(stats, (list, tuple)) else [stats]
     if all(hasattr(s, "table") for s in loads):
-        frames = [s.table.assign(source_file=s.info.get("path", "").rsplit("/", 1)[-1]) if "source_file" not in
-                  s.table else s.table for s in loads]
+        frames = [s.table.assign(source_file=Path(s.info.get("path", "")).name) if "source_file" not in s.table
+                  else s.table for s in loads]
         skipped = [entry for s in loads for entry in getattr(s, "skipped", [])]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), skipped
     return stats.reset_index(drop=True), []
