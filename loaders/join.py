@@ -46,7 +46,9 @@ class JoinResult:
         One row per applied unit and period (pre-2025 rows summed into one), with the unit's key and names
         from the units, ``match`` (``code``, ``name``, ``legacy_2025``), ``match_note``, ``source_name``,
         ``source_rows`` and ``rows_summed``; then the rows not applied, with ``match`` = ``unmatched`` and no unit
-        key. ``row_class`` gives every row's class (see :mod:`loaders.join_report`).
+        key, except rows rejected as implausible that are their unit's only row for the period: they keep their
+        unit and ``match`` so that the store can show and refuse them (:attr:`rejected`). ``row_class`` gives every
+        row's class (see :mod:`loaders.join_report`); :attr:`applied` is what may be shown.
     report : dict
         :meth:`JoinReport.to_dict`: SPEC §8 ``join`` fields and the full accounting.
     summary : JoinReport
@@ -59,8 +61,15 @@ class JoinResult:
 
     @property
     def applied(self) -> pd.DataFrame:
-        """Only the rows that give figures to units."""
-        return self.table[self.table["match"] != MATCH_NONE].reset_index(drop=True)
+        """Only the rows that give figures to units (what a map or an export may show)."""
+        return self.table[self.table["row_class"].isin(APPLIED)].reset_index(drop=True)
+
+    @property
+    def rejected(self) -> pd.DataFrame:
+        """Rows of one unit each whose values cannot be true: kept with their unit for the store's preview,
+        which lists them with the reason and refuses to apply them until the officer excludes them."""
+        return self.table[(self.table["row_class"] == IMPLAUSIBLE) & (self.table["match"] != MATCH_NONE)] \
+            .reset_index(drop=True)
 
 
 def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResult:
@@ -331,6 +340,15 @@ def _joined_table(table, outcomes, resolutions, merged, index: UnitIndex) -> pd.
     out["source_rows"] = [f"{o.sheet or ''}:{o.row}" for o in outcomes]
     out["rows_summed"] = 1
     applied = [p for p, o in enumerate(outcomes) if o.cls in APPLIED and resolutions[p].position is not None]
+    taken = {(resolutions[p].position, outcomes[p].period) for p in applied}
+    for p, outcome in enumerate(outcomes):  # an impossible row stays with its unit, for the store to refuse
+        resolution = resolutions[p]
+        if outcome.cls == IMPLAUSIBLE and resolution.kind == DIRECT and (resolution.position, outcome.period) \
+                not in taken:
+            out.at[p, "match"] = MATCH_CODE if resolution.by == "code" else MATCH_NAME
+            applied.append(p)
+            taken.add((resolution.position, outcome.period))
+    applied.sort()
     positions = [resolutions[p].position for p in applied]
     for column in (c for c in _UNIT_COLUMNS if c in index.units):
         values = (out[column] if column in out else pd.Series(None, index=out.index)).astype(object).to_numpy(copy=True)

@@ -187,3 +187,17 @@ def test_a_remark_after_a_name_is_not_the_name_and_may_give_the_district():
     rows = join_stats(units, stats, "commune").report["rows"]
     assert [(r["class"], r["key"], r["name"]) for r in rows] == [
         ("name", "00382", "Xã Kim Anh (xã nông thôn mới)"), ("name", "00385", "Xã Trung Giã (*)")]
+
+
+def test_an_impossible_row_is_never_applied_but_keeps_its_unit_for_the_store_to_refuse():
+    units = official_units().assign(level="commune")
+    stats = pd.DataFrame({"commune_code": ["03646", "03664", "03664"], "teams": [2, -1, 3],
+                          "team_members": [10, 5, 15], "period": ["2025-Q3", "2025-Q3", "2025-Q3"]})
+    result = join_stats(units, stats, "commune")
+    assert [r["class"] for r in result.report["rows"]] == ["code", "implausible", "code"]
+    assert result.applied["commune_code"].tolist() == ["03646", "03664"]
+    assert result.applied["teams"].tolist() == [2.0, 3.0]
+    assert result.rejected.empty  # 03664 has a plausible row for the period: the impossible one is not offered
+    alone = join_stats(units, stats.iloc[:2], "commune")
+    assert alone.rejected[["commune_code", "teams"]].values.tolist() == [["03664", -1.0]]
+    assert alone.applied["commune_code"].tolist() == ["03646"]
