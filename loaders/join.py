@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from i18n import Message, Term
 from loaders.join_index import UnitIndex, is_plain, text_of
+from loaders.text import is_missing
 from loaders.join_report import (AMBIGUOUS, APPLIED, CODE, DUPLICATE, IMPLAUSIBLE, INCOMPLETE, LEGACY, NAME,
                                  NOT_DATA, UNMATCHED, JoinReport, MergedUnit, RowOutcome)
-from loaders.join_resolve import DIRECT, MAPPED, SPLIT, Eras, Resolution, Resolver, decide_eras, units_era
+from loaders.join_resolve import (DIRECT, MAPPED, SPLIT, Eras, Resolution, Resolver, decide_eras, units_era,
+                                  without_remark)
 from loaders.legacy import CURRENT, LEGACY as LEGACY_ERA, parts_of, register
 from loaders.plausibility import check_plausibility
 from loaders.schema import COUNT_COLUMNS, KEY_COLUMN, NAME_COLUMN, PERIOD, SHARE_COLUMNS, SHARE_PARTS
@@ -43,7 +46,9 @@ class JoinResult:
         One row per applied unit and period (pre-2025 rows summed into one), with the unit's key and names
         from the units, ``match`` (``code``, ``name``, ``legacy_2025``), ``match_note``, ``source_name``,
         ``source_rows`` and ``rows_summed``; then the rows not applied, with ``match`` = ``unmatched`` and no unit
-        key. ``row_class`` gives every row's class (see :mod:`loaders.join_report`).
+        key, except rows rejected as implausible that are their unit's only row for the period: they keep their
+        unit and ``match`` so that the store can show and refuse them (:attr:`rejected`). ``row_class`` gives every
+        row's class (see :mod:`loaders.join_report`); :attr:`applied` is what may be shown.
     report : dict
         :meth:`JoinReport.to_dict`: SPEC §8 ``join`` fields and the full accounting.
     summary : JoinReport
@@ -56,8 +61,15 @@ class JoinResult:
 
     @property
     def applied(self) -> pd.DataFrame:
-        """Only the rows that give figures to units."""
-        return self.table[self.table["match"] != MATCH_NONE].reset_index(drop=True)
+        """Only the rows that give figures to units (what a map or an export may show)."""
+        return self.table[self.table["row_class"].isin(APPLIED)].reset_index(drop=True)
+
+    @property
+    def rejected(self) -> pd.DataFrame:
+        """Rows of one unit each whose values cannot be true: kept with their unit for the store's preview,
+        which lists them with the reason and refuses to apply them until the officer excludes them."""
+        return self.table[(self.table["row_class"] == IMPLAUSIBLE) & (self.table["match"] != MATCH_NONE)] \
+            .reset_index(drop=True)
 
 
 def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResult:
@@ -101,15 +113,15 @@ def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResu
 def _stats_table(stats) -> tuple[pd.DataFrame, list[dict]]:
     loads = stats if isinstance(stats, (list, tuple)) else [stats]
     if all(hasattr(s, "table") for s in loads):
-        frames = [s.table.assign(source_file=s.info.get("path", "").rsplit("/", 1)[-1]) if "source_file" not in
-                  s.table else s.table for s in loads]
+        frames = [s.table.assign(source_file=Path(s.info.get("path", "")).name) if "source_file" not in s.table
+                  else s.table for s in loads]
         skipped = [entry for s in loads for entry in getattr(s, "skipped", [])]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), skipped
     return stats.reset_index(drop=True), []
 
 
 def _resolve_rows(table: pd.DataFrame, index: UnitIndex, level: str):
-    records = table.to_dict("records")
+    records = [without_remark(record) for record in table.to_dict("records")]
     name_column = NAME_COLUMN[level]
     names = [r.get(name_column) for r in records if text_of(r.get(name_column))]
     typed_plain = bool(names) and all(is_plain(n) for n in names)
@@ -124,8 +136,45 @@ def _resolve_rows(table: pd.DataFrame, index: UnitIndex, level: str):
         resolver = Resolver(index, eras or Eras(units="other", file=CURRENT, rows=[CURRENT] * len(records)),
                             typed_plain)
         resolutions = [resolver.resolve(r, eras.rows[i] if eras else CURRENT) for i, r in enumerate(records)]
-    outcomes = [_outcome(r, res, index, level) for r, res in zip(records, resolutions)]
+        if level == "commune":
+            _within_the_file_province(records, resolutions, resolver, eras, index)
+    written = table.to_dict("records")  # outcomes name rows as the file wrote them
+    outcomes = [_outcome(r, res, index, level) for r, res in zip(written, resolutions)]
     return outcomes, resolutions, eras
+
+
+#: A file names no province: the province of at least this share of its rows that found one unit, counted
+#: over at least MIN_ROWS rows, is the file's, and its other names are looked up there.
+PROVINCE_SHARE, MIN_ROWS = 0.9, 5
+
+
+def _within_the_file_province(records, resolutions, resolver: Resolver, eras, index: UnitIndex) -> None:
+    """Rows that name no province and found no single unit are looked up again within the file's province."""
+    if "province_code" not in index.units:
+        return
+    provinces = index.units["province_code"].tolist()
+    found = [provinces[r.position] for r in resolutions if r.kind in (DIRECT, MAPPED) and r.position is not None]
+    if len(found) < MIN_ROWS:
+        return
+    province, count = max(((p, found.count(p)) for p in set(found)), key=lambda pair: pair[1])
+    if count < PROVINCE_SHARE * len(found) or is_missing(province):
+        return
+    for i, (row, resolution) in enumerate(zip(records, resolutions)):
+        names_province = text_of(row.get("province_code")) or text_of(row.get("province_name"))
+        if resolution.kind not in ("ambiguous", "unmatched") or names_province:
+            continue
+        again = resolver.resolve({**row, "province_code": province}, eras.rows[i] if eras else CURRENT)
+        if again.kind in (DIRECT, MAPPED, SPLIT):
+            detail = Message("join.paren", {"note": again.note}) if again.note else ""
+            again.note = Message("join.note_file_province", {"province": _province_name(index, province),
+                                                              "n": count, "detail": detail})
+            resolutions[i] = again
+
+
+def _province_name(index: UnitIndex, code: str) -> str:
+    names = index.units.loc[index.units["province_code"] == code, "province_name"] \
+        if "province_name" in index.units else []
+    return text_of(next(iter(names), None)) or code
 
 
 def _resolve_hamlets(records, index: UnitIndex, communes: UnitIndex, eras: Eras, typed_plain) -> list[Resolution]:
@@ -138,7 +187,7 @@ def _resolve_hamlets(records, index: UnitIndex, communes: UnitIndex, eras: Eras,
             resolutions.append(Resolution(DIRECT, position=index.keys[hamlet_id], by="code"))
             continue
         parent = resolver.resolve(row, eras.rows[i])
-        scopes = ({communes.units.at[parent.position, "commune_code"]} if parent.kind in (DIRECT, MAPPED)
+        scopes = ({communes.key_list[parent.position]} if parent.kind in (DIRECT, MAPPED)
                   else set(parent.targets) if parent.kind == SPLIT else None)
         name = text_of(row.get("hamlet_name"))
         if scopes is None or not name:
@@ -165,7 +214,7 @@ def _outcome(row: dict, resolution: Resolution, index: UnitIndex, level: str) ->
                          period=text_of(row.get(PERIOD)) or None, note=resolution.note,
                          suggestion=resolution.suggestion)
     if resolution.position is not None:
-        outcome.key = index.units.at[resolution.position, index.key]
+        outcome.key = index.key_list[resolution.position]
         outcome.unit = index.label(resolution.position)
     if resolution.kind == DIRECT:
         outcome.cls = CODE if resolution.by == "code" else NAME
@@ -291,6 +340,15 @@ def _joined_table(table, outcomes, resolutions, merged, index: UnitIndex) -> pd.
     out["source_rows"] = [f"{o.sheet or ''}:{o.row}" for o in outcomes]
     out["rows_summed"] = 1
     applied = [p for p, o in enumerate(outcomes) if o.cls in APPLIED and resolutions[p].position is not None]
+    taken = {(resolutions[p].position, outcomes[p].period) for p in applied}
+    for p, outcome in enumerate(outcomes):  # an impossible row stays with its unit, for the store to refuse
+        resolution = resolutions[p]
+        if outcome.cls == IMPLAUSIBLE and resolution.kind == DIRECT and (resolution.position, outcome.period) \
+                not in taken:
+            out.at[p, "match"] = MATCH_CODE if resolution.by == "code" else MATCH_NAME
+            applied.append(p)
+            taken.add((resolution.position, outcome.period))
+    applied.sort()
     positions = [resolutions[p].position for p in applied]
     for column in (c for c in _UNIT_COLUMNS if c in index.units):
         values = (out[column] if column in out else pd.Series(None, index=out.index)).astype(object).to_numpy(copy=True)

@@ -50,7 +50,10 @@ class UnitIndex:
         for column in (self.key, self.name):
             if column not in self.units:  # shapes with codes only, or names only
                 self.units[column] = None
-        self.keys = {k: i for i, k in enumerate(self.units[self.key]) if not is_missing(k)}
+        #: plain lists: one lookup per row must not go through pandas indexing
+        self.key_list = self.units[self.key].tolist()
+        self.name_list = self.units[self.name].tolist()
+        self.keys = {k: i for i, k in enumerate(self.key_list) if not is_missing(k)}
         self.lookup: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for i, row in enumerate(self.units.to_dict("records")):
             scope, name = self.scope_of(row), row[self.name]
@@ -73,7 +76,7 @@ class UnitIndex:
 
     def name_agrees(self, position: int, name) -> bool:
         """True when ``name`` is this unit's name, in any spelling (without diacritics only if typed so)."""
-        loaded = self.units.at[position, self.name]
+        loaded = self.name_list[position]
         if is_missing(loaded) or not text_of(name):
             return False
         if name_key(name, self.level) == name_key(loaded, self.level):
@@ -129,7 +132,7 @@ class UnitIndex:
         if not text_of(name):
             return ""
         candidates = self.in_scopes(scopes) or list(range(len(self.units)))
-        choices = {i: ascii_key(self.units.at[i, self.name], self.level) for i in candidates}
+        choices = {i: ascii_key(self.name_list[i], self.level) for i in candidates}
         best = process.extractOne(ascii_key(name, self.level), choices, scorer=fuzz.ratio,
                                   score_cutoff=SUGGESTION_CUTOFF)
         return self.label(best[2]) if best else ""

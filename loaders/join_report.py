@@ -136,6 +136,8 @@ class JoinReport:
 
     def verdict(self) -> Message:
         not_applied = self.rows_read - self.applied_rows - self.counts()[NOT_DATA]
+        if self.can_apply and not not_applied:
+            return Message("join.can_apply_all", {"rows": self.applied_rows})
         if self.can_apply:
             return Message("join.can_apply", {"rows": self.applied_rows, "not_applied": not_applied})
         return Message("join.cannot_apply", {"rows": self.rows_read})

@@ -14,6 +14,7 @@ mapped through :func:`loaders.legacy.targets_of`; summing them is the join's wor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -51,6 +52,23 @@ class Resolution:
 
 def _code(row) -> str | None:
     return pad_code(row.get("commune_code"), 5)
+
+
+_REMARK = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+def without_remark(row: dict) -> dict:
+    """A row whose commune name ends in a remark ("Xã Chiềng Sơn (xã biên giới)", "Phường Minh Khai (quận Hai
+    Bà Trưng)"): the name without it, and the district when the remark names one. Register names never hold
+    brackets, so the remark is never part of the name."""
+    name = text_of(row.get("commune_name"))
+    remark = _REMARK.search(name)
+    if not remark or not name[:remark.start()].strip():
+        return row
+    cleaned = {**row, "commune_name": name[:remark.start()].strip()}
+    if unit_type_of(remark.group(1), "district") and not text_of(row.get("district_name")):
+        cleaned["district_name"] = remark.group(1)
+    return cleaned
 
 
 def _name(row) -> str:
@@ -133,6 +151,9 @@ class Resolver:
         self.provinces = Provinces(index.units)
 
     def resolve(self, row, era: str) -> Resolution:
+        return self._resolve(row, era)
+
+    def _resolve(self, row, era: str) -> Resolution:
         units_era = self.eras.units
         if era == LEGACY and units_era == CURRENT:
             return self.legacy(row)
@@ -151,7 +172,7 @@ class Resolver:
             if not name or index.name_agrees(position, name):
                 return Resolution(DIRECT, position=position, by="code")
             found, _ = self._by_name(row, name, scopes)
-            loaded = text_of(index.units.at[position, index.name])
+            loaded = text_of(index.name_list[position])
             if len(found) == 1:
                 return Resolution(DIRECT, position=found[0], by="name",
                                   note=Message("join.note_code_other_unit", {"code": code, "unit": loaded}))

@@ -241,6 +241,15 @@ def province_codes(text, era: str) -> set[str]:
 
 
 def province_scope(code, name, era: str) -> set[str] | None:
+    """See :func:`_province_scope`; cached, since every row of a file asks it with the same few values."""
+    code = pad_code(code, 2)
+    name = None if is_missing(name) or not str(name).strip() else str(name)
+    scope = _province_scope(code, name, era)
+    return None if scope is None else set(scope)
+
+
+@lru_cache(maxsize=4096)
+def _province_scope(code, name, era: str) -> frozenset[str] | None:
     """The provinces of ``era`` a row's province cells may mean; ``None`` when the row names no province.
 
     A pre-2025 province read in the 2025 era is the province that absorbed it; a 2025 province read in the
@@ -261,9 +270,9 @@ def province_scope(code, name, era: str) -> set[str] | None:
         return None
     to_current = legacy_to_2025_province()
     if era == CURRENT:
-        return mine | {to_current[c] for c in theirs if c in to_current}
+        return frozenset(mine | {to_current[c] for c in theirs if c in to_current})
     absorbed = defaultdict(set)
     for old, new in to_current.items():
         absorbed[new].add(old)
-    return mine | {old for c in theirs for old in absorbed.get(c, ())} | {old for c in mine
-                                                                           for old in absorbed.get(c, ())}
+    return frozenset(mine | {old for c in theirs for old in absorbed.get(c, ())}
+                     | {old for c in mine for old in absorbed.get(c, ())})

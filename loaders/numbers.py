@@ -102,6 +102,10 @@ def parse_number_series(series: pd.Series, whole: bool = False) -> tuple[pd.Seri
     ``whole=True`` for count columns (see :func:`parse_number`).
     """
     values = series.tolist()
+    plain = pd.to_numeric(series, errors="coerce")
+    text = series.astype(str).str.strip()
+    if plain.notna().sum() == series.notna().sum() and text[series.notna()].str.fullmatch(r"-?\d+").all():
+        return plain.astype("float64"), 0  # whole numbers written plainly: the common case, read at once
     decimal = detect_decimal(values)
     parsed = pd.Series([parse_number(v, decimal, whole) for v in values], index=series.index, dtype="float64")
     not_numbers = int(sum(1 for v, p in zip(values, parsed) if math.isnan(p) and not is_missing_marker(v)))

@@ -61,7 +61,7 @@ def resolve_place(text, units: pd.DataFrame, level: str, province: str | None = 
     LoaderError
         ``place.not_found`` (with the closest names) or ``place.ambiguous`` (with the candidates).
     """
-    key_column, name_column = KEY_COLUMN[level], NAME_COLUMN[level]
+    key_column = KEY_COLUMN[level]
     table = units.drop_duplicates(key_column).reset_index(drop=True)
     if province and "province_code" in table and level != "province":
         table = table[table["province_code"].astype(str) == str(province)].reset_index(drop=True)

@@ -7,7 +7,6 @@ Everything in it is JSON-safe (no NaN, no numpy types).
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

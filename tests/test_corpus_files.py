@@ -48,6 +48,9 @@ def test_every_row_has_its_exact_outcome(built, name):
         if expected.cls in ("code", "name", "legacy") and expected.key is not None:
             assert got["key"] == expected.key, (name, expected, got)
     assert join["can_apply"] == any(e.cls in ("code", "name", "legacy") for e in case.expected)
+    for row in join["rows"]:
+        if row["class"] == "unmatched" and name == "son_la_2025_report":
+            assert row["suggestion"] == "Xã Mường Bú (03847, Sơn La)"
     for description, check in case.checks:
         assert check(report), f"{name}: {description}"
 

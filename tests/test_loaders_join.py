@@ -164,3 +164,40 @@ def test_every_real_commune_found_by_name_in_old_tones_nfd_and_abbreviations(rea
     assert result.report["matched_by_name"] == 3321 and result.report["unmatched_stats"] == []
     assert result.table["commune_code"].tolist() == units["commune_code"].tolist()
     assert result.report["units_without_stats"] == 0
+
+
+def test_a_file_without_province_is_read_within_the_province_of_its_other_rows():
+    """"An Khánh" is a commune of four provinces; in a file whose other rows are all in Hà Nội it is Hà Nội's,
+    and the report says why. In a file spread over several provinces it stays ambiguous."""
+    units = official_units().assign(level="commune")
+    ha_noi = units[units["province_code"] == "01"].head(8)
+    stats = pd.DataFrame({"commune_name": [*ha_noi["commune_name"], "An Khánh"], "teams": 1, "period": "2025-Q3"})
+    row = join_stats(units, stats, "commune").report["rows"][-1]
+    assert (row["class"], row["key"]) == ("name", "09877")
+    assert row["note"]["en"].startswith("the file names no province: looked up in Hà Nội")
+    spread = units.groupby("province_code").head(1).head(8)
+    stats = pd.DataFrame({"commune_name": [*spread["commune_name"], "An Khánh"], "teams": 1, "period": "2025-Q3"})
+    assert join_stats(units, stats, "commune").report["rows"][-1]["class"] == "ambiguous"
+
+
+def test_a_remark_after_a_name_is_not_the_name_and_may_give_the_district():
+    units = official_units().assign(level="commune")
+    stats = pd.DataFrame({"province_name": "Hà Nội", "teams": 1, "period": "2025-Q3",
+                          "commune_name": ["Xã Kim Anh (xã nông thôn mới)", "Xã Trung Giã (*)"]})
+    rows = join_stats(units, stats, "commune").report["rows"]
+    assert [(r["class"], r["key"], r["name"]) for r in rows] == [
+        ("name", "00382", "Xã Kim Anh (xã nông thôn mới)"), ("name", "00385", "Xã Trung Giã (*)")]
+
+
+def test_an_impossible_row_is_never_applied_but_keeps_its_unit_for_the_store_to_refuse():
+    units = official_units().assign(level="commune")
+    stats = pd.DataFrame({"commune_code": ["03646", "03664", "03664"], "teams": [2, -1, 3],
+                          "team_members": [10, 5, 15], "period": ["2025-Q3", "2025-Q3", "2025-Q3"]})
+    result = join_stats(units, stats, "commune")
+    assert [r["class"] for r in result.report["rows"]] == ["code", "implausible", "code"]
+    assert result.applied["commune_code"].tolist() == ["03646", "03664"]
+    assert result.applied["teams"].tolist() == [2.0, 3.0]
+    assert result.rejected.empty  # 03664 has a plausible row for the period: the impossible one is not offered
+    alone = join_stats(units, stats.iloc[:2], "commune")
+    assert alone.rejected[["commune_code", "teams"]].values.tolist() == [["03664", -1.0]]
+    assert alone.applied["commune_code"].tolist() == ["03646"]

@@ -41,7 +41,12 @@ def run(args: argparse.Namespace) -> int:
     for error in report.get("errors", []):
         print(f"coverage-map validate: {error['text'] if args.lang == 'en' else _path_line(error, 'vi')}",
               file=sys.stderr)
-    return 2 if report.get("errors") else 0
+    unusable = report["stats"] and report["join"].get("can_apply") is False
+    if unusable:  # read, but not one row can give a figure to a unit: the same one line as any unusable file
+        verdict = next(line for line in report["join"]["lines"] if line["key"] == "join.cannot_apply")
+        names = ", ".join(Path(s["path"]).name for s in report["stats"])
+        print(f"coverage-map validate: {names}: {verdict[args.lang]}", file=sys.stderr)
+    return 2 if report.get("errors") or unusable else 0
 
 
 def _communes_in_use(args: argparse.Namespace):
@@ -109,7 +114,10 @@ def format_report(report: dict, lang: str = "en") -> str:
         lines += [t("validate.stats", lang, file=Path(stats["path"]).name, rows=_n(stats["rows"], lang),
                     read=_n(stats.get("rows_read", stats["rows"]), lang), periods=periods),
                   "  " + t("validate.columns", lang, columns=", ".join(_column(c, lang) for c in stats["columns"]))]
-        _notes(lines, [m[lang] for m in stats.get("messages", [])] or stats["problems"], lang)
+        # impossible values are listed once, with the join's other rows not applied
+        shown = [m[lang] for m in stats.get("messages", []) if not (report["join"].get("lines") and
+                                                                      m["key"] == "stats.finding")]
+        _notes(lines, shown if "messages" in stats else stats["problems"], lang)
     if report["stats"]:
         join = report["join"]
         lines.append(t("validate.join", lang, level=_level(join.get("level", ""), lang)))

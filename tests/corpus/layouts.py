@@ -56,6 +56,9 @@ def son_la_2025_report(folder: Path) -> Case:
         totals = [t + v for t, v in zip(totals, values)]
         body.append([i, code, name, *values[:6], values[6], share, None])
         expected.append(Expected("Quý III-2025", 10 + i, "code" if code else "name", unit["code"]))
+    # a name misspelled by the typist: unmatched, with the closest unit suggested and never applied
+    body.append([len(units) + 1, None, "Xã Mường Búu", 2, 10, 5, 2, 1500, 1000, 400, 40.0, None])
+    expected.append(Expected("Quý III-2025", 11 + len(units), "unmatched"))
     rows += [[None, None, "Toàn tỉnh", *totals[:7], None, None]] + body
     footer = signature_block("Sơn La", "05 tháng 10 năm 2025")
     start = len(rows) + 1

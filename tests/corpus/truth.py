@@ -29,14 +29,22 @@ def _database() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
 
 
+_TYPE_IN_BRACKETS = re.compile(r"\s*\((Thị trấn|Xã|Phường|Huyện|Quận|Thị xã|Thành phố)\)$")
+
+
 def legacy_rows() -> list[dict]:
-    """Every pre-2025 commune with its code, names, type, district, province and recorded centre."""
+    """Every pre-2025 commune with its code, names, type, district, province and recorded centre (the register
+    writes "Hát Lót (Thị trấn)" where two units of a district share a name: the type is dropped from it)."""
     with sqlite3.connect(_database()) as connection:
         connection.row_factory = sqlite3.Row
-        return [dict(r) for r in connection.execute(
+        rows = [dict(r) for r in connection.execute(
             "SELECT wardCode AS code, wardShort AS name, wardType AS kind, districtShort AS district, "
             "district AS district_full, provinceCode AS province, provinceShort AS province_name, "
             "wardLat AS lat, wardLon AS lon FROM admin_units_legacy WHERE wardCode IS NOT NULL")]
+    for row in rows:
+        row["name"] = _TYPE_IN_BRACKETS.sub("", row["name"])
+        row["district"] = _TYPE_IN_BRACKETS.sub("", row["district"])
+    return rows
 
 
 def split_items(text: str) -> list[str]:
