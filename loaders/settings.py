@@ -61,6 +61,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("limits", "cpu_s", float, 60.0, "CPU seconds a file-reading worker may use", 1, 86_400),
     Setting("limits", "wall_s", float, 60.0, "seconds a file check may take before it is stopped", 1, 86_400),
     Setting("limits", "workers", float, 2.0, "file-reading workers running at the same time", 1, 64),
+    Setting("limits", "nice", float, 5.0,
+            "how much lower a file-reading worker's processor priority is (0-19: higher yields more)", 0, 19),
     Setting("limits", "max_rows", float, 500_000.0, "rows a statistics table may have", 1, 1e9),
     Setting("limits", "max_cells", float, 5_000_000.0, "cells a statistics file may have", 1, 1e10),
     Setting("limits", "max_field_kb", float, 128.0, "largest single cell of a CSV file, in KB", 1, 1_000_000),
