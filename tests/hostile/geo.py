@@ -76,7 +76,7 @@ def _geojson_nested_a_million_deep(d: Path) -> Path:
                       '"geometry":{"type":"Polygon","coordinates":' + "[" * depth + "]" * depth + "}}]}")
 
 
-@case("geojson", "boundaries", "ok", "boundaries.simplified")
+@case("geojson", "boundaries", "ok", "boundaries.simplified", slow=True)
 def _geojson_polygon_of_400k_vertices(d: Path) -> Path:
     with_geometries(communes(1), [zigzag(400_001)]).to_file(d / "rang_cua.geojson", driver="GeoJSON")
     return d / "rang_cua.geojson"
@@ -156,7 +156,7 @@ def _geojson_names_with_markup(d: Path) -> Path:
     return d / "chen_ma.geojson"
 
 
-@case("geojson", "boundaries", "ok", "boundaries.simplified")
+@case("geojson", "boundaries", "ok", "boundaries.simplified", slow=True)
 def _geojson_polygon_with_20k_holes(d: Path) -> Path:
     holes = [box(105.801 + (i % 200) * 0.0004, 21.001 + (i // 200) * 0.0008, 105.8012 + (i % 200) * 0.0004,
                  21.0012 + (i // 200) * 0.0008).exterior.coords for i in range(20_000)]
@@ -165,7 +165,7 @@ def _geojson_polygon_with_20k_holes(d: Path) -> Path:
     return d / "lo_thung.geojson"
 
 
-@case("geojson", "boundaries", "ok", "boundaries.simplified")
+@case("geojson", "boundaries", "ok", "boundaries.simplified", slow=True)
 def _geojson_multipolygon_of_20k_islands(d: Path) -> Path:
     parts = [box(105.8 + (i % 200) * 0.0004, 21.0 + (i // 200) * 0.0008, 105.8002 + (i % 200) * 0.0004,
                  21.0002 + (i // 200) * 0.0008) for i in range(20_000)]
@@ -195,7 +195,7 @@ def _geojson_unknown_crs_member(d: Path) -> Path:
     return write_text(d / "crs_la.geojson", json.dumps(data, ensure_ascii=False))
 
 
-@case("geojson", "boundaries", "ok", "boundaries.simplified")
+@case("geojson", "boundaries", "ok", "boundaries.simplified", slow=True)
 def _geojson_line_of_400k_vertices(d: Path) -> Path:
     line = shapely.LineString(np.c_[np.linspace(105, 106, 400_000), 21 + 0.01 * (np.arange(400_000) % 2)])
     with_geometries(communes(1), [line]).to_file(d / "duong.geojson", driver="GeoJSON")
@@ -274,7 +274,7 @@ def _geoparquet_that_unpacks_to_600_mb(d: Path) -> Path:
     return path
 
 
-@case("geoparquet", "boundaries", "ok")
+@case("geoparquet", "boundaries", "ok", slow=True)
 def _geoparquet_dictionary_of_one_huge_value(d: Path) -> Path:  # 8 GB if expanded: read as categories, it is not
     rows = 400_000
     table = geo_table(many_points(rows), d)
@@ -313,7 +313,7 @@ def _geoparquet_geo_metadata_not_json(d: Path) -> Path:
     return d / "geo_hong.parquet"
 
 
-@case("geoparquet", "boundaries")
+@case("geoparquet", "boundaries", slow=True)
 def _geoparquet_ten_thousand_row_groups(d: Path) -> Path:
     frame = communes(10_000)
     frame["geometry"] = [box(105 + (i % 100) * 0.01, 20 + (i // 100) * 0.01, 105.009 + (i % 100) * 0.01,
@@ -409,7 +409,7 @@ def _shapefile_nan_coordinates(d: Path) -> list:  # GDAL will not write NaN: the
     return files
 
 
-@case("shapefile", "boundaries", "ok", "boundaries.simplified")
+@case("shapefile", "boundaries", "ok", "boundaries.simplified", slow=True)
 def _shapefile_polygon_of_400k_vertices(d: Path) -> list:
     return shapefile(with_geometries(communes(1), [zigzag(400_001)]), d / "rang_cua.shp")
 
@@ -502,7 +502,7 @@ def _gpkg_nan_coordinates(d: Path) -> Path:
     return d / "nan.gpkg"
 
 
-@case("gpkg", "boundaries", "ok", "boundaries.simplified")
+@case("gpkg", "boundaries", "ok", "boundaries.simplified", slow=True)
 def _gpkg_polygon_of_400k_vertices(d: Path) -> Path:
     with_geometries(communes(1), [zigzag(400_001)]).to_file(d / "rang_cua.gpkg", driver="GPKG")
     return d / "rang_cua.gpkg"

@@ -117,7 +117,7 @@ def _xlsx_merged_range_to_the_last_cell(d: Path) -> Path:  # the 5 KB file that 
     return write_xlsx(d / "gop_o.xlsx", {"2025-Q3": good_sheet(merged)})
 
 
-@case("xlsx", "stats")
+@case("xlsx", "stats", slow=True)
 def _xlsx_many_merged_ranges(d: Path) -> Path:
     cells = "".join(f'<mergeCell ref="G{r}:H{r}"/>' for r in range(1, 200_001))
     return write_xlsx(d / "nhieu_o_gop.xlsx", {"2025-Q3": good_sheet(f'<mergeCells count="200000">{cells}</mergeCells>')})
@@ -128,7 +128,7 @@ def _xlsx_dimension_that_lies(d: Path) -> Path:
     return write_xlsx(d / "kich_thuoc_sai.xlsx", {"2025-Q3": good_sheet(dimension="A1:XFD1048576")})
 
 
-@case("xlsx", "stats")
+@case("xlsx", "stats", slow=True)
 def _xlsx_one_cell_at_the_far_corner(d: Path) -> Path:
     data = rows_xml([HEADER, *ROWS]) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
     return write_xlsx(d / "o_cuoi.xlsx", {"2025-Q3": sheet_xml(data)})
@@ -462,7 +462,7 @@ def _csv_header_only(d: Path) -> Path:
     return d / "chi_tieu_de.csv"
 
 
-@case("csv", "stats", "refused", "grids.empty")
+@case("csv", "stats", "refused", "grids.empty", panel="refused:archive.empty")
 def _csv_empty(d: Path) -> Path:
     (d / "rong.csv").write_bytes(b"")
     return d / "rong.csv"
@@ -489,7 +489,7 @@ def _csv_numbers_that_are_not(d: Path) -> Path:
     return d / "so_la.csv"
 
 
-@case("csv", "stats", "refused", "grids.xls_old")
+@case("csv", "stats", "refused", "grids.xls_old", panel="refused:archive.unknown_type")
 def _csv_named_xls(d: Path) -> Path:
     (d / "so_lieu.xls").write_text(csv_text(), encoding="utf-8")
     return d / "so_lieu.xls"
@@ -508,7 +508,7 @@ def _csv_invisible_characters_in_names(d: Path) -> Path:
     return d / "ky_tu_an.csv"
 
 
-@case("csv", "stats", "any")
+@case("csv", "stats", "any", slow=True)
 def _csv_one_row_of_a_million_cells(d: Path) -> Path:
     (d / "mot_trieu_o.csv").write_text(";".join(["Mã xã"] * 1_000_000) + "\n", encoding="utf-8")
     return d / "mot_trieu_o.csv"
