@@ -57,7 +57,7 @@ class Limits:
     cpu_s: float = 60.0
     wall_s: float = 60.0
     workers: int = 2
-    nice: int = 5
+    nice: int = 10
     max_rows: int = 500_000
     max_cells: int = 5_000_000
     max_field_bytes: int = 128 * 1024

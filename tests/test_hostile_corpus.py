@@ -33,8 +33,8 @@ SERVER_MB = 1536
 REPO = Path(__file__).resolve().parents[1]
 TRACEBACK_WORDS = ("Traceback (most recent call last)", 'File "/', "raise ", "^^^^")
 #: One case of each class also runs through the real console script in the default run (all of them with -m slow).
-SUBPROCESS_SAMPLE = {"zip_bomb_one_entry", "xlsx_merged_range_to_the_last_cell", "csv_two_million_rows",
-                     "geoparquet_polygon_of_400k_vertices", "geoparquet_damaged_wkb", "shapefile_cpg_naming_base64",
+SUBPROCESS_SAMPLE = {"zip_bomb_one_entry", "xlsx_merged_range_to_the_last_cell", "csv_cell_of_200_kb",
+                     "geojson_nan_coordinates", "geoparquet_damaged_wkb", "shapefile_cpg_naming_base64",
                      "gpkg_nan_coordinates", "xlsx_billion_laughs_in_sheet"}
 
 

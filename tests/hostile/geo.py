@@ -255,7 +255,7 @@ def _geoparquet_600k_rows(d: Path) -> Path:
     return d / "nhieu_dong.parquet"
 
 
-@case("geoparquet", "boundaries", "refused", "limits.too_many_vertices")
+@case("geoparquet", "boundaries", "refused", "limits.too_many_vertices", slow=True)
 def _geoparquet_six_million_vertices(d: Path) -> Path:
     frame = with_geometries(communes(100), [zigzag(60_000, 105 + i * 0.01) for i in range(100)])
     frame.to_parquet(d / "nhieu_dinh.parquet", compression="zstd")
@@ -291,7 +291,7 @@ def _geoparquet_nan_coordinates(d: Path) -> Path:
     return d / "nan.parquet"
 
 
-@case("geoparquet", "boundaries", "ok", "boundaries.simplified")
+@case("geoparquet", "boundaries", "ok", "boundaries.simplified", slow=True)
 def _geoparquet_polygon_of_400k_vertices(d: Path) -> Path:
     with_geometries(communes(1), [zigzag(400_001)]).to_parquet(d / "rang_cua.parquet")
     return d / "rang_cua.parquet"
