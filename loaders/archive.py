@@ -27,7 +27,8 @@ from loaders.errors import LoaderError
 MB = 1024 * 1024
 #: The extensions the loaders read; anything else in a zip is skipped, never extracted.
 KNOWN_EXTENSIONS = frozenset({
-    ".shp", ".shx", ".dbf", ".prj", ".cpg", ".geojson", ".json", ".gpkg", ".parquet", ".csv", ".xlsx",
+    ".shp", ".shx", ".dbf", ".prj", ".cpg", ".geojson", ".json", ".gpkg", ".parquet", ".csv", ".tsv", ".xlsx",
+    ".xlsm",
 })
 _CHUNK = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -288,7 +289,7 @@ def _remove(paths: list[Path]) -> None:
 # -- staging: uploaded files written to a private directory and sorted into boundaries and statistics --------------
 BOUNDARY_EXTENSIONS = frozenset({".geojson", ".json", ".gpkg", ".parquet", ".shp"})
 SHAPEFILE_COMPANIONS = frozenset({".shx", ".dbf", ".prj", ".cpg"})
-STATS_EXTENSIONS = frozenset({".csv", ".xlsx"})
+STATS_EXTENSIONS = frozenset({".csv", ".tsv", ".xlsx", ".xlsm"})  # what loaders.grids reads
 UPLOAD_EXTENSIONS = KNOWN_EXTENSIONS | {".zip"}
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w.\- ()]+")
 

@@ -96,8 +96,8 @@ def read_boundaries(path, level: str | None = None, crs=None, communes=None) -> 
     announce(path)
     limits = current()
     source = open_source(path, level)
-    problems: list = list(source.problems)
     frame = read_frame(source, limits)
+    problems: list = list(source.problems)
     if len(frame) == 0:
         raise BoundaryError("no_features", path)
     encoding = source.encoding
@@ -269,16 +269,62 @@ def _bound_vertices(frame: gpd.GeoDataFrame, limits: Limits, problems: list) -> 
 
 
 def _simplify_below(geometry, cap: int):
+    """The shape with at most ``cap`` vertices: simplified, then (a unit of countless islands or holes) only its
+    largest parts kept; lines and point clouds thinned out."""
+    if shapely.get_type_id(geometry) not in (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON):
+        return _thin_out(geometry, cap)
     tolerance = max(shapely.length(geometry) / cap / 8, 1e-9)
-    simple = geometry
-    for _ in range(40):
-        simple = shapely.coverage_simplify(geometry, tolerance)
-        if shapely.get_num_coordinates(simple) <= cap:
+    simple, count = geometry, shapely.get_num_coordinates(geometry)
+    for _ in range(8):
+        candidate = shapely.coverage_simplify(geometry, tolerance)
+        candidate_count = shapely.get_num_coordinates(candidate)
+        if candidate_count >= count:  # rings of four vertices cannot lose any: more tolerance will not help
             break
-        tolerance *= 2
+        simple, count = candidate, candidate_count
+        if count <= cap:
+            break
+        tolerance *= 4
+    if count > cap:
+        simple = _largest_parts(simple, cap)
     if not shapely.is_valid(simple):
         simple = _polygonal(shapely.make_valid(simple))
     return simple
+
+
+def _largest_parts(geometry, cap: int):
+    """The largest polygons, each with its largest holes, as many as ``cap`` vertices allow (at least one)."""
+    kept, used = [], 0
+    for part in sorted(shapely.get_parts(geometry), key=shapely.area, reverse=True):
+        ring = part.exterior
+        if kept and used + len(ring.coords) > cap:
+            break
+        used += len(ring.coords)
+        holes = []
+        for hole in sorted(part.interiors, key=lambda r: shapely.area(shapely.Polygon(r)), reverse=True):
+            if used + len(hole.coords) > cap:
+                break
+            holes.append(hole)
+            used += len(hole.coords)
+        kept.append(shapely.Polygon(ring, holes))
+    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
+
+
+def _thin_out(geometry, cap: int):
+    """Lines and points (not what boundaries should be, but read): every k-th vertex kept; anything else empty."""
+    kind = shapely.get_type_id(geometry)
+    if kind not in (shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING,
+                    shapely.GeometryType.MULTIPOINT):
+        return None
+    step = int(np.ceil(shapely.get_num_coordinates(geometry) / cap)) + 1
+    if kind == shapely.GeometryType.MULTIPOINT:
+        return shapely.multipoints(shapely.get_coordinates(geometry)[::step])
+    lines = []
+    for line in shapely.get_parts(geometry):
+        coordinates = shapely.get_coordinates(line)
+        thinned = np.vstack([coordinates[:-1:step], coordinates[-1:]])
+        if len(thinned) >= 2:
+            lines.append(shapely.linestrings(thinned))
+    return lines[0] if len(lines) == 1 else shapely.MultiLineString(lines)
 
 
 # -- columns ---------------------------------------------------------------------------------------------------------

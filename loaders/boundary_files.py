@@ -24,6 +24,7 @@ import numpy as np
 import pyogrio
 import pyogrio.errors
 import shapely
+from pyproj.exceptions import CRSError, ProjError
 from shapely.errors import GEOSException
 
 from i18n import Message
@@ -43,7 +44,8 @@ _BATCH = 20_000
 _ABSOLUTE_PATH = re.compile(r"(?:/vsizip/)?(?:/[^/\s'\"]+)+/([^/\s'\"]+)")
 _LIBRARY_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
                    pyogrio.errors.GeometryError, pyogrio.errors.CRSError, UnicodeDecodeError, ValueError, OSError,
-                   TypeError, KeyError, IndexError, GEOSException, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+                   TypeError, KeyError, IndexError, GEOSException, CRSError, ProjError, zipfile.BadZipFile, zlib.error, EOFError,
+                   NotImplementedError)
 
 
 class BoundaryError(LoaderError):
@@ -214,15 +216,20 @@ def _gdal_geometries(source: Source, limits: Limits):
 
 
 def _census(batches, source: Source, limits: Limits) -> None:
-    features = vertices = 0
+    """Count features and vertices batch by batch, stopping at the first cap passed; note damaged WKB."""
+    features = vertices = damaged = 0
     for wkb in batches:
         features += len(wkb)
         if features > limits.max_features:
             raise LimitError("too_many_features", source.path, features=features, limit=limits.max_features)
-        geometries = shapely.from_wkb(np.asarray(wkb, dtype=object), on_invalid="ignore")
+        wkb = np.asarray(wkb, dtype=object)
+        geometries = shapely.from_wkb(wkb, on_invalid="ignore")
+        damaged += int((shapely.is_missing(geometries) & (wkb != None)).sum())  # noqa: E711 - elementwise
         vertices += int(shapely.get_num_coordinates(geometries).sum())
         if vertices > limits.max_vertices:
             raise LimitError("too_many_vertices", source.path, limit=limits.max_vertices)
+    if damaged:
+        source.problems.append(Message("boundaries.bad_wkb", {"n": damaged}))
 
 
 def _read_geoparquet(source: Source, limits: Limits) -> gpd.GeoDataFrame:
@@ -267,13 +274,11 @@ def _geo_metadata(metadata) -> dict:
 
 
 def _geoparquet_tolerant(table, geo: dict, column: str, source: Source) -> gpd.GeoDataFrame:
+    """The table with damaged WKB read as empty shapes (the census has counted and reported them)."""
     from pyproj import CRS
 
     wkb = np.asarray(table.column(column).to_numpy(zero_copy_only=False), dtype=object)
     geometries = shapely.from_wkb(wkb, on_invalid="ignore")
-    damaged = int((shapely.is_missing(geometries) & np.array([v is not None for v in wkb])).sum())
-    if damaged:
-        source.problems.append(Message("boundaries.bad_wkb", {"n": damaged}))
     crs = geo.get("columns", {}).get(column, {}).get("crs", "OGC:CRS84")
     crs = CRS.from_json_dict(crs) if isinstance(crs, dict) else crs
     frame = table.drop_columns([column]).to_pandas()

@@ -20,6 +20,7 @@ import csv
 import io
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -249,14 +250,18 @@ def _check_package(path: Path, limits: Limits) -> None:
     entries = zip_entry_count(path)
     if entries is not None and entries > limits.max_zip_entries:
         raise LimitError("too_many_entries", path, entries=entries, limit=limits.max_zip_entries)
+    from loaders.xlsx_sheets import check_row_count
+
     try:
         with zipfile.ZipFile(path) as package:
             unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+            cap = ArchiveLimits.from_settings().max_unpacked_bytes
+            if unpacked > cap:
+                raise LoaderError("archive.unpacked_too_big", path, size_mb=unpacked / MB, limit_mb=cap / MB)
+            check_row_count(path, package, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            zlib.error) as error:
         raise GridError("bad_xlsx", path, detail=type(error).__name__) from None
-    cap = ArchiveLimits.from_settings().max_unpacked_bytes
-    if unpacked > cap:
-        raise LoaderError("archive.unpacked_too_big", path, size_mb=unpacked / MB, limit_mb=cap / MB)
 
 
 class Budget:

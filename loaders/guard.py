@@ -7,12 +7,12 @@ files are parsed, cleaned and joined in a separate process (:mod:`loaders.guard_
 there, the caller gets the result, the reader's own :class:`~loaders.errors.LoaderError`, or one of ours (keys
 ``guard.*``) naming the file being read when it stopped: too big, too slow, or the reading library crashed.
 
-Why a fresh interpreter (``python -m loaders.guard_worker``) and not ``multiprocessing``: forking the Streamlit
-server copies a large multi-threaded process (unsafe: locks held by other threads stay locked in the child), and
-both ``spawn`` and ``forkserver`` re-run the parent's ``__main__`` in the child, which under Streamlit is the
-app script itself. A worker started with :mod:`subprocess` runs only our entry point. Starting one costs about a
-second of imports, so a *warm* worker (libraries loaded, waiting for its request) is kept ready once a process
-has made one guarded call; each worker serves one request and exits, so every file gets fresh limits and
+How workers start. Forking the Streamlit server itself would copy a large multi-threaded process (locks held by
+other threads stay locked in the child), and ``multiprocessing``'s ``spawn`` and ``forkserver`` both re-run the
+parent's ``__main__`` in the child, which under Streamlit is the app script. So the guard runs its own fork
+server: a *zygote* (``python -m loaders.guard_worker``, started once per process with :mod:`subprocess`) loads the
+reading libraries single-threaded, then forks one worker per request, which costs milliseconds instead of the
+second a fresh interpreter needs. Each worker serves one request and exits, so every file gets fresh limits and
 nothing a hostile file did outlives it (``benchmarks/bench_guard.py`` measures the overhead).
 
 Use :func:`guarded` on an entry point whose arguments and result pickle (paths in, reports or loads out); a
@@ -26,8 +26,10 @@ import functools
 import logging
 import os
 import pickle
+import queue
 import select
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -43,10 +45,13 @@ from loaders.limits import Limits
 log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[1]
 _HEADER = struct.Struct(">Q")
-#: Environment of the workers: one thread per numeric library (the worker shares the machine with the app),
-#: few malloc arenas (each reserves address space that ``RLIMIT_AS`` counts).
+#: Environment of the zygote and its workers: one thread per numeric library (a worker shares the machine with
+#: the app), few malloc arenas (each reserves address space that ``RLIMIT_AS`` counts).
 WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-              "MALLOC_ARENA_MAX": "2", "PYTHONFAULTHANDLER": "", "PYTHONWARNINGS": "ignore"}
+              "MALLOC_ARENA_MAX": "2", "PYTHONFAULTHANDLER": "", "PYTHONWARNINGS": "ignore",
+              # Arrow on the system allocator, without jemalloc's background thread: the zygote stays
+              # single-threaded, so forking it is safe, and RLIMIT_AS sees what Arrow allocates
+              "ARROW_DEFAULT_MEMORY_POOL": "system", "JE_ARROW_MALLOC_CONF": "background_thread:false"}
 #: A worker whose peak resident memory reached this share of ``memory_mb`` before dying ran out of memory.
 _MEMORY_DEATH_SHARE = 0.7
 
@@ -76,53 +81,104 @@ def last_stats() -> RunStats:
     return getattr(_local, "stats", RunStats())
 
 
-# -- workers ---------------------------------------------------------------------------------------------------------
-class _Worker:
-    """One ``python -m loaders.guard_worker`` process: its request pipe (stdin) and result pipe."""
+# -- the zygote: a clean process that forks one worker per request ------------------------------------------------
+class _Zygote:
+    """A ``python -m loaders.guard_worker`` process with the libraries loaded; it forks the workers.
+
+    A reader thread takes its messages: ``spawned`` answers the one pending :meth:`spawn` (spawns are made one at a
+    time), ``exit`` records how a worker ended for :meth:`wait`.
+    """
 
     def __init__(self):
-        read_end, write_end = os.pipe()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {**os.environ, **WORKER_ENV}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "loaders.guard_worker", str(write_end)], stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,), env=env,
+                [sys.executable, "-m", "loaders.guard_worker", str(theirs.fileno())], stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), env=env,
                 cwd=str(REPO), close_fds=True)
         finally:
-            os.close(write_end)
-        self.results = read_end
-        os.set_blocking(self.process.stdin.fileno(), False)
+            theirs.close()
+        self.sock, self.owner = ours, os.getpid()
+        self.spawn_lock, self.changed = threading.Lock(), threading.Condition()
+        self.spawned: queue.Queue = queue.Queue()
+        self.exits: dict[int, tuple] = {}
+        self.alive, self.ready = True, threading.Event()
+        threading.Thread(target=self._listen, name="guard-zygote", daemon=True).start()
 
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def kill(self) -> None:
-        """Stop the worker now (it may already be gone)."""
-        if self.process.returncode is None:
+    def _listen(self) -> None:
+        while True:
             try:
-                os.kill(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+                data = self.sock.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            message = pickle.loads(data)
+            if message[0] == "ready":
+                self.ready.set()
+            elif message[0] == "spawned":
+                self.spawned.put(message[1])
+            elif message[0] == "exit":
+                with self.changed:
+                    self.exits[message[1]] = message[2:]
+                    self.changed.notify_all()
+        with self.changed:
+            self.alive = False
+            self.changed.notify_all()
+        self.ready.set()
+        self.spawned.put(None)
 
-    def release(self) -> None:
-        """Close our ends of its pipes (once)."""
-        if self.results is not None:
-            os.close(self.results)
-            self.results = None
+    def spawn(self, request_fd: int, result_fd: int, deadline: float) -> int | None:
+        """Fork a worker reading ``request_fd`` and answering on ``result_fd``; its pid (None: no zygote)."""
+        with self.spawn_lock:
+            if not self.ready.wait(max(0.0, deadline - time.monotonic())) or not self.alive:
+                return None
+            try:
+                socket.send_fds(self.sock, [pickle.dumps(("spawn",))], [request_fd, result_fd])
+            except OSError:
+                return None
+            try:
+                return self.spawned.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+
+    def kill(self, pid: int) -> None:
         try:
-            self.process.stdin.close()
+            self.sock.send(pickle.dumps(("kill", pid)))
         except OSError:
             pass
 
+    def wait(self, pid: int, timeout: float) -> tuple | None:
+        """``(wait status, peak KB, CPU s)`` of a worker once it has ended, or None."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while pid not in self.exits and self.alive:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self.changed.wait(remaining)
+            return self.exits.pop(pid, None)
 
-class _Pool:
-    """Warm workers, and a semaphore so at most ``limits.workers`` checks run at once."""
+    def close(self) -> None:
+        try:
+            self.sock.close()  # the zygote reads end of file, stops its workers and exits
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class _Guard:
+    """The zygote of this process (started on first use) and a semaphore of ``limits.workers`` slots."""
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.idle: list[_Worker] = []
-        self.keep_warm = False
+        self.zygote: _Zygote | None = None
         self.slots: threading.BoundedSemaphore | None = None
         self.size = 0
 
@@ -132,58 +188,32 @@ class _Pool:
                 self.slots, self.size = threading.BoundedSemaphore(size), size
             return self.slots
 
-    def take(self) -> _Worker:
+    def current(self) -> _Zygote:
         with self.lock:
-            worker = None
-            while self.idle and worker is None:
-                candidate = self.idle.pop()
-                if candidate.alive():
-                    worker = candidate
-                else:
-                    _reap(candidate, time.monotonic())
-                    candidate.release()
-            if worker is None:
-                worker = _Worker()
-            self.keep_warm = True  # a process that checks one file usually checks another
-            return worker
-
-    def replenish(self) -> None:
-        """Start the next warm worker once a check is over (started during a check, its imports would
-        compete with the check for the processor)."""
-        with self.lock:
-            if self.keep_warm and not self.idle:
-                try:
-                    self.idle.append(_Worker())
-                except OSError:
-                    pass
-
-    def warm_up(self) -> None:
-        with self.lock:
-            self.keep_warm = True
-            if not self.idle:
-                self.idle.append(_Worker())
+            zygote = self.zygote
+            if zygote is None or not zygote.alive or zygote.owner != os.getpid():
+                self.zygote = zygote = _Zygote()
+            return zygote
 
     def shutdown(self) -> None:
         with self.lock:
-            for worker in self.idle:
-                worker.release()  # an idle worker reads end of file on its request pipe and exits
-                _reap(worker, time.monotonic() + 1)
-            self.idle.clear()
-            self.keep_warm = False
+            if self.zygote is not None and self.zygote.owner == os.getpid():
+                self.zygote.close()
+            self.zygote = None
 
 
-_pool = _Pool()
-atexit.register(_pool.shutdown)
+_guard = _Guard()
+atexit.register(_guard.shutdown)
 
 
 def warm_up() -> None:
-    """Start a worker now so the first check does not wait for its libraries to load (the app calls this)."""
-    _pool.warm_up()
+    """Start the zygote now so the first check does not wait for its libraries to load (the app calls this)."""
+    _guard.current()
 
 
 def shutdown() -> None:
-    """Stop the idle workers (done at exit; tests call it to leave no process behind)."""
-    _pool.shutdown()
+    """Stop the zygote and its workers (done at exit)."""
+    _guard.shutdown()
 
 
 # -- talking to a worker ---------------------------------------------------------------------------------------------
@@ -238,22 +268,6 @@ def _frames(fd: int, deadline: float, largest: int):
         yield pickle.loads(body)
 
 
-def _reap(worker: _Worker, deadline: float) -> tuple[int, object | None]:
-    """Wait for the worker to end, killing it at ``deadline``; its wait status and resource usage."""
-    while True:
-        if time.monotonic() >= deadline:
-            worker.kill()
-            deadline = float("inf")  # killed: the next waits return soon
-        try:
-            pid, status, usage = os.wait4(worker.process.pid, os.WNOHANG)
-        except ChildProcessError:
-            return 0, None
-        if pid:
-            worker.process.returncode = os.waitstatus_to_exitcode(status)
-            return status, usage
-        time.sleep(0.005)
-
-
 # -- the guarded call ------------------------------------------------------------------------------------------------
 def run_guarded(function, *args, file=None, limits: Limits | None = None, **kwargs):
     """Call ``function(*args, **kwargs)`` in a bounded worker process and return its result.
@@ -285,26 +299,37 @@ def run_guarded(function, *args, file=None, limits: Limits | None = None, **kwar
         "cwd": os.getcwd(), "path": list(sys.path), "limits": limits,
         "environ": {k: v for k, v in os.environ.items() if k.startswith("COVERAGE_MAP_")},
     }) + pickle.dumps({"function": function, "args": args, "kwargs": kwargs}, protocol=pickle.HIGHEST_PROTOCOL)
-    slots = _pool.semaphore(max(1, int(limits.workers)))
+    slots = _guard.semaphore(max(1, int(limits.workers)))
     with slots:
-        try:
-            worker = _pool.take()
-        except OSError as error:  # no process could be started (out of memory, too many processes)
-            stats.outcome = "unavailable"
-            raise GuardError("unavailable", file, detail=type(error).__name__) from None
-        try:
-            return _converse(worker, request, limits, started, stats, file)
-        finally:
-            _pool.replenish()
+        return _converse(request, limits, started, stats, file)
 
 
-def _converse(worker: _Worker, request: bytes, limits: Limits, started: float, stats: RunStats, file):
+def _converse(request: bytes, limits: Limits, started: float, stats: RunStats, file):
     deadline = time.monotonic() + limits.wall_s  # waiting for a free slot does not count
+    request_read, request_write = os.pipe()
+    result_read, result_write = os.pipe()
+    pid = None
+    try:
+        for _attempt in range(2):  # a zygote that died is replaced once
+            pid = _guard.current().spawn(request_read, result_write, deadline)
+            if pid is not None:
+                break
+    finally:
+        os.close(request_read)
+        os.close(result_write)
+    if pid is None:
+        os.close(request_write)
+        os.close(result_read)
+        stats.outcome = "unavailable"
+        raise GuardError("unavailable", file, detail="no worker")
+    zygote = _guard.current()
     final, timed_out, baseline_mb = None, False, 0.0
     try:
-        _write_all(worker.process.stdin.fileno(), request, deadline)
-        worker.process.stdin.close()
-        for frame in _frames(worker.results, deadline, int(limits.memory_mb * 1024 * 1024)):
+        os.set_blocking(request_write, False)
+        _write_all(request_write, request, deadline)
+        os.close(request_write)
+        request_write = None
+        for frame in _frames(result_read, deadline, int(limits.memory_mb * 1024 * 1024)):
             if frame[0] == "file":
                 stats.file = frame[1]
             elif frame[0] == "start":
@@ -317,12 +342,18 @@ def _converse(worker: _Worker, request: bytes, limits: Limits, started: float, s
     except (BrokenPipeError, pickle.UnpicklingError, EOFError, OSError):
         final = None
     finally:
-        status, usage = _reap(worker, time.monotonic() if timed_out or final is None else time.monotonic() + 5)
-        worker.release()
+        if request_write is not None:
+            os.close(request_write)
+        os.close(result_read)
+        if timed_out or final is None:
+            zygote.kill(pid)
+        ended = zygote.wait(pid, 10.0)
+        if ended is None:  # the zygote is gone or the worker ignores SIGKILL: do not wait for it
+            zygote.kill(pid)
+            ended = (0, 0, 0.0)
+        status, peak_kb, cpu = ended
         stats.seconds = time.monotonic() - started
-        if usage is not None:
-            stats.worker_peak_mb = usage.ru_maxrss / 1024
-            stats.worker_cpu_s = usage.ru_utime + usage.ru_stime
+        stats.worker_peak_mb, stats.worker_cpu_s = peak_kb / 1024, cpu
     name = stats.file or file
     if final is not None:
         return _answer(final, limits, stats, name)

@@ -43,6 +43,8 @@ class Limits:
         CPU seconds (``RLIMIT_CPU``) and wall-clock seconds a check may take.
     workers : int
         Checks running at the same time; more wait their turn.
+    nice : int
+        How much lower a worker's processor priority is than the app's (``os.nice``).
     max_rows, max_cells, max_field_bytes : int
         Rows of a table, cells of a file (all sheets), bytes of one CSV cell.
     max_features, max_vertices, max_feature_vertices : int
@@ -55,6 +57,7 @@ class Limits:
     cpu_s: float = 60.0
     wall_s: float = 60.0
     workers: int = 2
+    nice: int = 10
     max_rows: int = 500_000
     max_cells: int = 5_000_000
     max_field_bytes: int = 128 * 1024

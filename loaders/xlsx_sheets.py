@@ -12,17 +12,29 @@ parser, the workbook's date formats and the shared strings are the ones openpyxl
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from i18n import Message
 from loaders.errors import LoaderError
-from loaders.limits import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS
+from loaders.limits import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, LimitError
 
 try:  # openpyxl uses defusedxml when it is installed; its refusals are then this class
     from defusedxml import DefusedXmlException
 except ImportError:  # pragma: no cover - defusedxml is a dependency
     class DefusedXmlException(ValueError):
         pass
+
+
+def _refused_entities(error: BaseException) -> bool:
+    """Whether defusedxml refused entities somewhere in this error's chain (openpyxl wraps it in a ValueError)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, DefusedXmlException):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _grid_error(key: str, path: Path, **params) -> LoaderError:
@@ -39,9 +51,9 @@ def open_workbook(path: Path):
         return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except (LoaderError, MemoryError):
         raise
-    except DefusedXmlException:
-        raise _grid_error("xml_entities", path) from None
     except Exception as error:  # noqa: BLE001 - any failure of the library on this file means "not readable"
+        if _refused_entities(error):
+            raise _grid_error("xml_entities", path) from None
         raise _grid_error("bad_xlsx", path, detail=type(error).__name__) from None
 
 
@@ -78,9 +90,9 @@ def _rows(parser, path: Path):
             return
         except (LoaderError, MemoryError):
             raise
-        except DefusedXmlException:
-            raise _grid_error("xml_entities", path) from None
         except Exception as error:  # noqa: BLE001 - damaged XML, bad shared-string index, bad row number ...
+            if _refused_entities(error):
+                raise _grid_error("xml_entities", path) from None
             raise _grid_error("bad_xlsx", path, detail=type(error).__name__) from None
         yield item
 
@@ -103,7 +115,7 @@ class _Styles:
         return self.known[style_id]
 
 
-def _values(cells: list[dict], styles: _Styles, path: Path, sheet: str) -> list:
+def _values(cells: list[dict], styles: _Styles, path: Path, sheet: str, longest: int) -> list:
     """One row as a list as wide as its last value; blank text is None, percent cells read as shown."""
     width = max((cell["column"] for cell in cells if cell["value"] is not None), default=0)
     if width > EXCEL_MAX_COLUMNS:
@@ -114,6 +126,8 @@ def _values(cells: list[dict], styles: _Styles, path: Path, sheet: str) -> list:
         if value is None or column < 1:
             continue
         if isinstance(value, str):
+            if len(value) > longest:  # Excel itself stops at 32 767 characters: this file was not made by it
+                raise _grid_error("cell_too_big", path, sheet=sheet, row=cell["row"], limit_kb=longest / 1024)
             value = value if value.strip() else None
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and cell["style_id"] \
                 and styles.percent(cell["style_id"]):
@@ -122,11 +136,51 @@ def _values(cells: list[dict], styles: _Styles, path: Path, sheet: str) -> list:
     return values
 
 
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_VALUE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is)[\s>]")
+
+
+def check_row_count(path: Path, package, limits) -> None:
+    """Refuse a workbook with more rows of values than ``limits.max_rows`` before any sheet is parsed.
+
+    openpyxl parses some 10 000 rows a second, and parses a whole sheet just to learn its size when the sheet
+    does not declare one; a workbook of a million rows would take minutes to reach the cap. ``<row>`` and value
+    elements are counted here in every XML part, at the speed of decompression (markup cannot appear inside XML
+    text, so every match is an element; only worksheets have rows). Rows without a value (formatting only) do
+    not count against the cap.
+    """
+    rows = values = 0
+    for info in package.infolist():
+        if info.filename.lower().endswith(".xml") and info.file_size > 0:
+            with package.open(info) as source:
+                part_rows, part_values = _count_rows(source)
+            rows, values = rows + part_rows, values + part_values
+    if rows > limits.max_rows and values > limits.max_rows:
+        raise LimitError("too_many_rows", path, rows=rows, limit=limits.max_rows)
+
+
+def _count_rows(source) -> tuple[int, int]:
+    """``<row>`` and value (``<v>``, ``<is>``) elements in one XML stream."""
+    rows = values = 0
+    carry = b""
+    for chunk in iter(lambda: source.read(1 << 20), b""):
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        cut = len(data) if cut < 0 or len(data) - cut > 64 else cut
+        head, carry = data[:cut], data[cut:]
+        rows += len(_ROW_TAG.findall(head))
+        values += len(_VALUE_TAG.findall(head))
+    rows += len(_ROW_TAG.findall(carry + b" "))
+    values += len(_VALUE_TAG.findall(carry + b" "))
+    return rows, values
+
+
 def read_sheet(path: Path, workbook, sheet, budget) -> tuple[str, list[list], list]:
     """Stream one sheet: ``(title, rows, notes)``; ``budget`` (:class:`loaders.grids.Budget`) counts the caps."""
     parser_class = _parser_class()
     styles = _Styles(sheet)
     title = str(sheet.title)
+    limits = budget.limits
     rows: list[list] = []
     elements = 0
     with sheet._get_source() as source:
@@ -136,7 +190,7 @@ def read_sheet(path: Path, workbook, sheet, budget) -> tuple[str, list[list], li
             elements += 1
             if index > EXCEL_MAX_ROWS or elements > EXCEL_MAX_ROWS:
                 raise _grid_error("damaged_sheet", path, sheet=title)
-            values = _values(cells, styles, path, title)
+            values = _values(cells, styles, path, title, int(limits.max_field_bytes))
             index = max(index, len(rows) + 1)  # rows out of order (not written by Excel): keep them in order
             rows.extend([] for _ in range(index - 1 - len(rows)))  # rows with nothing: no <row> element
             rows.append(values)

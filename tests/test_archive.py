@@ -158,3 +158,78 @@ def test_is_zip_by_name_or_signature(tmp_path):
     assert is_zip(renamed) and not is_zip(text)
     workbook = _zip(tmp_path / "so_lieu.xlsx", {"xl/workbook.xml": b"<x/>"})
     assert not is_zip(workbook)  # an .xlsx is a zip inside, but is read as a workbook
+
+
+# -- hostile uploads (issue 14) ---------------------------------------------------------------------------------------
+def test_a_long_file_name_keeps_its_extension_within_the_byte_cap():
+    from loaders.archive import MAX_NAME_BYTES, safe_file_name
+
+    name = safe_file_name("Báo cáo số liệu tổ công nghệ số cộng đồng tháng 10 " * 6 + ".xlsx")
+    assert name.endswith(".xlsx") and len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    assert safe_file_name("../../" + "a" * 300 + ".csv") == "a" * (MAX_NAME_BYTES - 4) + ".csv"
+    assert safe_file_name(".hidden.csv") == "hidden.csv" and safe_file_name("///") == "upload"
+
+
+def test_a_long_file_name_is_staged_and_read(tmp_path):
+    from loaders.archive import stage_files
+
+    path = tmp_path / (("Báo_cáo_số_liệu_tổ_công_nghệ_" * 5)[:130] + ".csv")
+    path.write_text("Mã xã;Số tổ\n1;2\n", encoding="utf-8")
+    staged = stage_files([path], tmp_path / "stage", LIMITS)
+    assert [p.suffix for p in staged.stats] == [".csv"]
+
+
+def test_two_uploads_with_the_same_name_are_both_kept(tmp_path):
+    from loaders.archive import stage_files
+
+    staged = stage_files([("so_lieu.csv", b"a;b\n1;2\n"), ("so_lieu.csv", b"a;b\n3;4\n")], tmp_path / "s", LIMITS)
+    assert [p.name for p in staged.stats] == ["so_lieu.csv", "so_lieu-2.csv"]
+    assert [p.read_bytes() for p in staged.stats] == [b"a;b\n1;2\n", b"a;b\n3;4\n"]
+
+
+def test_many_small_entries_that_unpack_to_much_are_a_bomb_too(tmp_path):
+    entries = {f"x/{i}.csv": b"0" * (MB - 1024) for i in range(15)}
+    with pytest.raises(UploadError) as caught:
+        inspect_zip(_zip(tmp_path / "b.zip", entries), LIMITS)
+    assert caught.value.key == "archive.total_ratio" and "bom ZIP" in caught.value.text("vi")
+
+
+def test_the_entry_count_is_read_before_the_directory_is_parsed(tmp_path, monkeypatch):
+    from loaders.archive import zip_entry_count
+    from loaders.errors import LoaderError
+
+    path = _zip(tmp_path / "n.zip", {f"{i}.txt": b"" for i in range(30)}, zipfile.ZIP_STORED)
+    assert zip_entry_count(path) == 30
+    monkeypatch.setattr(zipfile.ZipFile, "infolist", lambda self: pytest.fail("directory parsed"))
+    with pytest.raises(LoaderError) as caught:
+        inspect_zip(path, ArchiveLimits(5 * MB, 20 * MB, 100, max_entries=10))
+    assert caught.value.key == "limits.too_many_entries" and caught.value.params == {"entries": 30, "limit": 10}
+
+
+def test_a_damaged_deflate_stream_is_a_bad_zip_not_a_traceback(tmp_path):
+    path = _zip(tmp_path / "d.zip", {"a.csv": bytes(range(256)) * 200})
+    data = bytearray(path.read_bytes())
+    for offset in range(60, 200):
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(UploadError) as caught:
+        safe_extract(path, tmp_path / "out", LIMITS)
+    assert caught.value.key == "archive.bad_zip"
+    assert list((tmp_path / "out").rglob("*")) == []
+
+
+def test_a_full_disk_while_staging_is_said_as_such(tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path as _Path
+
+    from loaders.archive import stage_files
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_Path, "write_bytes", full)
+    with pytest.raises(UploadError) as caught:
+        stage_files([("so_lieu.csv", b"a;b\n1;2\n")], tmp_path / "s", LIMITS)
+    assert caught.value.key == "archive.disk_full"
+    assert caught.value.text("vi").startswith("so_lieu.csv: máy chủ đã hết chỗ lưu tệp")
+    assert not (tmp_path / "s").exists()

@@ -30,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from loaders.guard import warm_up
+
+    warm_up()  # the worker that reads the files loads its libraries while this process loads its own
     from loaders.validate import validate
 
     report = validate(args.boundaries, stats=args.stats, level=args.level, crs=args.crs,
