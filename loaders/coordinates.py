@@ -23,7 +23,7 @@ NORTH_RANGE, EAST_RANGE = (850_000.0, 2_800_000.0), (0.0, 1_000_000.0)
 DEGREES, METRES = "degrees", "metres"
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_HEMISPHERE = re.compile(r"(?i)\b[nsewbđt]\b|[nsewbđt]$|^[nsewbđt]")
+_HEMISPHERE = re.compile(r"(?i)(?<![^\W\d_])[nsewbđt](?![^\W\d_])")  # a lone N, S, E, W, B, Đ, T
 _DMS_MARKS = re.compile(r"[°º˚′'’`″\"”:]|\b[dms]\b|(?<=\d)[dms](?=\s*\d|\s*$)|độ|phút|giây", re.IGNORECASE)
 
 
@@ -45,7 +45,8 @@ def parse_angle(value) -> float:
     text = nfc(value).strip()
     negative = text.startswith("-")
     text = _HEMISPHERE.sub(" ", text.lstrip("+-")).strip()
-    if not text or re.search(r"[a-zA-Z]{2,}", re.sub(r"độ|phút|giây", " ", text, flags=re.IGNORECASE)):
+    words = re.sub(r"độ|phút|giây|(?<=\d)\s*[dms]\b|(?<=\d)[dms](?=\d)", " ", text, flags=re.IGNORECASE)
+    if not text or re.search(r"[^\W\d_]", words):  # any other letter: a name, not an angle
         return math.nan
     tokens = _NUMBER.findall(text)
     if not tokens or len(tokens) > 3:
