@@ -33,6 +33,7 @@ from loaders.coordinates import DEGREES, LAT_RANGE, LON_RANGE, east_north, lon_l
 from loaders.hamlet_list import HamletListError, HamletRows, has_position, read_hamlet_rows
 from loaders.hamlet_communes import commune_table, resolve_communes
 from loaders.join_index import text_of
+from loaders.numbers import pad_code
 from loaders.schema import CRS as WGS84, GEOMETRY_SOURCE, UNIT_COLUMNS
 from loaders.text import ascii_key, name_key, nfc, unit_type_of
 from loaders.vn2000 import commune_meridians, meridian_label, province_meridians, tm3_crs, to_wgs84
@@ -187,10 +188,10 @@ class _Placing:
                 if best is None or distance < best[0]:
                     best = (distance, x, y, zone)
             _, lon[i], lat[i], zone = best
-            self.zone_used[zone.name] = self.zone_used.get(zone.name, 0) + 1
+            self.zone_used.setdefault(zone.name, zone)
             if not (LON_RANGE[0] <= lon[i] <= LON_RANGE[1] and LAT_RANGE[0] <= lat[i] <= LAT_RANGE[1]):
                 self._not_placed(i, "hamlets.reason_outside_vietnam", written=self.table.at[i, "written"])
-        self.crs_label = ", ".join(_label(CRS.from_user_input(z)) for z in self.zone_used) or "—"
+        self.crs_label = ", ".join(_label(zone) for zone in self.zone_used.values()) or "—"
         return candidates
 
     def _zones(self, rows, candidates) -> dict[int, list[CRS]]:
@@ -216,8 +217,8 @@ class _Placing:
         meridians = commune_meridians()
         per_row = {i: sorted({m for c in candidates[i] for m in meridians.get(c, ())}) for i in rows}
         if not any(per_row.values()):
-            provinces = {text_of(self.table.at[i, "province_code"]) for i in rows} if "province_code" in \
-                self.table else set()
+            provinces = {pad_code(self.table.at[i, "province_code"], 2) for i in rows} \
+                if "province_code" in self.table.columns else set()
             per_row = {i: list(province_meridians(next(iter(provinces)))) if len(provinces) == 1 else [] for i in rows}
         file_meridians = sorted({m for ms in per_row.values() for m in ms})
         if file_meridians:
@@ -240,7 +241,7 @@ class _Placing:
 
     # -- the run ----------------------------------------------------------------------------------------------------
     def run(self) -> gpd.GeoDataFrame:
-        self.zone_used: dict[str, int] = {}
+        self.zone_used: dict[str, CRS] = {}
         candidates, communes = self._communes()
         lon, lat, candidates = self._positions(candidates)
         codes = self._settle_communes(lon, lat, candidates)
