@@ -162,7 +162,7 @@ def _render_report(check: UploadCheck, lang: str) -> None:
     if not report:
         return
     if report.get("boundaries_uploaded", True) and check.boundaries is not None:
-        _render_boundaries(report["boundaries"], lang)
+        _render_boundaries(report["boundaries"], lang, check.boundaries.info.get("problems"))
     for entry in report.get("stats", []):
         _render_stats(entry, lang)
     if report.get("stats"):
@@ -172,7 +172,7 @@ def _render_report(check: UploadCheck, lang: str) -> None:
         st.dataframe(pd.DataFrame(report["sample"]).astype(str), hide_index=True)
 
 
-def _render_boundaries(info: dict, lang: str) -> None:
+def _render_boundaries(info: dict, lang: str, problems=None) -> None:
     level = t(f"upload.level_{info['level']}", lang) if info.get("level") in ("commune", "hamlet") else info.get("level")
     lines = [t("upload.b_features", lang, n=_number(info["features"], lang), level=md_escape(level).lower()),
              t("upload.b_crs", lang, crs=md_escape(info["crs_in"]), reproj=t("upload.b_reproj", lang) if info["reprojected"]
@@ -184,7 +184,8 @@ def _render_boundaries(info: dict, lang: str) -> None:
         lines.append(t("upload.b_empty", lang, n=_number(info["empty"], lang)))
     st.markdown(f"**{t('upload.boundaries', lang)}** — " + md_escape(Path(info["path"]).name))
     st.markdown("\n".join(f"- {line}" for line in lines))
-    _render_problems(info.get("problems", []), lang)
+    # the loader's own lines (Messages: hamlets placed, outside their commune, not placed) in the user's language
+    _render_problems(problems if problems is not None else info.get("problems", []), lang)
 
 
 def _render_stats(entry: dict, lang: str) -> None:
