@@ -29,7 +29,7 @@ from loaders.limits import Limits, announce, current
 from loaders.numbers import pad_code
 from loaders.schema import (AREA_CLASS_COLUMNS, BOOLEAN_AREA_CLASSES, CODE_WIDTH, CRS as WGS84,
                             GEOMETRY_SOURCE, KEY_COLUMN, OPTIONAL_UNIT_COLUMNS, UNIT_COLUMNS)
-from loaders.text import canonical_type, header_key, is_missing, is_nfc, nfc, unit_type_of
+from loaders.text import canonical_type, is_missing, is_nfc, nfc, unit_type_of
 
 #: Columns a boundary file may carry (everything else is listed in ``info["ignored_columns"]``).
 UNIT_FIELDS = frozenset(UNIT_COLUMNS["hamlet"]) | set(OPTIONAL_UNIT_COLUMNS) | set(AREA_CLASS_COLUMNS)

@@ -15,6 +15,8 @@ from loaders.guard import GuardError, run_guarded
 from loaders.limits import Limits
 
 SMALL = Limits(memory_mb=256, cpu_s=3, wall_s=6)
+#: For calls that must succeed: a busy shared machine must not turn them into "too slow".
+ROOMY = SMALL.with_(wall_s=120, cpu_s=60)
 
 
 # -- what a hostile file can make a parser do (module-level: they travel to the worker by name) ---------------------
@@ -66,30 +68,30 @@ def reads_two(first, second):
 
 # -- tests ----------------------------------------------------------------------------------------------------------
 def test_a_result_comes_back_from_another_process(tmp_path):
-    result = run_guarded(answer, tmp_path / "a.csv", scale=3, limits=SMALL.with_(max_rows=17))
+    result = run_guarded(answer, tmp_path / "a.csv", scale=3, limits=ROOMY.with_(max_rows=17))
     assert result["pid"] != os.getpid() and result["in_worker"] and result["scale"] == 3
     assert result["rows"] == 17  # the caller's limits travel with the request
     assert guard.last_stats().outcome == "ok" and guard.last_stats().worker_peak_mb > 10
 
 
 def test_a_guarded_call_inside_a_worker_runs_inline(tmp_path):
-    result = run_guarded(nested, tmp_path / "a.csv", limits=SMALL)
+    result = run_guarded(nested, tmp_path / "a.csv", limits=ROOMY)
     assert result["in_worker"]
 
 
-@pytest.mark.parametrize("probe, key, words", [
-    (eat_memory, "guard.too_big", "quá lớn"),
-    (spin, "guard.too_slow", "quá lâu"),
-    (sleep_forever, "guard.too_slow", "quá lâu"),
-    (segfault, "guard.crashed", "bị lỗi"),
-    (buggy, "guard.failed", "KeyError"),
+@pytest.mark.parametrize("probe, key, words, bounds", [
+    (eat_memory, "guard.too_big", "quá lớn", ROOMY),
+    (spin, "guard.too_slow", "quá lâu", SMALL),
+    (sleep_forever, "guard.too_slow", "quá lâu", SMALL),
+    (segfault, "guard.crashed", "bị lỗi", ROOMY),
+    (buggy, "guard.failed", "KeyError", ROOMY),
 ])
-def test_a_runaway_parse_ends_with_one_plain_message(tmp_path, probe, key, words):
+def test_a_runaway_parse_ends_with_one_plain_message(tmp_path, probe, key, words, bounds):
     path = tmp_path / "bom.xlsx"
     started = time.monotonic()
     with pytest.raises(GuardError) as caught:
-        run_guarded(probe, path, file=path, limits=SMALL)
-    assert time.monotonic() - started < SMALL.wall_s + 5
+        run_guarded(probe, path, file=path, limits=bounds)
+    assert time.monotonic() - started < bounds.wall_s + 15
     error = caught.value
     assert error.key == key
     for lang in ("vi", "en"):
@@ -101,13 +103,13 @@ def test_a_runaway_parse_ends_with_one_plain_message(tmp_path, probe, key, words
 
 def test_the_readers_own_refusal_passes_through(tmp_path):
     with pytest.raises(LoaderError) as caught:
-        run_guarded(refuse, tmp_path / "x.csv", limits=SMALL)
+        run_guarded(refuse, tmp_path / "x.csv", limits=ROOMY)
     assert caught.value.key == "guard.too_big" and caught.value.params == {"limit_mb": 7}
 
 
 def test_the_message_names_the_file_being_read_when_the_worker_died(tmp_path):
     with pytest.raises(GuardError) as caught:
-        run_guarded(reads_two, tmp_path / "ranh_gioi.zip", tmp_path / "so_lieu.xlsx", limits=SMALL)
+        run_guarded(reads_two, tmp_path / "ranh_gioi.zip", tmp_path / "so_lieu.xlsx", limits=ROOMY)
     assert caught.value.text("en").startswith("so_lieu.xlsx: ")
 
 
@@ -115,7 +117,7 @@ def test_the_caller_keeps_working_after_each_kind_of_death(tmp_path):
     for probe in (segfault, spin):
         with pytest.raises(GuardError):
             run_guarded(probe, tmp_path / "x", limits=SMALL.with_(wall_s=2, cpu_s=1))
-    assert run_guarded(answer, tmp_path / "ok.csv", limits=SMALL)["in_worker"]
+    assert run_guarded(answer, tmp_path / "ok.csv", limits=ROOMY)["in_worker"]
 
 
 def test_limits_come_from_the_settings(tmp_path, monkeypatch):

@@ -7,7 +7,8 @@ in the report) or refused (``refused``, with the catalogue key of the one-line m
 traceback, never a crash of the caller.
 
 ``build_case(case, directory)`` writes a case's files and returns them (the file to read first); the builders
-live in :mod:`hostile.archives`, :mod:`hostile.sheets` and :mod:`hostile.geo`.
+live in :mod:`hostile.archives`, :mod:`hostile.sheets` (XLSX), :mod:`hostile.csvs`, :mod:`hostile.geo` (GeoJSON,
+GeoPackage) and :mod:`hostile.geofiles` (GeoParquet, shapefiles).
 """
 
 from __future__ import annotations
@@ -86,6 +87,6 @@ def fragment(key: str) -> str:
 
 def all_cases() -> dict[str, Case]:
     """Every case, builders imported."""
-    from hostile import archives, geo, sheets  # noqa: F401 - they register their cases
+    from hostile import archives, csvs, geo, geofiles, sheets  # noqa: F401 - they register their cases
 
     return CASES
