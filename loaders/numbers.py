@@ -96,16 +96,21 @@ def parse_number(value, decimal: str = ",", whole: bool = False) -> float:
         return math.nan
 
 
+#: Columns at least this long first try to read every cell as a plain whole number in one go.
+FAST_PATH_ROWS = 200
+
+
 def parse_number_series(series: pd.Series, whole: bool = False) -> tuple[pd.Series, int]:
     """Parse a whole column; return the floats and how many non-empty cells were not numbers.
 
     ``whole=True`` for count columns (see :func:`parse_number`).
     """
     values = series.tolist()
-    plain = pd.to_numeric(series, errors="coerce")
-    text = series.astype(str).str.strip()
-    if plain.notna().sum() == series.notna().sum() and text[series.notna()].str.fullmatch(r"-?\d+").all():
-        return plain.astype("float64"), 0  # whole numbers written plainly: the common case, read at once
+    if len(values) >= FAST_PATH_ROWS:  # whole numbers written plainly, the common case in long files: at once
+        plain = pd.to_numeric(series, errors="coerce")
+        text = series.astype(str).str.strip()
+        if plain.notna().sum() == series.notna().sum() and text[series.notna()].str.fullmatch(r"-?\d+").all():
+            return plain.astype("float64"), 0
     decimal = detect_decimal(values)
     parsed = pd.Series([parse_number(v, decimal, whole) for v in values], index=series.index, dtype="float64")
     not_numbers = int(sum(1 for v, p in zip(values, parsed) if math.isnan(p) and not is_missing_marker(v)))
