@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,29 +30,6 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 STOPPED = ("guard.", "limits.")
-ANSWER_S = 60
-
-
-def _cli() -> list[str]:
-    script = Path(sys.executable).parent / "coverage-map"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "dashboard.cli"]
-
-
-def run_cli(argv: list[str], workdir: Path) -> dict:
-    out_path, err_path = workdir / "stdout.txt", workdir / "stderr.txt"
-    started = time.monotonic()
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        process = subprocess.Popen([*_cli(), "validate", *argv, "--json"], stdout=out, stderr=err, cwd=workdir)
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() - started > ANSWER_S * 3:
-            process.kill()
-        time.sleep(0.02)
-    return {"code": os.waitstatus_to_exitcode(status), "out": out_path.read_text("utf-8", "replace"),
-            "err": err_path.read_text("utf-8", "replace"), "seconds": time.monotonic() - started,
-            "peak_mb": usage.ru_maxrss / 1024}
 
 
 def classify_cli(item, done: dict) -> tuple[str, bool]:
@@ -180,6 +156,7 @@ def main() -> None:
 
     warnings.filterwarnings("ignore")
     from hostile import all_cases, build_case
+    from hostile.cli import run_validate
     from upload_fixtures import commune_boundaries
 
     only = {x for x in args.only.split(",") if x}
@@ -197,7 +174,7 @@ def main() -> None:
             files = build_case(item, root / "cases" / name)
             argv = ["--boundaries", str(files[0])] if item.role == "boundaries" else \
                 ["--boundaries", str(good), "--stats", str(files[0])]
-            done = run_cli(argv, files[0].parent)
+            done = run_validate(argv, files[0].parent)
             outcome, fine = classify_cli(item, done)
             row = table[item.klass]
             row["cases"] += 1

@@ -119,13 +119,19 @@ def run_guarded(function, *args, file=None, limits: Limits | None = None, **kwar
 
 
 def _converse(request: bytes, limits: Limits, started: float, stats: RunStats, file):
-    deadline = time.monotonic() + limits.wall_s  # waiting for a free slot does not count
-    request_read, request_write = os.pipe()
-    result_read, result_write = os.pipe()
+    try:
+        request_read, request_write = os.pipe()
+        result_read, result_write = os.pipe()
+    except OSError:  # out of file descriptors
+        stats.outcome = "unavailable"
+        raise GuardError("unavailable", file) from None
     pid = None
     try:
-        for _attempt in range(2):  # a zygote that died is replaced once
-            pid = _guard.current().spawn(request_read, result_write, deadline)
+        for _attempt in range(2):  # a zygote that died is replaced once (its start is not the file's time)
+            try:
+                pid = _guard.current().spawn(request_read, result_write, time.monotonic() + max(limits.wall_s, 60))
+            except OSError:  # no process could be started: out of memory or of process slots
+                pid = None
             if pid is not None:
                 break
     finally:
@@ -135,8 +141,9 @@ def _converse(request: bytes, limits: Limits, started: float, stats: RunStats, f
         os.close(request_write)
         os.close(result_read)
         stats.outcome = "unavailable"
-        raise GuardError("unavailable", file, detail="no worker")
+        raise GuardError("unavailable", file)
     zygote = _guard.current()
+    deadline = time.monotonic() + limits.wall_s  # waiting for a free slot or for the zygote does not count
     final, timed_out, baseline_mb = None, False, 0.0
     try:
         os.set_blocking(request_write, False)

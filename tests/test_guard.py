@@ -127,3 +127,16 @@ def test_limits_come_from_the_settings(tmp_path, monkeypatch):
     current = limits.current()
     assert current.max_rows == 12 and current.wall_s == 9 and current.max_field_bytes == 2048
     assert run_guarded(answer, tmp_path / "a.csv")["rows"] == 12
+
+
+def test_a_server_that_cannot_start_a_worker_says_so(tmp_path, monkeypatch):
+    from loaders import guard_zygote
+
+    def no_process(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(guard_zygote.Zygote, "spawn", no_process)
+    with pytest.raises(GuardError) as caught:
+        run_guarded(answer, tmp_path / "so_lieu.csv", file=tmp_path / "so_lieu.csv", limits=ROOMY)
+    assert caught.value.key == "guard.unavailable"
+    assert caught.value.text("vi").startswith("so_lieu.csv: máy chủ đang quá tải")

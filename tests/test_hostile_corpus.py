@@ -9,15 +9,13 @@ and prints the table.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from hostile import all_cases, build_case, fragment
+from hostile.cli import run_validate
 from loaders.archive import stage_files
 from loaders.errors import LoaderError
 from loaders.ingest import apply_upload, check_upload
@@ -36,33 +34,6 @@ TRACEBACK_WORDS = ("Traceback (most recent call last)", 'File "/', "raise ", "^^
 SUBPROCESS_SAMPLE = {"zip_bomb_one_entry", "xlsx_merged_range_to_the_last_cell", "csv_cell_of_200_kb",
                      "geojson_nan_coordinates", "geoparquet_damaged_wkb", "shapefile_cpg_naming_base64",
                      "gpkg_nan_coordinates", "xlsx_billion_laughs_in_sheet"}
-
-
-def _cli() -> list[str]:
-    script = Path(sys.executable).parent / "coverage-map"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "dashboard.cli"]
-
-
-def run_validate(argv: list[str], cwd: Path) -> dict:
-    """``coverage-map validate ARGV --json`` in a subprocess: exit code, output, seconds, and the peak resident
-    memory of the largest process of its tree (the CLI, its zygote or a worker: ``wait4`` counts what each
-    waited for)."""
-    out_path, err_path = cwd / "stdout.txt", cwd / "stderr.txt"
-    started = time.monotonic()
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        process = subprocess.Popen([*_cli(), "validate", *argv, "--json"], stdout=out, stderr=err, cwd=cwd)
-    status, usage = 0, None
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() - started > ANSWER_S + 30:
-            process.kill()
-        time.sleep(0.02)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return {"code": process.returncode, "out": out_path.read_text("utf-8", "replace"),
-            "err": err_path.read_text("utf-8", "replace"), "seconds": time.monotonic() - started,
-            "peak_mb": usage.ru_maxrss / 1024}
 
 
 def judge_report_notes(item, report: dict) -> None:
@@ -126,7 +97,7 @@ SUBPROCESS_PARAMS = [pytest.param(name, marks=[] if name in SUBPROCESS_SAMPLE el
 def test_the_console_script_answers_in_a_subprocess(name, tmp_path, good_boundaries):
     item = CASES[name]
     files = build_case(item, tmp_path / "case")
-    done = run_validate(_argv(item, files, good_boundaries), tmp_path)
+    done = run_validate(_argv(item, files, good_boundaries), tmp_path, timeout=ANSWER_S + 30)
     judge_cli(item, files, done["code"], done["out"], done["err"], tmp_path)
     assert done["seconds"] < ANSWER_S, done
     assert done["peak_mb"] < current().memory_mb + 600, done  # every process of its tree, the worker included
