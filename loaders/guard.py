@@ -37,6 +37,7 @@ from loaders import limits as limits_module
 from loaders.errors import LoaderError
 from loaders.guard_zygote import Guard, Timeout, frames, write_all
 from loaders.limits import Limits
+from loaders.settings import settings_environment
 
 log = logging.getLogger(__name__)
 #: A worker whose peak resident memory reached this share of ``memory_mb`` before dying ran out of memory.
@@ -111,7 +112,7 @@ def run_guarded(function, *args, file=None, limits: Limits | None = None, **kwar
     # name a function only importable from the caller's path
     request = pickle.dumps({
         "cwd": os.getcwd(), "path": list(sys.path), "limits": limits,
-        "environ": {k: v for k, v in os.environ.items() if k.startswith("COVERAGE_MAP_")},
+        "environ": settings_environment(),
     }) + pickle.dumps({"function": function, "args": args, "kwargs": kwargs}, protocol=pickle.HIGHEST_PROTOCOL)
     slots = _guard.semaphore(max(1, int(limits.workers)))
     with slots:

@@ -99,13 +99,12 @@ def serve(request_fd: int, result_fd: int) -> None:
         return
     from loaders import limits as limits_module
     from loaders.errors import LoaderError
+    from loaders.settings import adopt_settings_environment
 
     limits = where["limits"]
     os.chdir(where["cwd"])  # relative paths mean what they meant to the caller
     sys.path.extend(entry for entry in where["path"] if entry not in sys.path)
-    for name in [n for n in os.environ if n.startswith("COVERAGE_MAP_")]:
-        del os.environ[name]
-    os.environ.update(where["environ"])  # the caller's settings now, not when the zygote started
+    adopt_settings_environment(where["environ"])  # the caller's settings now, not when the zygote started
     _bound_self(limits)
     channel.send("start", _peak_kb())
     limits_module.enter_worker(limits, lambda name: channel.send("file", name))

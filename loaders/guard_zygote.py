@@ -17,6 +17,8 @@ import threading
 import time
 from pathlib import Path
 
+from loaders.settings import child_environment
+
 REPO = Path(__file__).resolve().parents[1]
 _HEADER = struct.Struct(">Q")
 #: Environment of the zygote and its workers: one thread per numeric library (a worker shares the machine with
@@ -36,7 +38,7 @@ class Zygote:
 
     def __init__(self):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = {**os.environ, **WORKER_ENV}
+        env = child_environment(WORKER_ENV)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
         try:
             self.process = subprocess.Popen(

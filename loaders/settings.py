@@ -21,6 +21,7 @@ from loaders.errors import LoaderError
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SETTINGS_PATH = REPO / "settings.toml"
+ENV_PREFIX = "COVERAGE_MAP_"
 SETTINGS_ENV = "COVERAGE_MAP_SETTINGS"
 
 
@@ -184,6 +185,23 @@ def load_settings(path: str | Path | None = None, environ: Mapping[str, str] | N
     path = Path(path or environ.get(SETTINGS_ENV) or DEFAULT_SETTINGS_PATH)
     wanted = tuple(sorted((s.env, environ[s.env]) for s in SETTINGS if s.env and s.env in environ))
     return _cached(str(path), wanted, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+def settings_environment() -> dict[str, str]:
+    """This process's ``COVERAGE_MAP_*`` variables: what a worker process needs to read the same settings."""
+    return {name: value for name, value in os.environ.items() if name.startswith(ENV_PREFIX)}
+
+
+def adopt_settings_environment(variables: Mapping[str, str]) -> None:
+    """Make this process's ``COVERAGE_MAP_*`` variables exactly ``variables`` (a worker taking its caller's)."""
+    for name in [n for n in os.environ if n.startswith(ENV_PREFIX)]:
+        del os.environ[name]
+    os.environ.update(variables)
+
+
+def child_environment(extra: Mapping[str, str]) -> dict[str, str]:
+    """The environment for a child process of ours: this one's, with ``extra`` set."""
+    return {**os.environ, **extra}
 
 
 @lru_cache(maxsize=8)
