@@ -26,10 +26,14 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def store():
-    """The data store (a directory or PostGIS), one per server."""
+    """The data store (a directory or PostGIS), one per server; uploads abandoned before this start are swept
+    (in the background: a page never waits for another process's apply)."""
+    from dashboard.app.upload_panel import sweep_staging
     from loaders.store import open_store
 
-    return open_store(settings())
+    opened = open_store(settings())
+    sweep_staging(opened)
+    return opened
 
 
 def identity():
