@@ -135,8 +135,8 @@ def _render_active(store, settings, lang: str) -> None:
         st.caption(t("panel.active_embedded", lang))
         return
     entry = store.version(active)
-    st.caption(md_escape(t("panel.active", lang, version=active, who=entry.get("uploaded_by") or "—",
-                           when=local_time(entry.get("created"), settings["data.timezone"]))))
+    st.caption(t("panel.active", lang, version=active, who=md_escape(entry.get("uploaded_by") or "—"),
+                 when=local_time(entry.get("created"), settings["data.timezone"])))
 
 
 def _signature(files) -> str:
@@ -151,14 +151,14 @@ def _who(identity, lang: str) -> str:
     """The name the ledger records: the signed-in user, else what the officer types."""
     if identity.user:
         role = t(f"login.role.{identity.role}", lang)
-        st.caption(md_escape(t("panel.signed_in_as", lang, user=identity.user, role=role)))
+        st.caption(t("panel.signed_in_as", lang, user=md_escape(identity.user), role=role))
         return identity.user
     return st.text_input(t("upload.who", lang), key="upload_who").strip()
 
 
 def _render_upload(store, identity, settings, lang: str, state: dict) -> None:
     if identity.write_provinces:
-        st.caption(md_escape(t("panel.officer_provinces", lang, provinces=sorted(identity.write_provinces))))
+        st.caption(t("panel.officer_provinces", lang, provinces=sorted(identity.write_provinces)))
     limits = ArchiveLimits.from_settings(settings)
     files = st.file_uploader(
         t("upload.uploader", lang), type=sorted(e.lstrip(".") for e in UPLOAD_EXTENSIONS), accept_multiple_files=True,
@@ -238,7 +238,7 @@ def _preview(store, check, options, identity, settings, state) -> Preview:
 def _render_stale(store, lang: str, state: dict) -> None:
     active = store.active_id()
     by = (store.version(active).get("uploaded_by") or "—") if active else "—"
-    st.warning(md_escape(t("panel.stale", lang, active=active or Term("store.ledger.embedded"), by=by)))
+    st.warning(t("panel.stale", lang, active=active or Term("store.ledger.embedded"), by=md_escape(by)))
     if st.button(t("panel.recheck", lang), key="upload_recheck"):
         state["recheck"] = True
         st.rerun()
