@@ -232,3 +232,54 @@ def test_a_busy_store_is_a_sentence_and_nothing_changes(store):
     button(at, "upload_apply").click()  # the officer tries again once the other apply is done
     run(at)
     assert store.active_id() == "v0001"
+
+
+# -- the same through the command line --------------------------------------------------------------------------
+def cli(*args) -> int:
+    from dashboard.cli import main
+
+    return main(list(args))
+
+
+def test_the_cli_adds_a_quarter_keeps_every_row_and_exports_the_last_complete_one(store, tmp_path, capsys):
+    before = stored(store)
+    upload_file = tmp_path / "so_lieu_quy1_2026_son_la.xlsx"
+    upload_file.write_bytes(filled_template(new_quarter()))
+    assert cli("store", "apply", str(upload_file), "--yes", "--lang", "vi", "--as", "Lan") == 0
+    out = capsys.readouterr().out
+    assert "Quý 1/2026: thêm 5 đơn vị (xã)." in out
+    assert "mới có số liệu của 5 / 3.321 xã: kỳ chưa đầy đủ, trang đầu vẫn mở kỳ đầy đủ gần nhất (Quý 4/2025)" in out
+    after = stored(store)
+    pd.testing.assert_frame_equal(after[after["period"] != NEW_PERIOD].reset_index(drop=True), before)
+    assert len(after) == len(before) + 5
+    # what the start page shows, the CLI exports: the last complete quarter, unless a period is asked for
+    table = tmp_path / "son_la.csv"
+    assert cli("export", "--province", "14", "--format", "csv", "--out", str(table)) == 0
+    exported = pd.read_csv(table, dtype=str)
+    period_column = next(c for c in exported.columns if exported[c].isin([LAST_COMPLETE, "Quý 4/2025"]).all())
+    assert len(exported) == 75 and period_column
+    assert cli("export", "--province", "14", "--period", NEW_PERIOD, "--format", "csv", "--out", str(table)) == 0
+    assert pd.read_csv(table, dtype=str)[period_column].isin([NEW_PERIOD, "Quý 1/2026"]).all()
+    assert cli("store", "history") == 0 and "Lan" in capsys.readouterr().out
+
+
+def test_the_cli_corrects_one_row_and_refuses_an_implausible_one(store, tmp_path, capsys):
+    before = stored(store)
+    row = embedded_rows(count=1)
+    row["team_members"] = row["team_members"] + 7
+    correction = tmp_path / "sua.xlsx"
+    correction.write_bytes(filled_template(row))
+    assert cli("store", "apply", str(correction), "--yes") == 0
+    assert "Q4 2025: 1 units updated (communes)." in capsys.readouterr().out
+    after = stored(store)
+    changed = ~same(after, before)
+    assert changed.sum() == 1 and after[changed]["team_members"].iloc[0] == before[changed]["team_members"].iloc[0] + 7
+    bad = new_quarter(count=2)
+    bad.loc[0, "smartphone_users"] = bad.loc[0, "population_15plus"] * 2
+    wrong = tmp_path / "loi.xlsx"
+    wrong.write_bytes(filled_template(bad))
+    assert cli("store", "apply", str(wrong), "--yes") == 2
+    captured = capsys.readouterr()
+    assert f"loi.xlsx, sheet So lieu, row 5 ({bad['commune_name'][0]}, Q1 2026): smartphone users" in captured.out
+    assert "refused as implausible" in captured.err
+    assert store.active_id() == "v0001"  # nothing applied
