@@ -37,10 +37,11 @@ def store():
 
 
 def identity():
-    """Who is reading (login off: the local operator, who sees everything)."""
-    from loaders.store import identity_for
+    """Who is reading: the signed-in user's role from the roles file (login on), else the local operator, who
+    sees everything (:mod:`dashboard.app.login`)."""
+    from dashboard.app.login import identity as current
 
-    return identity_for(None, settings())
+    return current(settings())
 
 
 def source_key() -> str:

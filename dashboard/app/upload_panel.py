@@ -158,7 +158,7 @@ def _who(identity, lang: str) -> str:
 
 def _render_upload(store, identity, settings, lang: str, state: dict) -> None:
     if identity.write_provinces:
-        st.caption(t("panel.officer_provinces", lang, provinces=sorted(identity.write_provinces)))
+        st.caption(md_escape(t("panel.officer_provinces", lang, provinces=_province_names(store, identity))))
     limits = ArchiveLimits.from_settings(settings)
     files = st.file_uploader(
         t("upload.uploader", lang), type=sorted(e.lstrip(".") for e in UPLOAD_EXTENSIONS), accept_multiple_files=True,
@@ -186,6 +186,17 @@ def _render_upload(store, identity, settings, lang: str, state: dict) -> None:
         st.button(t("upload.apply", lang), type="primary", disabled=True, key="upload_apply")
         return
     _render_preview_and_apply(store, identity, settings, lang, state, who)
+
+
+def _province_names(store, identity) -> list[str]:
+    """The officer's provinces by name ("Tỉnh Sơn La"), codes where the data has no name."""
+    codes = sorted(identity.write_provinces)
+    try:
+        index = store.dataset().unit_index("commune")
+        names = dict(zip(index["province_code"], index["province_name"]))
+    except (LoaderError, KeyError):
+        names = {}
+    return [str(names.get(code) or code) for code in codes]
 
 
 def _stage_and_check(store, files, limits, level, crs) -> tuple:
