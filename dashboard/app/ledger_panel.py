@@ -8,10 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app.upload_report import md_escape
-from i18n import t
+from i18n import Term, t
 from loaders.errors import LoaderError
 from loaders.store import AccessDenied
-from loaders.store.ledger import diff, event_line, history, rollback_label, use_label
+from loaders.store.ledger import diff, event_line, history, rollback_label, use_label, who
 
 #: Versions shown one by one; older ones are listed in an expander.
 SHOWN_VERSIONS = 8
@@ -59,7 +59,9 @@ def render_ledger(store, identity, settings, lang: str) -> None:
 
 def _render_line(line, lang: str) -> None:
     with st.container(border=True):
-        head = f"**{md_escape(line.version)}** · {md_escape(line.when)} · {md_escape(line.who)}"
+        person = who(line.who if line.who != "—" else None)
+        person = t(person, lang) if isinstance(person, Term) else person
+        head = f"**{md_escape(line.version)}** · {md_escape(line.when)} · {md_escape(person)}"
         if line.active:
             head += f" · :green[**{t('panel.in_use', lang)}**]"
         st.markdown(head)

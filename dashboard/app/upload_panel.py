@@ -34,7 +34,7 @@ from loaders.errors import LoaderError
 from loaders.ingest import UploadCheck, apply_upload, check_upload, preview_upload
 from loaders.store import AccessDenied, StaleCheck
 from loaders.store import staging as staging_area
-from loaders.store.ledger import local_time
+from loaders.store.ledger import local_time, who
 from loaders.store.plan import ApplyOptions, Preview
 from loaders.templates import FILE_NAMES, build_template
 
@@ -135,7 +135,9 @@ def _render_active(store, settings, lang: str) -> None:
         st.caption(t("panel.active_embedded", lang))
         return
     entry = store.version(active)
-    st.caption(t("panel.active", lang, version=active, who=md_escape(entry.get("uploaded_by") or "—"),
+    person = who(entry.get("uploaded_by"))
+    person = person if isinstance(person, Term) else md_escape(person)
+    st.caption(t("panel.active", lang, version=active, who=person,
                  when=local_time(entry.get("created"), settings["data.timezone"])))
 
 
@@ -147,7 +149,7 @@ def _signature(files) -> str:
     return digest.hexdigest()
 
 
-def _who(identity, lang: str) -> str:
+def _uploader(identity, lang: str) -> str:
     """The name the ledger records: the signed-in user, else what the officer types."""
     if identity.user:
         role = t(f"login.role.{identity.role}", lang)
@@ -168,7 +170,7 @@ def _render_upload(store, identity, settings, lang: str, state: dict) -> None:
                   "hamlet": t("upload.level_hamlet", lang)}
         level = st.selectbox(t("upload.level", lang), list(levels), format_func=levels.get, key="upload_level")
         crs = st.text_input(t("upload.crs", lang), key="upload_crs").strip() or None
-    who = _who(identity, lang)
+    uploader = _uploader(identity, lang)
     if not files:
         _forget(state)
         return
@@ -185,7 +187,7 @@ def _render_upload(store, identity, settings, lang: str, state: dict) -> None:
     if not check.usable:
         st.button(t("upload.apply", lang), type="primary", disabled=True, key="upload_apply")
         return
-    _render_preview_and_apply(store, identity, settings, lang, state, who)
+    _render_preview_and_apply(store, identity, settings, lang, state, uploader)
 
 
 def _province_names(store, identity) -> list[str]:
@@ -256,7 +258,7 @@ def _render_stale(store, lang: str, state: dict) -> None:
     st.button(t("upload.apply", lang), type="primary", disabled=True, key="upload_apply")
 
 
-def _render_preview_and_apply(store, identity, settings, lang: str, state: dict, who: str) -> None:
+def _render_preview_and_apply(store, identity, settings, lang: str, state: dict, uploader: str) -> None:
     check: UploadCheck = state["check"]
     if store.token() != check.token:  # another officer (or server) applied since the check
         _render_stale(store, lang, state)
@@ -281,16 +283,16 @@ def _render_preview_and_apply(store, identity, settings, lang: str, state: dict,
         st.caption(t("panel.confirm_needed", lang))
     disabled = preview.blocked or preview.empty or not confirmed
     if st.button(t("upload.apply", lang), type="primary", disabled=disabled, key="upload_apply"):
-        _apply(store, identity, lang, state, who, preview)
+        _apply(store, identity, lang, state, uploader, preview)
 
 
-def _apply(store, identity, lang: str, state: dict, who: str, preview: Preview) -> None:
+def _apply(store, identity, lang: str, state: dict, uploader: str, preview: Preview) -> None:
     upload: SessionUpload = state["upload"]
     if upload is None or not upload.present:
         st.error(t("panel.staging_gone", lang))
         return
     try:
-        entry = apply_upload(store, upload.staged, state["check"], uploaded_by=who or identity.label(),
+        entry = apply_upload(store, upload.staged, state["check"], uploaded_by=uploader or identity.label(),
                              options=preview.options, identity=identity, preview=preview)
     except StaleCheck:
         _render_stale(store, lang, state)
