@@ -144,3 +144,60 @@ def test_twenty_sessions_across_both_servers_while_data_is_applied(servers):
         ours = [b for b in blocks[1:] if any(f"{REPO}/{package}/" in b for package in ("dashboard", "loaders",
                                                                                           "analysis", "i18n"))]
         assert "Uncaught app execution" not in blocks[0] and ours == [], ours[:1]
+
+
+@pytest.fixture
+def proxy(servers, tmp_path):
+    """deploy/nginx.conf in front of both servers (its upstream pointed at them), on a free port."""
+    import shutil
+
+    from app_servers import free_port
+
+    if not shutil.which("nginx"):
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    _, server_a, server_b, _, _ = servers
+    port = free_port()
+    conf = (REPO / "deploy" / "nginx.conf").read_text()
+    conf = conf.replace("server 127.0.0.1:8501;", f"server {server_a.removeprefix('http://')};")
+    conf = conf.replace("server 127.0.0.1:8502;", f"server {server_b.removeprefix('http://')};")
+    conf = conf.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    conf = conf.replace("http {", f"http {{\n    access_log {tmp_path}/access.log;", 1)
+    (tmp_path / "nginx.conf").write_text(conf)
+    process = subprocess.Popen(["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g",
+                                f"daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;"])
+    try:
+        import urllib.request
+
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_behind_the_nginx_of_the_readme_an_officer_uploads_and_applies(browser, servers, proxy):
+    env, *_, folder, logs = servers
+    context = browser.new_context(viewport={"width": 1440, "height": 1300})
+    page = context.new_page()
+    try:
+        page.goto(f"{proxy}/du-lieu")  # the websocket and the upload go through the proxy to one server
+        page.get_by_text("Đang dùng: phiên bản v0002").wait_for(timeout=WAIT_MS)
+        rows = new_quarter(count=5).iloc[3:].copy()
+        rows["team_members"] = rows["team_members"] + 5  # a correction of the last two communes
+        upload = folder / "qua_proxy.xlsx"
+        upload.write_bytes(filled_template(rows))
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+        page.get_by_text("Quý 1/2026: cập nhật 2 đơn vị (xã).").wait_for(timeout=WAIT_MS)
+        wait_idle(page)
+        page.get_by_role("button", name="Áp dụng", exact=True).click()
+        page.get_by_text("Đã áp dụng: phiên bản v0003 đang được dùng.").wait_for(timeout=WAIT_MS)
+        assert page_errors(page) == []
+    finally:
+        context.close()
+    status = cli(env, "store", "status", "--json")
+    assert '"active": "v0003"' in status.stdout

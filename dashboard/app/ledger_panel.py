@@ -49,8 +49,11 @@ def render_ledger(store, identity, settings, lang: str) -> None:
         with st.expander(t("upload.history", lang) + f" ({len(lines) - SHOWN_VERSIONS})"):
             for line in lines[SHOWN_VERSIONS:]:
                 _render_line(line, lang)
-    _render_buttons(store, identity, tz, lang, [line.version for line in lines])
-    _render_diff(store, lang, [line.version for line in lines])
+    # one reading of the store for the whole panel: another server may apply meanwhile (seen at the next run)
+    active = next((line.version for line in lines if line.active), None)
+    versions = [line.version for line in lines]
+    _render_buttons(store, identity, tz, lang, versions, active)
+    _render_diff(store, lang, versions, active, {line.version: line.parent for line in lines})
     events = store.events()
     if events:
         with st.expander(t("panel.events", lang)):
@@ -69,8 +72,7 @@ def _render_line(line, lang: str) -> None:
         st.text("\n".join(body))  # file names as received: plain text
 
 
-def _render_buttons(store, identity, tz: str, lang: str, versions: list[str]) -> None:
-    active = store.active_id()
+def _render_buttons(store, identity, tz: str, lang: str, versions: list[str], active: str | None) -> None:
     label = rollback_label(store, tz)
     if label is not None:
         refused = _refusal(identity, "rollback", lang)
@@ -96,11 +98,10 @@ def _change(action, lang: str) -> None:
     st.rerun()
 
 
-def _render_diff(store, lang: str, versions: list[str]) -> None:
+def _render_diff(store, lang: str, versions: list[str], active: str | None, parents: dict) -> None:
     """Rows added / changed / removed per period between two versions (computed on request: it reads both)."""
     choices = [*versions, None]
-    active = store.active_id()
-    parent = store.version(active).get("parent") if active else None
+    parent = parents.get(active)
     with st.expander(t("panel.diff", lang)):
         left, right = st.columns(2)
         a = left.selectbox(t("panel.diff_from", lang), choices, index=choices.index(parent),
