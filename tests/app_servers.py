@@ -23,12 +23,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(env: dict, log: Path, port: int | None = None):
-    """A running app with ``env`` added to the environment; yields its base URL, stops it afterwards."""
+def app_server(env: dict, log: Path, port: int | None = None, args: tuple = ()):
+    """A running app with ``env`` added to the environment (and ``args`` to ``streamlit run``); yields its base
+    URL, stops it afterwards."""
     port = port or free_port()
     streamlit = Path(sys.executable).with_name("streamlit")
     command = [str(streamlit), "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *args]
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w") as output:
         process = subprocess.Popen(command, cwd=REPO, stdout=output, stderr=subprocess.STDOUT,

@@ -147,7 +147,7 @@ def test_a_limited_provincial_viewer_reads_only_their_province_on_every_page_and
                                                                                           page):
     at = open_as("minh@sonla.gov.vn", page)
     assert drawn_keys(at) == SON_LA
-    assert any(text.value == "minh@sonla.gov.vn — người xem cấp tỉnh: 14" for text in at.sidebar.text)
+    assert any(text.value == "minh@sonla.gov.vn — người xem cấp tỉnh: Tỉnh Sơn La" for text in at.sidebar.text)
     province = next(s for s in at.sidebar.selectbox if s.key == "w_province")
     assert province.options == ["Toàn quốc", "Tỉnh Sơn La"] and province.value == "14"  # opens on it; no other
     # a link naming another province shows none of it

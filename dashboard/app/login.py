@@ -57,9 +57,14 @@ def _sign_in(lang: str) -> None:
 
 
 def _who(person: Identity, lang: str) -> str:
+    """"minh@… — người xem cấp tỉnh: Tỉnh Sơn La"."""
+    from dashboard.app import cache
+
     role = t(f"login.role.{person.role}", lang)
     if person.provinces:
-        return t("login.signed_in_provinces", lang, user=person.user, role=role, provinces=sorted(person.provinces))
+        names = cache.names(cache.source_key(), "province")
+        provinces = [names.get(code, code) for code in sorted(person.provinces)]
+        return t("login.signed_in_provinces", lang, user=person.user, role=role, provinces=provinces)
     return t("login.signed_in", lang, user=person.user, role=role)
 
 
@@ -84,6 +89,7 @@ def gate(settings, lang: str) -> Identity:
         st.sidebar.text(_who(person, lang))  # plain text: the e-mail comes from the identity provider
         if st.sidebar.button(t("login.logout", lang), key="logout"):
             st.logout()
+            st.stop()  # the rest of this run would read as nobody
     open_on_home(person)
     return person
 
