@@ -171,9 +171,7 @@ class FileSource(DataSource):
             if "hamlet_id" in table.columns and level == "commune":
                 table = hamlet_to_commune(table)  # hamlet figures summed per commune
             frames.append(table)
-        joined = join_stats(load.units, pd.concat(frames, ignore_index=True), level).table
-        if "match" in joined.columns:
-            joined = joined[joined["match"] != "unmatched"]
+        joined = join_stats(load.units, pd.concat(frames, ignore_index=True), level).applied
         names = [Path(boundaries).name, *(Path(p).name for p in stats_paths)]
         digests = [file_digest(boundaries), *(file_digest(p) for p in stats_paths)]
         return cls(level, load.units, joined, {"demo": False, "sources": names},
