@@ -177,11 +177,8 @@ def test_markdown_from_files_is_escaped():
 
 @pytest.mark.parametrize("english, vietnamese", [
     ("76 invalid geometries repaired (make_valid)", "76 hình bị lỗi đã được sửa"),
-    ("sheet 'T9' row 12: totals row 'Tổng cộng' dropped", "trang 'T9' dòng 12: bỏ dòng tổng 'Tổng cộng'"),
-    ("sheet 'Sheet1': 3 cell(s) of teams are not numbers, left empty",
-     "trang 'Sheet1': 3 ô của cột teams không phải số, để trống"),
-    ("no period for 4 row(s): add a 'period' column (YYYY, YYYY-Qn or YYYY-MM) or put the period in the sheet "
-     "or file name", "4 dòng không có kỳ báo cáo"),
+    ("the GeoPackage has 3 layers; read 'xa_2025'", "tệp GeoPackage có 3 lớp; đã đọc lớp 'xa_2025'"),
+    ("not a valid ZIP file (truncated?)", "tệp ZIP bị hỏng hoặc không đầy đủ: hãy gửi lại"),
 ])
 def test_loader_sentences_are_worded_in_vietnamese(english, vietnamese):
     from dashboard.app.upload_messages import translate
