@@ -215,3 +215,46 @@ def test_a_program_error_while_applying_is_a_sentence_and_changes_nothing(store,
     assert not app.exception
     assert any("dữ liệu đang dùng không thay đổi" in e.value for e in app.error)
     assert store.active_id() == "v0002" and tree_hashes(store.root / "v0002") == before
+
+
+def test_a_session_s_staged_upload_goes_when_the_session_goes(store, tmp_path):
+    """Streamlit drops a closed tab's session state after server.disconnectedSessionTTL; the upload it held is
+    removed with it (the finaliser), and an explicit discard removes it at once."""
+    import gc
+
+    from dashboard.app.upload_panel import SessionUpload
+
+    csv = commune_stats_csv(tmp_path / "q3.csv")
+    first = SessionUpload(stage_files([csv], store.staging_dir()))
+    directory = first.staged.directory
+    assert directory.is_dir()
+    session_state = {"upload_panel": {"upload": first}}
+    del first
+    session_state.clear()  # the session ends
+    gc.collect()
+    assert not directory.exists()
+    second = SessionUpload(stage_files([csv], store.staging_dir()))
+    second.discard()
+    assert not second.present
+
+
+def test_the_sweep_removes_abandoned_uploads_and_keeps_those_in_use(store, tmp_path):
+    import os
+    import time
+
+    from dashboard.app.upload_panel import SessionUpload, sweep_staging
+
+    csv = commune_stats_csv(tmp_path / "q3.csv")
+    abandoned = stage_files([csv], store.staging_dir()).directory
+    in_use = SessionUpload(stage_files([csv], store.staging_dir()))
+    day_ago = time.time() - 25 * 3600  # older than data.staging_max_age_h (24 h)
+    for path in (abandoned, in_use.staged.directory):
+        os.utime(path, (day_ago, day_ago))
+    in_use.touch()  # the session ran again: still in use
+    assert sweep_staging(store, every_s=0)
+    for _ in range(100):  # the sweep runs in the background
+        if not abandoned.exists():
+            break
+        time.sleep(0.05)
+    assert not abandoned.exists() and in_use.present
+    assert not sweep_staging(store)  # at most once per SWEEP_EVERY_S per store
