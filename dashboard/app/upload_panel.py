@@ -224,20 +224,17 @@ def _upload_periods(check: UploadCheck) -> list[str]:
     return sorted(periods, key=period_key)
 
 
-def _options(check: UploadCheck, lang: str) -> tuple[ApplyOptions, bool]:
-    """The officer's choice of merge or replacement, and whether a replacement is confirmed."""
+def _options(check: UploadCheck, lang: str) -> tuple[ApplyOptions, str]:
+    """The officer's choice of merge or replacement (above the preview, which shows what it does)."""
     periods = _upload_periods(check)
     modes = [m for m in MODES if m != "replace_period" or periods]
     labels = {"merge": t("panel.mode_merge", lang),
               "replace_period": t("panel.mode_replace_period", lang, periods=[Period(p) for p in periods]),
               "replace_level": t("panel.mode_replace_level", lang)}
     mode = st.radio(t("panel.mode", lang), modes, format_func=labels.get, key="upload_mode")
-    if mode == "merge":
-        return ApplyOptions(), True
-    confirmed = st.checkbox(t("panel.confirm_replace", lang), key=f"upload_confirm_{mode}")
     if mode == "replace_period":
-        return ApplyOptions(replace_periods=tuple(periods)), confirmed
-    return ApplyOptions(replace_level=True), confirmed
+        return ApplyOptions(replace_periods=tuple(periods)), mode
+    return (ApplyOptions(replace_level=True) if mode == "replace_level" else ApplyOptions()), mode
 
 
 def _preview(store, check, options, identity, settings, state) -> Preview:
@@ -263,13 +260,14 @@ def _render_preview_and_apply(store, identity, settings, lang: str, state: dict,
     if store.token() != check.token:  # another officer (or server) applied since the check
         _render_stale(store, lang, state)
         return
-    options, confirmed = _options(check, lang)
+    options, mode = _options(check, lang)
+    # the two ticks below the preview (read after reading it) decide the preview shown: take them from the state
+    exclude_key, confirm_key = "upload_exclude", f"upload_confirm_{mode}"
     try:
         preview = _preview(store, check, options, identity, settings, state)
-        if any(f.blocking for f in preview.rejected):
-            count = sum(f.blocking for f in preview.rejected)
-            if st.checkbox(t("panel.exclude_rejected", lang, n=count), key="upload_exclude"):
-                preview = _preview(store, check, replace(options, exclude_rejected=True), identity, settings, state)
+        blocking = sum(f.blocking for f in preview.rejected)
+        if blocking and st.session_state.get(exclude_key):
+            preview = _preview(store, check, replace(options, exclude_rejected=True), identity, settings, state)
     except StaleCheck:
         _render_stale(store, lang, state)
         return
@@ -279,6 +277,9 @@ def _render_preview_and_apply(store, identity, settings, lang: str, state: dict,
     with st.container(border=True):
         st.markdown(f"##### {t('panel.preview', lang)}")
         st.text("\n".join(line.text(lang) for line in preview.lines()))  # names from files: plain text
+    if blocking:
+        st.checkbox(t("panel.exclude_rejected", lang, n=blocking), key=exclude_key)
+    confirmed = mode == "merge" or st.checkbox(t("panel.confirm_replace", lang), key=confirm_key)
     if not confirmed:
         st.caption(t("panel.confirm_needed", lang))
     disabled = preview.blocked or preview.empty or not confirmed
