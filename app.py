@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from dashboard.app import state
+from dashboard.app import cache, login, state, watch
 from i18n import t
 
 lang = state.lang()
 st.set_page_config(page_title=t("app_title", lang), layout="wide")
+login.gate(cache.settings(), lang)  # login off (the default): nothing to do
+watch.watch_for_changes(cache.settings())  # data.refresh_s > 0: a page nobody touches redraws after an apply
 PAGES = "dashboard/app/pages"
 pages = [
     st.Page(f"{PAGES}/map_page.py", title=t("page_map", lang), url_path="ban-do", default=True),

@@ -379,7 +379,7 @@ def stage_files(items, directory: str | Path, limits: ArchiveLimits | None = Non
     items : iterable of Path or (name, bytes)
         Files on disk, or names and contents as received by the app (``st.file_uploader``).
     directory : str or Path
-        An empty private directory (see ``DatasetStore.staging_dir``); removed again on error.
+        An empty private directory (see ``Store.staging_dir``); removed again on error.
     limits : ArchiveLimits, optional
 
     Raises

@@ -235,9 +235,23 @@ def _combine_reports(reports: list[dict]) -> dict:
         report["stats"] = report["stats"] + other["stats"]
         join = dict(report["join"])
         for key, value in other["join"].items():
-            join[key] = join.get(key, 0) + value if isinstance(value, int) else list(join.get(key, [])) + list(value)
+            join[key] = _combined(join.get(key), value)
         report["join"] = join
     return report
+
+
+def _combined(ours, theirs):
+    """Two files' values of one join figure as one: yes only if both, counts added, lists joined."""
+    if ours is None:
+        return theirs
+    if isinstance(theirs, bool):
+        return bool(ours) and theirs
+    if isinstance(theirs, int):
+        return ours + theirs
+    if isinstance(theirs, dict):
+        return {key: _combined(ours.get(key), value) for key, value in theirs.items()} | \
+            {key: value for key, value in ours.items() if key not in theirs}
+    return list(ours) + list(theirs)
 
 
 def _join(check: UploadCheck, units: pd.DataFrame, loads, level: str) -> None:

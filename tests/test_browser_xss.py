@@ -19,7 +19,7 @@ import pytest
 
 from loaders.archive import stage_files
 from loaders.ingest import apply_upload, check_upload
-from loaders.store import DatasetStore
+from loaders.store import DirectoryStore
 from loaders.store.plan import ApplyOptions
 from upload_fixtures import XSS_NAME, commune_boundaries
 
@@ -41,9 +41,9 @@ def _stats_with_xss(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def xss_store(tmp_path_factory) -> DatasetStore:
+def xss_store(tmp_path_factory) -> DirectoryStore:
     folder = tmp_path_factory.mktemp("xss")
-    store = DatasetStore(folder / "store")
+    store = DirectoryStore(folder / "store")
     for path in (commune_boundaries(folder / "ranh_gioi.geojson"), _stats_with_xss(folder / "so_lieu.csv")):
         staged = stage_files([path], store.staging_dir())
         check = check_upload(staged, store)

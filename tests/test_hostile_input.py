@@ -18,7 +18,7 @@ from loaders import ingest as ingest_module
 from loaders.archive import MB, ArchiveLimits, stage_files
 from loaders.errors import LoaderError
 from loaders.ingest import IngestError, apply_upload, check_upload, error_text
-from loaders.store import DatasetStore, active_data_dir
+from loaders.store import DirectoryStore
 from loaders.store.plan import ApplyOptions
 from upload_fixtures import commune_boundaries, commune_stats_csv, tree_hashes
 
@@ -147,7 +147,7 @@ CORPUS = {
 def prepared_store(tmp_path_factory) -> Path:
     """A store whose active version (v0002) has boundaries and figures, built once for the module."""
     folder = tmp_path_factory.mktemp("prepared")
-    store = DatasetStore(folder / "store")
+    store = DirectoryStore(folder / "store")
     for path in (commune_boundaries(folder / "ranh_gioi.geojson"), commune_stats_csv(folder / "q3.csv")):
         staged = stage_files([path], store.staging_dir())
         # these replace the embedded demo layers (an explicit choice; a merge would keep the demo rows)
@@ -156,12 +156,12 @@ def prepared_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def store(prepared_store, tmp_path) -> DatasetStore:
+def store(prepared_store, tmp_path) -> DirectoryStore:
     shutil.copytree(prepared_store, tmp_path / "store", symlinks=True)
-    return DatasetStore(tmp_path / "store")
+    return DirectoryStore(tmp_path / "store")
 
 
-def _refusal(store: DatasetStore, path: Path) -> LoaderError:
+def _refusal(store: DirectoryStore, path: Path) -> LoaderError:
     """Upload ``path`` the way the panel does; return why it was refused (fail if it was accepted)."""
     try:
         staged = stage_files([path], store.staging_dir(), LIMITS)
@@ -175,10 +175,10 @@ def _refusal(store: DatasetStore, path: Path) -> LoaderError:
     return check.errors[0]
 
 
-def _state(store: DatasetStore) -> dict:
+def _state(store: DirectoryStore) -> dict:
     versions = {p.name: tree_hashes(p) for p in store.root.glob("v*")}
     return {"manifest": (store.root / "manifest.json").read_bytes(), "versions": versions,
-            "active": active_data_dir(store)}
+            "active": store.active_dir()}
 
 
 @pytest.mark.parametrize("case", list(CORPUS))

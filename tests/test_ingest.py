@@ -17,7 +17,7 @@ from loaders.archive import stage_files
 from loaders.dataset import DEFAULT_DATA_DIR
 from loaders.ingest import IngestError, apply_upload, check_upload
 from loaders.stats import read_stats
-from loaders.store import DirectoryStore, active_data_dir
+from loaders.store import DirectoryStore
 from loaders.templates import TEMPLATE_COLUMNS, build_template, template_headers
 from loaders.validate import validate
 from upload_fixtures import (COMMUNES, XSS_NAME, commune_boundaries, commune_stats_csv, hamlet_boundaries,
@@ -46,7 +46,7 @@ def with_boundaries(store, tmp_path) -> DirectoryStore:
 
 
 def test_boundaries_become_communes_and_dissolved_provinces(with_boundaries):
-    version = active_data_dir(with_boundaries)
+    version = with_boundaries.active_dir()
     communes = gpd.read_parquet(version / "geo/communes.parquet")
     provinces = gpd.read_parquet(version / "geo/provinces.parquet")
     assert communes["commune_code"].tolist() == [c[2] for c in COMMUNES]
@@ -64,14 +64,14 @@ def test_statistics_are_joined_to_the_active_boundaries_and_stored_as_counts(wit
     staged = stage_files([csv], with_boundaries.staging_dir())
     check = check_upload(staged, with_boundaries)
     assert check.usable and check.report["boundaries_uploaded"] is False
-    expected = validate(active_data_dir(with_boundaries) / "geo/communes.parquet", [csv])
+    expected = validate(with_boundaries.active_dir() / "geo/communes.parquet", [csv])
     assert check.report["join"] == expected["join"]  # the same report as `coverage-map validate`
     assert check.report["join"]["matched_by_code"] == 2 and check.report["join"]["matched_by_name"] == 1
     assert [u["name"] for u in check.report["join"]["unmatched_stats"]] == ["Xã Không Tồn Tại"]
-    geo_before = tree_hashes(active_data_dir(with_boundaries) / "geo")
+    geo_before = tree_hashes(with_boundaries.active_dir() / "geo")
 
     entry = apply_upload(with_boundaries, staged, check, uploaded_by="Lan")
-    version = active_data_dir(with_boundaries)
+    version = with_boundaries.active_dir()
     assert entry["id"] == "v0002" and entry["parent"] == "v0001"
     stats = pd.read_csv(version / "stats/commune_stats.csv", dtype=str)
     assert stats["commune_code"].tolist() == ["00004", "00008", "03980"]  # unmatched row not loaded
@@ -87,7 +87,7 @@ def test_a_new_period_is_added_and_the_same_period_replaced(with_boundaries, tmp
     upload(with_boundaries, commune_stats_csv(tmp_path / "q3.csv", "2025-Q3", teams=3))
     upload(with_boundaries, commune_stats_csv(tmp_path / "q4.csv", "2025-Q4", teams=4))
     upload(with_boundaries, commune_stats_csv(tmp_path / "q3_sua.csv", "2025-Q3", teams=9))
-    stats = pd.read_csv(active_data_dir(with_boundaries) / "stats/commune_stats.csv", dtype=str)
+    stats = pd.read_csv(with_boundaries.active_dir() / "stats/commune_stats.csv", dtype=str)
     ba_dinh = stats[stats["commune_code"] == "00004"].set_index("period")["teams"].to_dict()
     assert ba_dinh == {"2025-Q3": "9", "2025-Q4": "4"}
     assert len(stats) == 6
@@ -98,7 +98,7 @@ def test_new_boundaries_keep_the_previous_area_classes(with_boundaries, tmp_path
     frame = gpd.read_file(commune_boundaries(tmp_path / "a.geojson", shift=0.001)).drop(columns=["Miền núi"])
     frame.to_file(tmp_path / "moi.geojson", driver="GeoJSON")
     upload(with_boundaries, tmp_path / "moi.geojson")
-    communes = gpd.read_parquet(active_data_dir(with_boundaries) / "geo/communes.parquet")
+    communes = gpd.read_parquet(with_boundaries.active_dir() / "geo/communes.parquet")
     assert communes["is_mountainous"].tolist() == [False, False, True, True]
 
 
@@ -112,7 +112,7 @@ def test_zipped_shapefile_upload(store, tmp_path):
         for part in sorted(shp_dir.iterdir()):
             zipped.write(part, f"ranh_gioi/{part.name}")
     entry = upload(store, archive)
-    communes = gpd.read_parquet(active_data_dir(store) / "geo/communes.parquet")
+    communes = gpd.read_parquet(store.active_dir() / "geo/communes.parquet")
     assert sorted(communes["commune_name"]) == sorted(c[3] for c in COMMUNES)
     assert [s["name"] for s in entry["sources"]] == ["ranh_gioi.zip"]  # the zip as received, not its parts
 
@@ -124,7 +124,7 @@ def test_demo_figures_are_kept_and_the_data_stays_marked_demo(tmp_path):
     path = tmp_path / "q1_2026.csv"
     path.write_text("Mã xã,Kỳ báo cáo,Số tổ CNSCĐ\n03980,2026-Q1,3\n", encoding="utf-8")
     upload(store, path)
-    version = active_data_dir(store)
+    version = store.active_dir()
     stats = pd.read_csv(version / "stats/commune_stats.csv", dtype=str)
     assert len(stats) == len(before) + 1
     assert stats[stats["period"] != "2026-Q1"].sort_values(["commune_code", "period"]).reset_index(drop=True) \
@@ -186,7 +186,7 @@ def test_template_headers_are_all_recognised_by_read_stats(tmp_path, level):
 
 
 def test_prefilled_template_round_trip_through_an_upload(with_boundaries, tmp_path):
-    units = gpd.read_parquet(active_data_dir(with_boundaries) / "geo/communes.parquet")
+    units = gpd.read_parquet(with_boundaries.active_dir() / "geo/communes.parquet")
     workbook = openpyxl.load_workbook(io.BytesIO(build_template("commune", units, period="2025-09")))
     sheet = workbook.active
     teams_column = TEMPLATE_COLUMNS["commune"].index("teams") + 1
@@ -194,7 +194,7 @@ def test_prefilled_template_round_trip_through_an_upload(with_boundaries, tmp_pa
         sheet.cell(row=row, column=teams_column, value=row)
     workbook.save(tmp_path / "mau_da_dien.xlsx")
     upload(with_boundaries, tmp_path / "mau_da_dien.xlsx")
-    stats = pd.read_csv(active_data_dir(with_boundaries) / "stats/commune_stats.csv", dtype=str)
+    stats = pd.read_csv(with_boundaries.active_dir() / "stats/commune_stats.csv", dtype=str)
     assert stats["commune_code"].tolist() == units["commune_code"].tolist()
     assert stats["teams"].tolist() == ["5", "6", "7", "8"] and set(stats["period"]) == {"2025-09"}
 
@@ -210,13 +210,13 @@ def test_hamlet_figures_are_checked_within_their_provinces(with_boundaries, tmp_
     assert check.report["join"]["matched_by_name"] == 3
     assert check.report["join"]["units_without_stats"] == 1  # only Hà Nội's four hamlets were in the join
     apply_upload(with_boundaries, staged, check)
-    stats = pd.read_parquet(active_data_dir(with_boundaries) / "stats/hamlet_stats.parquet")
+    stats = pd.read_parquet(with_boundaries.active_dir() / "stats/hamlet_stats.parquet")
     assert stats["hamlet_id"].tolist() == ["00004-T1", "00004-T2", "00008-T1"]
     assert stats["teams"].tolist() == [1, 0, 2]
 
 
 def test_metadata_counts_follow_the_uploaded_layers(with_boundaries):
-    metadata = json.loads((active_data_dir(with_boundaries) / "metadata.json").read_text(encoding="utf-8"))
+    metadata = json.loads((with_boundaries.active_dir() / "metadata.json").read_text(encoding="utf-8"))
     assert metadata["counts"] == {"provinces": 2, "communes": 4}
     assert with_boundaries.versions()[0]["sources"][0]["name"] == "ranh_gioi_xa.geojson"  # the ledger says which file
 
@@ -225,7 +225,7 @@ def test_metadata_counts_follow_the_uploaded_layers(with_boundaries):
 def test_real_2025_boundaries_become_a_version(real_communes_path, tmp_path):
     store = DirectoryStore(tmp_path / "store")  # over the embedded demo data: its area classes are carried
     entry = upload(store, real_communes_path)
-    version = active_data_dir(store)
+    version = store.active_dir()
     communes = gpd.read_parquet(version / "geo/communes.parquet")
     provinces = gpd.read_parquet(version / "geo/provinces.parquet")
     assert len(communes) == 3321 and len(provinces) == 34
@@ -241,7 +241,7 @@ def test_hamlets_without_province_codes_get_them_from_the_communes(with_boundari
     frame = gpd.read_file(hamlet_boundaries(tmp_path / "a.geojson")).drop(columns=["ma_tinh"])
     frame.to_file(tmp_path / "thon_khong_tinh.geojson", driver="GeoJSON")
     upload(with_boundaries, tmp_path / "thon_khong_tinh.geojson")
-    hamlets = gpd.read_parquet(active_data_dir(with_boundaries) / "geo/hamlets.parquet")
+    hamlets = gpd.read_parquet(with_boundaries.active_dir() / "geo/hamlets.parquet")
     assert hamlets["province_code"].tolist() == ["01"] * 4 + ["14"] * 4
 
 

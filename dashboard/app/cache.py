@@ -26,17 +26,22 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def store():
-    """The data store (a directory or PostGIS), one per server."""
+    """The data store (a directory or PostGIS), one per server; uploads abandoned before this start are swept
+    (in the background: a page never waits for another process's apply)."""
+    from dashboard.app.upload_panel import sweep_staging
     from loaders.store import open_store
 
-    return open_store(settings())
+    opened = open_store(settings())
+    sweep_staging(opened)
+    return opened
 
 
 def identity():
-    """Who is reading (login off: the local operator, who sees everything)."""
-    from loaders.store import identity_for
+    """Who is reading: the signed-in user's role from the roles file (login on), else the local operator, who
+    sees everything (:mod:`dashboard.app.login`)."""
+    from dashboard.app.login import identity as current
 
-    return identity_for(None, settings())
+    return current(settings())
 
 
 def source_key() -> str:

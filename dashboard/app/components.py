@@ -127,9 +127,12 @@ def indicator_filters(key: str, lang: str, *, level: bool = True, period: bool =
         options = cache.periods(key)
         if S.get("period") not in (None, *options):
             S.put("period", None)
-        latest = format_period(options[-1], lang) if options else ""
+        from dashboard.app import partial  # partial periods marked: "Quý 1/2026 — 5 / 75 xã"
+
+        shown_level, coverage = partial.coverage(key, S.spec())
         S.bind("period", sb.selectbox, t("period", lang), options=["", *reversed(options)], **_OPTIONAL,
-               format_func=lambda p: format_period(p, lang) if p else t("latest_period", lang, period=latest))
+               format_func=lambda p: partial.option_label(shown_level, coverage, p, lang) if p
+               else partial.default_label(coverage, lang))
 
 
 def map_options(lang: str) -> None:

@@ -1,90 +1,144 @@
-"""The data officer's upload panel on the Dữ liệu page: upload → report → apply → history/rollback → templates.
+"""The data officer's panel on the Dữ liệu page: upload → check → preview in words → apply; the ledger; templates.
 
-``render_upload_panel(store, lang)`` is all the page calls. Uploaded bytes go to a private directory inside the
-store (never the repository's ``data/``), are checked with the same report as ``coverage-map validate``, and
-become a new dataset version only when the officer presses "Áp dụng". Text that comes from files (names, file
-names, loader messages) is shown through ``st.dataframe``/``st.text`` or with Markdown escaped, never as HTML.
+``render_upload_panel(store, identity, settings, lang)`` is all the page calls. The steps are those of
+:mod:`loaders.ingest` (the CLI ``coverage-map store apply`` runs the same ones): the files are staged in a private
+directory of the store, checked once (:func:`~loaders.ingest.check_upload`), the preview says what an apply would
+change (:meth:`~loaders.store.plan.Preview.lines`), and "Áp dụng" writes exactly that preview. It stays disabled
+while rows are refused (unless the officer ticks "leave them out"), while nothing would change, or while a
+replacement of whole periods or of the level is chosen but not confirmed.
+
+Staged files never outlive their use: they are removed when the check ends (applied, another file chosen, the file
+removed), when Streamlit drops the session (a finaliser on the session's :class:`SessionUpload`, run when the
+session state is collected after ``server.disconnectedSessionTTL``), by a sweep of the store's staging area at most
+every :data:`SWEEP_EVERY_S` seconds (entries left unused for ``data.staging_max_age_h``: a session touches its own on
+every run, so only abandoned ones age), and by ``clean_staging()`` at start-up (:func:`dashboard.app.cache.store`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
-from pathlib import Path
+import os
+import threading
+import time
+import weakref
+from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
-from dashboard.app.upload_messages import translate, translate_error
-from i18n import Message, t
-from loaders.archive import UPLOAD_EXTENSIONS, ArchiveLimits, stage_files
+from dashboard.app import ledger_panel
+from dashboard.app.upload_report import error_text, md_escape, render_report
+from i18n import Message, Period, Term, t
+from loaders.archive import UPLOAD_EXTENSIONS, ArchiveLimits, StagedUpload, stage_files
 from loaders.errors import LoaderError
-from loaders.ingest import UploadCheck, apply_upload, check_upload
-from loaders.settings import load_settings
-from loaders.store import DatasetStore, StoreError
+from loaders.ingest import UploadCheck, apply_upload, check_upload, preview_upload
+from loaders.store import AccessDenied, StaleCheck
+from loaders.store import staging as staging_area
+from loaders.store.ledger import local_time, who
+from loaders.store.plan import ApplyOptions, Preview
 from loaders.templates import FILE_NAMES, build_template
 
+log = logging.getLogger(__name__)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _STATE = "upload_panel"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+#: How often (at most, per server) the staging area is swept for abandoned uploads.
+SWEEP_EVERY_S = 600.0
+_last_sweep: dict[str, float] = {}
+_sweep_lock = threading.Lock()
+MODES = ("merge", "replace_period", "replace_level")
 
 
+class SessionUpload:
+    """A staged upload owned by one session; its directory is removed by :meth:`discard` or, failing that, when
+    the object is collected (the session ended)."""
 
-def md_escape(text) -> str:
-    """Escape Markdown so text from files shows literally (no links, images, emphasis or HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    def __init__(self, staged: StagedUpload):
+        self.staged = staged
+        self._remove = weakref.finalize(self, staging_area.discard, str(staged.directory))
+
+    @property
+    def present(self) -> bool:
+        return self.staged.directory.is_dir()
+
+    def touch(self) -> None:
+        """Mark the upload as in use, so the sweep of abandoned uploads leaves it."""
+        try:
+            os.utime(self.staged.directory)
+        except OSError:
+            pass
+
+    def discard(self) -> None:
+        self._remove()
 
 
-def error_text(error: Exception, lang: str) -> str:
-    """One line for a refusal, in the user's language."""
-    if isinstance(error, LoaderError) and error.key != "common.untranslated":
-        return error.text(lang)
-    return translate_error(error, lang)
+def sweep_staging(store, every_s: float = SWEEP_EVERY_S) -> bool:
+    """Start a sweep of abandoned uploads in the background when the last one is older than ``every_s``.
+
+    In a thread: the directory backend's sweep takes the store's lock, and a page must never wait for an apply.
+    """
+    now = time.monotonic()
+    with _sweep_lock:
+        if now - _last_sweep.get(store.location(), -every_s) < every_s:
+            return False
+        _last_sweep[store.location()] = now
+
+    def run():
+        try:
+            store.clean_staging()
+        except Exception:  # noqa: BLE001 - a sweep that fails is tried again later; the page is not concerned
+            log.warning("sweeping the staging area failed", exc_info=True)
+
+    threading.Thread(target=run, name="coverage-map-staging-sweep", daemon=True).start()
+    return True
 
 
-def words(line, lang: str) -> str:
-    """A loader's report line in the user's language (a :class:`~i18n.Message`; older loaders give text)."""
-    return line.text(lang) if isinstance(line, Message) else translate(str(line), lang)
-
-
-def _state(store: DatasetStore) -> dict:
+def _state() -> dict:
     if _STATE not in st.session_state:
-        store.clean_tmp()  # once per session: uploads abandoned by closed browser tabs
-        st.session_state[_STATE] = {"uploader": 0, "signature": None, "staged": None, "check": None,
-                                    "message": None}
+        st.session_state[_STATE] = {"uploader": 0, "signature": None, "upload": None, "check": None,
+                                    "previews": {}, "flash": None}
     return st.session_state[_STATE]
 
 
-def render_upload_panel(store: DatasetStore | None = None, lang: str = "vi") -> None:
-    """Draw the whole panel: active version, upload and report, apply, history with rollback, templates.
+def render_upload_panel(store, identity, settings, lang: str = "vi") -> None:
+    """Draw the whole panel: the version in use, upload → check → preview → apply, the ledger, the templates.
 
     Parameters
     ----------
-    store : DatasetStore, optional
-        Defaults to ``DatasetStore()`` (``$COVERAGE_MAP_STORE`` or ``var/store``).
+    store : loaders.store.Store
+        The server's store (:func:`dashboard.app.cache.store`).
+    identity : loaders.store.Identity
+        Who is signed in (the local national officer when login is off).
+    settings : loaders.settings.Settings
     lang : {"vi", "en"}
     """
-    store = store or DatasetStore()
-    state = _state(store)
+    state = _state()
+    sweep_staging(store)
     st.subheader(t("upload.title", lang))
-    if state["message"]:
-        st.success(state["message"])
-        state["message"] = None
-    _render_active(store, lang)
-    _render_upload(store, lang, state)
-    _render_history(store, lang, state)
-    _render_templates(store, lang)
+    flash = state.pop("flash", None)
+    if flash:
+        kind, text = flash
+        (st.success if kind == "success" else st.error)(text)
+    _render_active(store, settings, lang)
+    if identity.officer:
+        _render_upload(store, identity, settings, lang, state)
+    else:
+        st.info(t("panel.viewer", lang))
+    ledger_panel.render_ledger(store, identity, settings, lang)
+    _render_templates(lang)
 
 
-def _render_active(store: DatasetStore, lang: str) -> None:
-    if load_settings()["data.pinned"]:  # the app then shows that dataset: uploads would not show
+def _render_active(store, settings, lang: str) -> None:
+    if settings["data.pinned"]:  # the app then shows that dataset: uploads would not show
         st.warning(t("upload.pinned", lang))
     active = store.active_id()
     if active is None:
-        st.caption(t("upload.active_default", lang))
-    else:
-        st.caption(t("upload.active", lang, id=active, created=md_escape(store.version(active)["created"])))
+        st.caption(t("panel.active_embedded", lang))
+        return
+    entry = store.version(active)
+    person = who(entry.get("uploaded_by"))
+    person = person if isinstance(person, Term) else md_escape(person)
+    st.caption(t("panel.active", lang, version=active, who=person,
+                 when=local_time(entry.get("created"), settings["data.timezone"])))
 
 
 def _signature(files) -> str:
@@ -95,8 +149,19 @@ def _signature(files) -> str:
     return digest.hexdigest()
 
 
-def _render_upload(store: DatasetStore, lang: str, state: dict) -> None:
-    limits = ArchiveLimits.from_settings()
+def _uploader(identity, lang: str) -> str:
+    """The name the ledger records: the signed-in user, else what the officer types."""
+    if identity.user:
+        role = t(f"login.role.{identity.role}", lang)
+        st.caption(t("panel.signed_in_as", lang, user=md_escape(identity.user), role=role))
+        return identity.user
+    return st.text_input(t("upload.who", lang), key="upload_who").strip()
+
+
+def _render_upload(store, identity, settings, lang: str, state: dict) -> None:
+    if identity.write_provinces:
+        st.caption(md_escape(t("panel.officer_provinces", lang, provinces=_province_names(store, identity))))
+    limits = ArchiveLimits.from_settings(settings)
     files = st.file_uploader(
         t("upload.uploader", lang), type=sorted(e.lstrip(".") for e in UPLOAD_EXTENSIONS), accept_multiple_files=True,
         help=t("upload.uploader_help", lang, mb=limits.max_upload_bytes / 2**20), key=f"upload_files_{state['uploader']}")
@@ -105,20 +170,35 @@ def _render_upload(store: DatasetStore, lang: str, state: dict) -> None:
                   "hamlet": t("upload.level_hamlet", lang)}
         level = st.selectbox(t("upload.level", lang), list(levels), format_func=levels.get, key="upload_level")
         crs = st.text_input(t("upload.crs", lang), key="upload_crs").strip() or None
-    who = st.text_input(t("upload.who", lang), key="upload_who")
+    uploader = _uploader(identity, lang)
     if not files:
         _forget(state)
         return
     signature = _signature(files) + f"|{level}|{crs}"
-    if signature != state["signature"]:
+    if signature != state["signature"] or state.pop("recheck", False):
         _forget(state)
         state["signature"] = signature
         with st.spinner(t("upload.checking", lang)):
-            state["staged"], state["check"] = _stage_and_check(store, files, limits, level, crs)
+            state["upload"], state["check"] = _stage_and_check(store, files, limits, level, crs)
+    elif state["upload"] is not None:
+        state["upload"].touch()
     check: UploadCheck = state["check"]
-    _render_report(check, lang)
-    if st.button(t("upload.apply", lang), type="primary", disabled=not check.usable, key="upload_apply"):
-        _apply(store, state, who, lang)
+    render_report(check, lang)
+    if not check.usable:
+        st.button(t("upload.apply", lang), type="primary", disabled=True, key="upload_apply")
+        return
+    _render_preview_and_apply(store, identity, settings, lang, state, uploader)
+
+
+def _province_names(store, identity) -> list[str]:
+    """The officer's provinces by name ("Tỉnh Sơn La"), codes where the data has no name."""
+    codes = sorted(identity.write_provinces)
+    try:
+        index = store.dataset().unit_index("commune")
+        names = dict(zip(index["province_code"], index["province_name"]))
+    except (LoaderError, KeyError):
+        names = {}
+    return [str(names.get(code) or code) for code in codes]
 
 
 def _stage_and_check(store, files, limits, level, crs) -> tuple:
@@ -127,153 +207,116 @@ def _stage_and_check(store, files, limits, level, crs) -> tuple:
         staged = stage_files([(f.name, f.getvalue()) for f in files], directory, limits)
     except LoaderError as error:  # stage_files removed the directory already
         return None, UploadCheck(errors=[error])
-    return staged, check_upload(staged, store, level=level, crs=crs)
+    return SessionUpload(staged), check_upload(staged, store, level=level, crs=crs)
 
 
 def _forget(state: dict) -> None:
-    if state.get("staged") is not None:
-        state["staged"].discard()
-    state.update(signature=None, staged=None, check=None)
+    """The check ended: remove its staged files."""
+    if state.get("upload") is not None:
+        state["upload"].discard()
+    state.update(signature=None, upload=None, check=None, previews={})
 
 
-def _apply(store: DatasetStore, state: dict, who: str, lang: str) -> None:
+def _upload_periods(check: UploadCheck) -> list[str]:
+    from loaders.store.merge import period_key
+
+    periods = {p for rows in check.upload.stats.values() for p in rows["period"].dropna().astype(str)}
+    return sorted(periods, key=period_key)
+
+
+def _options(check: UploadCheck, lang: str) -> tuple[ApplyOptions, str]:
+    """The officer's choice of merge or replacement (above the preview, which shows what it does)."""
+    periods = _upload_periods(check)
+    modes = [m for m in MODES if m != "replace_period" or periods]
+    labels = {"merge": t("panel.mode_merge", lang),
+              "replace_period": t("panel.mode_replace_period", lang, periods=[Period(p) for p in periods]),
+              "replace_level": t("panel.mode_replace_level", lang)}
+    mode = st.radio(t("panel.mode", lang), modes, format_func=labels.get, key="upload_mode")
+    if mode == "replace_period":
+        return ApplyOptions(replace_periods=tuple(periods)), mode
+    return (ApplyOptions(replace_level=True) if mode == "replace_level" else ApplyOptions()), mode
+
+
+def _preview(store, check, options, identity, settings, state) -> Preview:
+    """The preview for these options, computed once per (data in use, options)."""
+    key = (check.token, options)
+    if key not in state["previews"]:
+        state["previews"][key] = preview_upload(store, check, options, identity, settings)
+    return state["previews"][key]
+
+
+def _render_stale(store, lang: str, state: dict) -> None:
+    active = store.active_id()
+    by = (store.version(active).get("uploaded_by") or "—") if active else "—"
+    st.warning(t("panel.stale", lang, active=active or Term("store.ledger.embedded"), by=md_escape(by)))
+    if st.button(t("panel.recheck", lang), key="upload_recheck"):
+        state["recheck"] = True
+        st.rerun()
+    st.button(t("upload.apply", lang), type="primary", disabled=True, key="upload_apply")
+
+
+def _render_preview_and_apply(store, identity, settings, lang: str, state: dict, uploader: str) -> None:
+    check: UploadCheck = state["check"]
+    if store.token() != check.token:  # another officer (or server) applied since the check
+        _render_stale(store, lang, state)
+        return
+    options, mode = _options(check, lang)
+    # the two ticks below the preview (read after reading it) decide the preview shown: take them from the state
+    exclude_key, confirm_key = "upload_exclude", f"upload_confirm_{mode}"
     try:
-        entry = apply_upload(store, state["staged"], state["check"], uploaded_by=who)
-    except LoaderError as error:  # StoreError is one too
+        preview = _preview(store, check, options, identity, settings, state)
+        blocking = sum(f.blocking for f in preview.rejected)
+        if blocking and st.session_state.get(exclude_key):
+            preview = _preview(store, check, replace(options, exclude_rejected=True), identity, settings, state)
+    except StaleCheck:
+        _render_stale(store, lang, state)
+        return
+    except LoaderError as error:  # AccessDenied, an unusable upload: one sentence
+        st.error(md_escape(error_text(error, lang)))
+        return
+    with st.container(border=True):
+        st.markdown(f"##### {t('panel.preview', lang)}")
+        st.text("\n".join(line.text(lang) for line in preview.lines()))  # names from files: plain text
+    if blocking:
+        st.checkbox(t("panel.exclude_rejected", lang, n=blocking), key=exclude_key)
+    confirmed = mode == "merge" or st.checkbox(t("panel.confirm_replace", lang), key=confirm_key)
+    if not confirmed:
+        st.caption(t("panel.confirm_needed", lang))
+    disabled = preview.blocked or preview.empty or not confirmed
+    if st.button(t("upload.apply", lang), type="primary", disabled=disabled, key="upload_apply"):
+        _apply(store, identity, lang, state, uploader, preview)
+
+
+def _apply(store, identity, lang: str, state: dict, uploader: str, preview: Preview) -> None:
+    upload: SessionUpload = state["upload"]
+    if upload is None or not upload.present:
+        st.error(t("panel.staging_gone", lang))
+        return
+    try:
+        entry = apply_upload(store, upload.staged, state["check"], uploaded_by=uploader or identity.label(),
+                             options=preview.options, identity=identity, preview=preview)
+    except StaleCheck:
+        _render_stale(store, lang, state)
+        return
+    except (AccessDenied, LoaderError) as error:  # StoreBusy and every store refusal: one sentence
         st.error(md_escape(error_text(error, lang)))
         return
     except Exception:  # noqa: BLE001 - the store is unchanged; the officer gets a sentence, not a traceback
-        logging.getLogger(__name__).exception("apply failed")
+        log.exception("apply failed")
         st.error(t("upload.apply_failed", lang))
         return
-    state.update(staged=None, check=None, signature=None, message=t("upload.applied", lang, id=entry["id"]))
+    summary = " ".join(m.text(lang) for m in _summary(preview))
+    _forget(state)
+    state["flash"] = ("success", t("panel.applied", lang, version=entry["id"], summary=summary).strip())
     state["uploader"] += 1  # a fresh uploader: the applied files are not offered again
     st.rerun()
 
 
-def _render_report(check: UploadCheck, lang: str) -> None:
-    st.markdown(f"#### {t('upload.report', lang)}")
-    if check.errors:
-        st.error(t("upload.not_usable", lang) + "\n\n" + "\n\n".join(
-            "- " + md_escape(error_text(e, lang)) for e in check.errors))
-    elif check.usable:
-        st.success(t("upload.usable", lang))
-    report = check.report
-    if not report:
-        return
-    if report.get("boundaries_uploaded", True) and check.boundaries is not None:
-        _render_boundaries(report["boundaries"], lang, check.boundaries.info.get("problems"))
-    for entry in report.get("stats", []):
-        _render_stats(entry, lang)
-    if report.get("stats"):
-        _render_join(report["join"], lang)
-    if report.get("sample"):
-        st.caption(t("upload.sample", lang))
-        st.dataframe(pd.DataFrame(report["sample"]).astype(str), hide_index=True)
-
-
-def _render_boundaries(info: dict, lang: str, problems=None) -> None:
-    level = t(f"upload.level_{info['level']}", lang) if info.get("level") in ("commune", "hamlet") else info.get("level")
-    lines = [t("upload.b_features", lang, n=_number(info["features"], lang), level=md_escape(level).lower()),
-             t("upload.b_crs", lang, crs=md_escape(info["crs_in"]), reproj=t("upload.b_reproj", lang) if info["reprojected"]
-                else ""),
-             t("upload.b_encoding", lang, enc=md_escape(info["encoding"]))]
-    if info.get("invalid_fixed"):
-        lines.append(t("upload.b_fixed", lang, n=_number(info["invalid_fixed"], lang)))
-    if info.get("empty"):
-        lines.append(t("upload.b_empty", lang, n=_number(info["empty"], lang)))
-    st.markdown(f"**{t('upload.boundaries', lang)}** — " + md_escape(Path(info["path"]).name))
-    st.markdown("\n".join(f"- {line}" for line in lines))
-    # the loader's own lines (Messages: hamlets placed, outside their commune, not placed) in the user's language
-    _render_problems(problems if problems is not None else info.get("problems", []), lang)
-
-
-def _render_stats(entry: dict, lang: str) -> None:
-    st.markdown(f"**{t('upload.stats', lang)}** — " + md_escape(Path(entry["path"]).name))
-    periods = ", ".join(entry.get("periods", [])) or "—"
-    st.markdown(f"- {t('upload.s_rows', lang, n=_number(entry['rows'], lang), periods=md_escape(periods))}\n"
-                f"- {t('upload.s_columns', lang, n=len(entry.get('columns', [])))}")
-    _render_problems(entry.get("problems", []), lang)
-
-
-def _render_join(join: dict, lang: str) -> None:
-    st.markdown(f"**{t('upload.join', lang)}**")
-    columns = st.columns(5)
-    figures = (("j_code", join.get("matched_by_code", 0)), ("j_name", join.get("matched_by_name", 0)),
-               ("j_legacy", join.get("matched_legacy", 0)), ("j_unmatched", len(join.get("unmatched_stats", []))),
-               ("j_without", join.get("units_without_stats", 0)))
-    for column, (key, value) in zip(columns, figures):
-        column.metric(t("upload." + key, lang), _number(value, lang))
-    unmatched = join.get("unmatched_stats", [])
-    if unmatched:
-        st.warning(t("upload.j_unmatched_table", lang))
-        table = pd.DataFrame(unmatched).rename(columns={"name": t("upload.col_name", lang),
-                                                        "suggestion": t("upload.col_suggestion", lang)})
-        st.dataframe(table.astype(str), hide_index=True)
-    for line in join.get("duplicates", []):
-        st.text(words(line, lang))
-
-
-def _render_problems(problems: list[str], lang: str) -> None:
-    if problems:
-        st.caption(t("upload.problems", lang))
-        # st.text: shown literally, whatever the file said
-        st.text("\n".join(f"• {words(p, lang)}" for p in problems))
-
-
-def _number(value, lang: str) -> str:
-    from i18n.numbers import format_number
-
-    return format_number(value, lang)
-
-
-def _render_history(store: DatasetStore, lang: str, state: dict) -> None:
-    st.markdown(f"#### {t('upload.history', lang)}")
-    versions = store.versions()
-    if not versions:
-        st.caption(t("upload.no_history", lang))
-        return
-    active = store.active_id()
-    rows = [{
-        t("upload.h_id", lang): v["id"], t("upload.h_created", lang): v["created"][:16].replace("T", " "),
-        t("upload.h_who", lang): v.get("uploaded_by", ""), t("upload.h_content", lang): _content(v, lang),
-        t("upload.h_files", lang): ", ".join(s["name"] for s in v.get("sources", [])),
-        t("upload.h_matched", lang): v.get("validation", {}).get("matched", "") if v.get("validation", {}).get("stats")
-        else "",
-        t("upload.h_active", lang): "✔" if v["id"] == active else "",
-    } for v in reversed(versions)]
-    st.dataframe(pd.DataFrame(rows).astype(str), hide_index=True)
-    left, right = st.columns(2)
-    if left.button(t("upload.rollback", lang), disabled=active is None, key="upload_rollback"):
-        _change_version(store, state, lang, rollback=True)
-    ids = [v["id"] for v in reversed(versions)]
-    chosen = right.selectbox(t("upload.use_version", lang), ids, key="upload_version")
-    if right.button(t("upload.use", lang), disabled=chosen == active, key="upload_use"):
-        _change_version(store, state, lang, version=chosen)
-
-
-def _content(entry: dict, lang: str) -> str:
-    """What a version brought, in words: "ranh giới xã (4); số liệu xã 2025-Q3"."""
-    validation, parts = entry.get("validation", {}), []
-    boundaries = validation.get("boundaries")
-    if boundaries:
-        level = t(f"upload.level_{boundaries['level']}", lang).lower()
-        parts.append(t("upload.c_boundaries", lang, level=level, n=_number(boundaries["features"], lang)))
-    for stats in validation.get("stats", []):
-        level = t(f"upload.level_{stats['level']}", lang).lower() if stats["level"] in ("commune", "hamlet") else ""
-        parts.append(t("upload.c_stats", lang, level=level, periods=", ".join(stats.get("periods", []))))
-    return "; ".join(parts)
-
-
-def _change_version(store: DatasetStore, state: dict, lang: str, rollback: bool = False,
-                    version: str | None = None) -> None:
-    try:
-        now = store.rollback() if rollback else (store.activate(version) or version)
-    except StoreError as error:
-        st.error(md_escape(str(error)))
-        return
-    state["message"] = t("upload.rolled_back", lang, what=now or t("upload.default_data", lang))
-    st.rerun()
+def _summary(preview: Preview) -> list[Message]:
+    """The preview's lines on what changes (not the row lists), for the message after an apply."""
+    keep = ("store.preview.period", "store.preview.units", "store.preview.new_latest",
+            "store.preview.new_latest_partial", "store.preview.new_latest_none_complete", "store.preview.coverage")
+    return [m for m in preview.lines() if m.key in keep]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -281,7 +324,7 @@ def _template(level: str) -> bytes:
     return build_template(level)
 
 
-def _render_templates(store: DatasetStore, lang: str) -> None:
+def _render_templates(lang: str) -> None:
     st.markdown(f"#### {t('upload.templates', lang)}")
     st.caption(t("upload.templates_help", lang))
     left, right = st.columns(2)
@@ -289,4 +332,3 @@ def _render_templates(store: DatasetStore, lang: str) -> None:
                          mime=XLSX_MIME, key="tpl_commune")
     right.download_button(t("upload.tpl_hamlet", lang), _template("hamlet"), file_name=FILE_NAMES["hamlet"],
                           mime=XLSX_MIME, key="tpl_hamlet")
-

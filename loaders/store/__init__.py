@@ -53,23 +53,3 @@ def open_store(settings=None, location: str | Path | None = None, default_dir=No
         staging = settings["data.staging"] or str(REPO / "var" / "staging")
         return PostgisStore(location, default_dir=default_dir, staging=staging, **limits)
     return DirectoryStore(location, default_dir=default_dir, **limits)
-
-
-# -- TRANSITION: names the dashboard still uses until the redesign calls open_store() -----------------------------
-def DatasetStore(root=None, **kwargs) -> DirectoryStore:  # noqa: N802 - the old class name
-    """The directory store at ``root`` (default: the configured one)."""
-    return open_store(location=root, **kwargs) if root else open_store(**kwargs)
-
-
-def default_data_dir() -> Path:
-    """The embedded default dataset directory."""
-    from loaders.dataset import DEFAULT_DATA_DIR
-
-    return Path(DEFAULT_DATA_DIR)
-
-
-def active_data_dir(store=None) -> Path:
-    """The dataset directory the app reads: the directory store's active version, or the embedded data."""
-    if not isinstance(store, DirectoryStore):
-        store = DatasetStore(store)
-    return store.active_dir()

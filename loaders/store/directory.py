@@ -243,7 +243,6 @@ class DirectoryStore(Store):
                         removed += 1
         return removed
 
-    clean_tmp = clean_staging  # TRANSITION: the name the upload panel calls until the redesign
 
     def _next_id(self, manifest: dict) -> str:
         # directories count too: a version renamed into place before a crash keeps its number

@@ -39,6 +39,15 @@ def local_time(utc_iso: str | None, tz_name: str = DEFAULT_TZ) -> str:
     return f"{moment:%d/%m/%Y %H:%M} (UTC{offset[:3]}:{offset[3:]})"
 
 
+#: What the ledger records for the operator of a store without login (``Identity.label()``).
+LOCAL = "local"
+
+
+def who(name: str | None):
+    """A person for a message: their name, or "the local operator" in the reader's language."""
+    return Term("store.ledger.local") if not name or name == LOCAL else name
+
+
 @dataclass
 class LedgerLine:
     """One version in the history: who, when, which files, what changed; ``active`` marks the one in use."""
@@ -94,7 +103,7 @@ def history(store, tz_name: str = DEFAULT_TZ) -> list[LedgerLine]:
 def event_line(event: dict, tz_name: str = DEFAULT_TZ) -> Message:
     """"05/03/2026 14:40 (UTC+07:00): lan@… quay lại v0002 (từ v0003)"."""
     return Message(f"store.ledger.event_{event['action']}", {
-        "when": local_time(event.get("at"), tz_name), "who": event.get("by") or "—",
+        "when": local_time(event.get("at"), tz_name), "who": who(event.get("by")),
         "version": event.get("version") or Term("store.ledger.embedded"),
         "previous": event.get("from") or Term("store.ledger.embedded")})
 
@@ -109,7 +118,7 @@ def rollback_label(store, tz_name: str = DEFAULT_TZ) -> Message | None:
     if parent is None:
         return Message("store.ledger.rollback_to_embedded", {"current": active})
     entry = store.version(parent)
-    return Message("store.ledger.rollback_to", {"version": parent, "who": entry.get("uploaded_by") or "—",
+    return Message("store.ledger.rollback_to", {"version": parent, "who": who(entry.get("uploaded_by")),
                                                 "when": local_time(entry.get("created"), tz_name), "current": active})
 
 
@@ -118,7 +127,7 @@ def use_label(store, version_id: str | None, tz_name: str = DEFAULT_TZ) -> Messa
     if version_id is None:
         return Message("store.ledger.use_embedded")
     entry = store.version(version_id)
-    return Message("store.ledger.use_version", {"version": version_id, "who": entry.get("uploaded_by") or "—",
+    return Message("store.ledger.use_version", {"version": version_id, "who": who(entry.get("uploaded_by")),
                                                 "when": local_time(entry.get("created"), tz_name)})
 
 

@@ -1,9 +1,10 @@
 """Uploads waiting to be checked, and versions being built: private directories that never outlive their use.
 
 Each upload gets its own directory (:func:`new_dir`); the caller removes it when the check ends (applied,
-replaced by another upload, or the session closes — the app calls :func:`discard` from its session-end hook).
-What a closed browser tab or a crash leaves behind is removed by :func:`clean` at start-up and once per session:
-anything older than the age limit, then the oldest entries until the total is under the size limit.
+replaced by another upload, or the session closes — the app's :class:`dashboard.app.upload_panel.SessionUpload`
+calls :func:`discard` when Streamlit drops the session). What a closed browser tab or a crash leaves behind is
+removed by :func:`clean` at start-up and by a periodic sweep: anything unused for longer than the age limit (a live
+session touches its directory on every run), then the oldest entries until the total is under the size limit.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.indicators import INDICATORS, get_indicator, overall_value
-from dashboard.app import cache, components
+from dashboard.app import cache, components, partial
 from dashboard.app import state as S
 from dashboard.query import ShownView
 from i18n import Period, format_period, format_value, t
@@ -13,14 +13,18 @@ from i18n import Period, format_period, format_value, t
 MAP_HEIGHT = 480
 
 
-def _headline(column, view: ShownView, lang: str) -> None:
+def _headline(column, key: str, view: ShownView, lang: str) -> None:
     indicator = view.indicator
     value = format_value(overall_value(view.table, indicator.key, view.level), indicator.unit(lang), lang)
     column.metric(f"{indicator.short(lang).capitalize()} — {format_period(view.period, lang)}", value)
+    covered = partial.covers(key, view, lang)
+    if covered:
+        column.caption(covered)
 
 
-def _notes(view: ShownView, lang: str) -> list[str]:
-    return [t("period_line", lang, period=Period(view.period))] if view.period else []
+def _notes(key: str, view: ShownView, lang: str) -> list[str]:
+    notes = [t("period_line", lang, period=Period(view.period))] if view.period else []
+    return notes + list(filter(None, [partial.covers(key, view, lang)]))
 
 
 def render() -> None:
@@ -48,11 +52,14 @@ def render() -> None:
         S.bind("indicator_b", st.selectbox, t("indicator_b", lang), options=list(INDICATORS),
                format_func=lambda k: get_indicator(k).label(lang))
     comparison = cache.compare_views(key, S.spec())
+    for message in comparison.a.notices:  # A's own (a partial earlier period); B's are said above
+        if message not in comparison.b.notices:
+            st.info(message.text(lang))
     columns = st.columns(2)
     for column, view, widget_key in ((columns[0], comparison.a, "compare_a"), (columns[1], comparison.b, "compare_b")):
-        _headline(column, view, lang)
+        _headline(column, key, view, lang)
         with column:
-            components.web_map(key, view, lang, notes=_notes(view, lang), height=MAP_HEIGHT, widget_key=widget_key,
+            components.web_map(key, view, lang, notes=_notes(key, view, lang), height=MAP_HEIGHT, widget_key=widget_key,
                                returned=())
     views = {"A": comparison.a, "B": comparison.b}
     if comparison.change is not None:

@@ -62,7 +62,7 @@ def render() -> None:
     join_report(meta, lang)
     # Upload, validation report, apply, history/rollback, templates (issue 7). An applied version becomes the
     # store's active one, which cache.source_key() reads on the next run.
-    render_upload_panel(lang=lang)
+    render_upload_panel(cache.store(), cache.identity(), cache.settings(), lang)
     S.sync_url()
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.indicators import INDICATORS, get_indicator
 from analysis.view import AREA_FILTERS
-from dashboard.app import cache, components
+from dashboard.app import cache, components, partial
 from dashboard.app import state as S
 from dashboard.query import ShownView
 from dashboard.render.legend import unit_names
@@ -71,6 +71,7 @@ def render() -> None:
             st.info(t("no_gaps", lang))
     with map_column:
         notes = [t("demo_badge", lang)] if view.demo else []
+        notes += filter(None, [partial.covers(key, view, lang)])
         components.web_map(key, view, lang, notes=notes, lines=components.outlines(key, view.spec, lang),
                            height=MAP_HEIGHT, widget_key="gap_map", returned=())
     if not S.get("present"):

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.indicators import INDICATORS, get_indicator
-from dashboard.app import cache, components
+from dashboard.app import cache, components, partial
 from dashboard.app import state as S
 from dashboard.query import ShownView
 from i18n import Period, format_number, format_period, format_value, t
@@ -73,11 +73,14 @@ def render() -> None:
                           + (t("period_line", lang, period=Period(view.period)) if view.period else ""))
     components.notices(view, lang)
     components.kpi_cards(view, lang)
+    covered = partial.covers(key, view, lang)  # "Số liệu của 5 / 75 xã" when not every unit has figures
+    if covered:
+        st.caption(covered)
     if view.table.empty:
         st.info(t("no_units", lang))
     map_column, detail_column = (st.container(), st.container()) if present else st.columns([3, 1])
     with map_column:
-        result = components.web_map(key, view, lang, notes=legend_notes(view, lang),
+        result = components.web_map(key, view, lang, notes=[*legend_notes(view, lang), *filter(None, [covered])],
                                     lines=components.outlines(key, view.spec, lang),
                                     height=PRESENT_MAP_HEIGHT if present else MAP_HEIGHT, widget_key="main_map")
     clicked = clicked_key(result)
