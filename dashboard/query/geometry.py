@@ -28,10 +28,24 @@ CACHE_MAX_BYTES = 256 * 1024 * 1024
 
 
 def scale_of(province: str | None, commune: str | None = None, level: str = "commune") -> str:
-    """The simplification scale of a view: the country, one province, or one commune's hamlets."""
+    """The simplification scale of a view: the country, one province, or one commune's hamlets.
+
+    Every hamlet of the country is kept at the province scale: at the national scale a hamlet would be a
+    triangle, and that map is read by zooming in on a province.
+    """
     if commune and level == "hamlet":
         return "commune"
-    return "province" if province else "national"
+    return "province" if province or level == "hamlet" else "national"
+
+
+def shapes_key(source, level: str, province: str | None = None, commune: str | None = None) -> str:
+    """What the prepared shapes of a view depend on: the algorithm, the scale, the shapes' content, the place.
+
+    The same text keys the disk cache here and the files the browser fetches (:mod:`dashboard.render.geofiles`).
+    """
+    commune = commune if level == "hamlet" else None
+    scale = view_scale(scale_of(province, commune, level))
+    return f"{ALGORITHM_VERSION}|{scale!r}|{source.geometry_key(level)}|{level}|{province}|{commune}"
 
 
 @dataclass(frozen=True)
@@ -54,10 +68,10 @@ class PreparedShapes:
 def prepared_shapes(source, level: str, province: str | None = None, commune: str | None = None,
                     cache_dir: Path | None = None) -> PreparedShapes:
     """The source's units of ``level`` simplified for the view's scale (disk-cached by content)."""
+    commune = commune if level == "hamlet" else None
     scale = scale_of(province, commune, level)
-    units = source.units(level, province, commune if level == "hamlet" else None)
-    key = f"{ALGORITHM_VERSION}|{view_scale(scale)!r}|{source.geometry_key(level)}|{level}|{province}|{commune}"
-    simplified = _cached(units, scale, key, Path(cache_dir or CACHE_DIR))
+    units = source.units(level, province, commune)
+    simplified = _cached(units, scale, shapes_key(source, level, province, commune), Path(cache_dir or CACHE_DIR))
     keys = units[KEY_COLUMN[level]].astype(str).to_numpy()
     return PreparedShapes(keys, simplified.geometry.to_numpy(), view_scale(scale).decimals)
 
