@@ -163,8 +163,8 @@ def test_hamlets_are_shown_for_a_chosen_province():
     at = run_app({"level": "hamlet", "province": "14"})
     (args,) = maps(at)
     assert 100 < features(args) < 20000
-    national = run_app({"level": "hamlet"})  # no province: the commune map, with a note
-    assert features(maps(national)[0]) == 3321 and national.info
+    national = run_app({"level": "hamlet"})  # no province: every hamlet of the country (issue 16)
+    assert features(maps(national)[0]) == 67458 and not national.info
 
 
 def test_presentation_mode_has_no_filters():

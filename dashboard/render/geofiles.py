@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from dashboard.query import prepared_shapes
@@ -63,10 +64,18 @@ class GeometryLayer:
     boxes: np.ndarray
     url: str | None = None
     data: str | None = None
-    positions: dict = field(init=False, repr=False, compare=False)
+    positions: pd.Index = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "positions", {key: i for i, key in enumerate(self.keys)})
+        object.__setattr__(self, "positions", pd.Index(self.keys))
+
+    def positions_of(self, keys) -> np.ndarray:
+        """Position of each key in the file, −1 for a key the layer does not have."""
+        wanted = pd.Index(keys).astype(str)
+        if self.positions.is_unique:
+            return self.positions.get_indexer(wanted)
+        first = pd.Series(np.arange(len(self.keys))).groupby(self.keys).first()  # a repeated key: its first unit
+        return first.reindex(wanted).fillna(-1).to_numpy(dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.keys)

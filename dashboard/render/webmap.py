@@ -236,7 +236,7 @@ def view_values(view: ShownView, layer: GeometryLayer, lang: str = "vi", *, note
         ``outlines``, ``frame`` (extent of the units shown) and ``id`` (a digest of the rest).
     """
     keys = view.keys()
-    positions = np.fromiter((layer.positions.get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
+    positions = layer.positions_of(keys)
     rows = np.flatnonzero(positions >= 0)
     # One entry per unit of the layer, in its order (a repeated key would shift every text after it).
     _, first = np.unique(positions[rows], return_index=True)
