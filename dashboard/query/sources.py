@@ -161,6 +161,8 @@ class FileSource(DataSource):
             raise LoaderError("data_source.boundaries_need_stats")
         load = read_boundaries(boundaries, level=level)
         level = level or load.info.get("level") or "commune"
+        from dashboard.query.geometry import prefetch_cleaning  # the slow geometry step runs on another core
+        prefetch_cleaning(load.units, file_digest(boundaries), level)  # while the figures are read and joined
         frames = []
         for path in stats_paths:
             table = read_stats(path).table
@@ -224,7 +226,9 @@ def resolve_source(settings, *, data_dir: str | Path | None = None, boundaries: 
         What the user asked for explicitly (CLI options); nothing for the app.
     """
     if boundaries:
-        return FileSource.read(boundaries, list(stats), level)
+        from dashboard.query.readcache import read_files  # the same files read before: from the disk cache
+
+        return read_files(boundaries, list(stats), level)
     if stats:
         raise LoaderError("data_source.stats_need_boundaries")
     return DatasetSource(Path(data_dir or active_data_dir(settings)))
