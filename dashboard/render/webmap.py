@@ -40,6 +40,7 @@ from dashboard.render.codec import DECODER_JS, script_safe_json
 from dashboard.render.geofiles import GeometryLayer, publish_text
 from dashboard.render.legend import Legend, Outline, legend_of, tooltip_labels, unit_texts
 from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_CSS, NO_DATA_HATCH
+from i18n import t
 
 #: Properties every feature carries (see module docstring).
 FEATURE_PROPERTIES = ("k", "n", "c", "v", "f")
@@ -126,13 +127,14 @@ class ChoroplethLayer(_ScriptElement):
         """
     )
 
-    def __init__(self, layer: GeometryLayer, style: MapStyle):
+    def __init__(self, layer: GeometryLayer, style: MapStyle, lang: str = "vi"):
         super().__init__()
         self._name = "ChoroplethLayer"
         self.decoder = DECODER_JS
         source = {"url": layer.url} if layer.url else {"data": "__DATA__"}
         spec = script_safe_json({
             "source": source, "canvas": len(layer) >= CANVAS_FROM, "frame": layer.frame(),
+            "failed": t("map.geometry_failed", lang),
             "style": {"border": style.border_colour, "weight": style.border_weight, "opacity": style.fill_opacity,
                       "noData": NO_DATA_COLOUR, "hatch": NO_DATA_HATCH},
         })
@@ -176,7 +178,8 @@ CANVAS_FROM = 10_000
 _CLASS_CHARS = np.array(list("0123456789abcdefghijklmnopqrstuvwxyz"))
 
 
-def base_map(layer: GeometryLayer, *, basemap: bool = False, style: MapStyle | None = None) -> folium.Map:
+def base_map(layer: GeometryLayer, lang: str = "vi", *, basemap: bool = False, style: MapStyle | None = None
+             ) -> folium.Map:
     """The map without a view's values: Leaflet, the layer (its geometry by URL or inline), scale bar, style.
 
     In the app it is the same for every indicator, period, scheme and number of classes of a level and place,
@@ -186,6 +189,8 @@ def base_map(layer: GeometryLayer, *, basemap: bool = False, style: MapStyle | N
     ----------
     layer : GeometryLayer
         The units (:func:`dashboard.render.geofiles.geometry_layer`); the map is fitted to all of them.
+    lang : str
+        Language of the map's own message (the geometry could not be loaded).
     basemap : bool
         Add the online OpenStreetMap tiles (needs the Internet; off by default).
     style : MapStyle, optional
@@ -207,7 +212,7 @@ def base_map(layer: GeometryLayer, *, basemap: bool = False, style: MapStyle | N
     if basemap:
         folium.TileLayer("OpenStreetMap", opacity=0.6).add_to(m)
     m.get_root().header.add_child(Element(_css(style)), name="cm_css")
-    m.add_child(ChoroplethLayer(layer, style))
+    m.add_child(ChoroplethLayer(layer, style, lang))
     m.add_child(MetricScale())
     minx, miny, maxx, maxy = layer.frame()
     m.fit_bounds([[miny, minx], [maxy, maxx]])
@@ -266,7 +271,7 @@ def view_values(view: ShownView, layer: GeometryLayer, lang: str = "vi", *, note
 def web_map(view: ShownView, layer: GeometryLayer, lang: str = "vi", *, notes=(), outlines=(),
             basemap: bool = False, style: MapStyle | None = None) -> folium.Map:
     """The view as one map document (the standalone HTML export): the layer and the view's values together."""
-    m = base_map(layer, basemap=basemap, style=style)
+    m = base_map(layer, lang, basemap=basemap, style=style)
     m.add_child(ViewValues(view_values(view, layer, lang, notes=notes, outlines=outlines, inline=True)))
     return m
 
@@ -277,4 +282,4 @@ def app_map(view: ShownView, layer: GeometryLayer, lang: str = "vi", *, notes=()
     ``feature_group_to_add``, so a new view re-sends only the values and the map keeps its frame and zoom."""
     group = folium.FeatureGroup(control=False)
     group.add_child(ViewValues(view_values(view, layer, lang, notes=notes, outlines=outlines)))
-    return base_map(layer, basemap=basemap, style=style), group
+    return base_map(layer, lang, basemap=basemap, style=style), group

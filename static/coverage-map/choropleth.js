@@ -441,8 +441,9 @@
     var values = state.values, u = unpack(values, state.units.k.length);
     state.colours = values.colours;
     state.tip = values.tip;
-    var shown = state.layer.cmApply(values, u);
-    window.cmView = {id: values.id, units: state.units.k.length, shown: shown, at: Date.now()};
+    var started = Date.now(), shown = state.layer.cmApply(values, u);
+    window.cmView = {id: values.id, units: state.units.k.length, shown: shown, at: Date.now(),
+                     applyMs: Date.now() - started, loadedAt: state.loadedAt, decodeMs: state.decodeMs};
   }
 
   function setLegend(state, html) {
@@ -465,9 +466,10 @@
    * handler), filled when its geometry file has arrived.
    *
    * spec: {source: {url} or {data}, canvas: bool, style: {border, weight, opacity, noData, hatch},
-   *        frame: [minx, miny, maxx, maxy] the map was fitted to}
+   *        frame: [minx, miny, maxx, maxy] the map was fitted to, failed: what to say if the file cannot load}
    */
   CM.layer = function (map, spec) {
+    CM.layerAt = Date.now();
     var state = {map: map, spec: spec, units: null, values: null, colours: [], tip: {},
                  frame: spec.frame ? JSON.stringify(spec.frame) : null};
     if (spec.canvas) {
@@ -479,11 +481,14 @@
     current = state;
     window.cmChoropleth = layer;
     load(spec.source).then(function (file) {
+      var started = Date.now();
+      state.loadedAt = started;
       state.units = cmDecode(file);
       if (layer.cmSetUnits) { layer.cmSetUnits(state.units); }
+      state.decodeMs = Date.now() - started;
       apply(state);
     })['catch'](function (error) {
-      setLegend(state, '<div class="cm-title">' + esc(String(error && error.message || error)) + '</div>');
+      setLegend(state, '<div class="cm-title">' + esc(spec.failed) + '</div>');
       throw error;
     });
     return layer;
@@ -499,6 +504,7 @@
    */
   CM.show = function (values, target) {
     var state = current;
+    CM.shownAt = Date.now();
     if (!state) { return; }
     state.values = values;
     setLegend(state, values.legend);
