@@ -145,8 +145,8 @@ def _cleaning(units, geometry_key: str, level: str, folder: Path, background: bo
             target = _entry(folder, "cleaned", key)
             cleaned = _read(target, len(geometries))
             future.set_result(clean_geometries(geometries) if cleaned is None else cleaned)
-            if cleaned is None:
-                _write(target, future.result(), crs)  # after the result: whoever waits goes on meanwhile
+            if cleaned is None:  # after the result, so whoever waits goes on; the process waits for the disk
+                in_background(_write, target, future.result(), crs)
         except BaseException as error:  # noqa: BLE001 - handed to whoever waits for the result
             future.set_exception(error)
 
