@@ -20,7 +20,7 @@ from dashboard.app import state as S
 from dashboard.query import ShownView
 from dashboard.render import formats
 from dashboard.render.legend import Outline
-from i18n import format_number, format_percent, format_period, format_value, t
+from i18n import format_number, format_percent, format_period, format_value, lang_column, t
 
 #: Presentation mode: no sidebar, no toolbar, large type for a projector.
 _PRESENT_CSS = """
@@ -58,7 +58,7 @@ def start_page(title: str, subtitle: str | None = None) -> None:
     meta = cache.source().metadata
     demo = ""
     if meta.get("demo"):
-        note = meta.get("notice_en" if lang == "en" else "notice_vi") or t("demo_note", lang)
+        note = meta.get(lang_column("notice", lang)) or t("demo_note", lang)
         badge = t("demo_badge", lang)
         # The dataset's notice usually starts with the badge's words ("Dữ liệu minh họa: …"): say them once.
         demo = note if note.lower().startswith(badge.lower()) else f"{badge} — {note}"

@@ -11,7 +11,7 @@ from dashboard.app import cache, components
 from dashboard.app import state as S
 from dashboard.query import ShownView
 from dashboard.render.legend import unit_names
-from i18n import Period, format_number, t
+from i18n import Period, format_number, lang_column, t
 
 MAP_HEIGHT = 640
 
@@ -36,7 +36,7 @@ def ranked_list(view: ShownView, lang: str) -> pd.DataFrame:
         t("gap_rank", lang): ["" if pd.isna(rank) else str(int(rank)) for rank in table["rank"]],
         t("gap_unit", lang): unit_names(table, view.level),
         t("gap_score", lang): [format_number(v, lang) if g else "—" for v, g in zip(table["gap_score"], table["is_gap"])],
-        t("gap_reasons", lang): table["reason_en" if lang == "en" else "reason_vi"].replace("", t("not_a_gap", lang)),
+        t("gap_reasons", lang): table[lang_column("reason", lang)].replace("", t("not_a_gap", lang)),
     })
 
 
