@@ -121,3 +121,12 @@ def test_the_app_map_is_the_same_for_two_indicators(source):
 
     assert _get_map_string(a) == _get_map_string(b)
     assert values_a.get_name() != "" and values_a is not values_b
+
+
+def test_a_read_only_installation_still_draws_with_the_geometry_inline(source, monkeypatch):
+    def read_only(*args, **kwargs):
+        raise PermissionError("static/geo is read-only")
+
+    monkeypatch.setattr(geofiles, "publish", read_only)
+    layer = geofiles.geometry_layer(source, "commune")
+    assert layer.url is None and json.loads(layer.data)["k"] == list(layer.keys)

@@ -93,7 +93,7 @@ def geometry_layer(key: str, level: str, province: str | None, commune: str | No
     """
     commune = commune if level == "hamlet" else None
     layer = _geometry_layer(key, level, province, commune)
-    if not layer.path.exists():
+    if layer.path is not None and not layer.path.exists():
         _geometry_layer.clear()
         layer = _geometry_layer(key, level, province, commune)
     return layer

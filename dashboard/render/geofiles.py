@@ -129,7 +129,10 @@ def geometry_layer(source, level: str, province: str | None = None, commune: str
     if inline:
         return GeometryLayer(keys, boxes, data=text())
     digest = hashlib.sha256(f"{FORMAT_VERSION}|{shapes_key(source, level, province, commune)}".encode())
-    return GeometryLayer(keys, boxes, url=publish(f"{level}-{digest.hexdigest()[:24]}.json", text, directory))
+    try:
+        return GeometryLayer(keys, boxes, url=publish(f"{level}-{digest.hexdigest()[:24]}.json", text, directory))
+    except OSError:  # a read-only installation: the map still works, with its geometry inline
+        return GeometryLayer(keys, boxes, data=text())
 
 
 def publish_text(text: str, prefix: str, directory: Path | None = None) -> str:
