@@ -82,7 +82,7 @@ def periods(stats: pd.DataFrame) -> list[str]:
     """The periods present, oldest first ("2024-Q1" < "2024-Q2" < "2025-Q1")."""
     if PERIOD not in stats.columns:
         return []
-    return sorted({str(value) for value in stats[PERIOD].dropna()})
+    return sorted({str(value) for value in stats[PERIOD].dropna().unique()})
 
 
 def latest_period(stats: pd.DataFrame) -> str | None:

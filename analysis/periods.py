@@ -42,9 +42,11 @@ def period_coverage(stats: pd.DataFrame, units: pd.DataFrame, level: str,
     total = len(unit_keys)
     if stats is None or stats.empty:
         return pd.DataFrame(columns=list(COVERAGE_COLUMNS))
-    rows = stats[has_figures(stats) & stats[key].isin(unit_keys)]
+    # Membership by hashing (the keys are unique) and periods from unique values: element-wise Python loops over
+    # the ~540,000 hamlet figures cost half a second per view.
+    rows = stats[[PERIOD, key]][has_figures(stats) & (unit_keys.get_indexer(stats[key]) >= 0)]
     counted = rows.groupby(PERIOD)[key].nunique()
-    periods = sorted(set(stats[PERIOD].dropna()), key=period_key)
+    periods = sorted(set(stats[PERIOD].dropna().unique()), key=period_key)
     with_data = [int(counted.get(p, 0)) for p in periods]
     return pd.DataFrame({
         "period": periods, "units_with_data": with_data, "units_total": total,

@@ -35,7 +35,7 @@ import numpy as np
 import shapely
 
 #: Bump when the algorithm changes, so on-disk caches made by an older version are not reused.
-ALGORITHM_VERSION = "1"
+ALGORITHM_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def clean_coverage(geometries) -> np.ndarray:
     Islets swallowed by snapping are put back (:func:`restore_lost_parts`).
     """
     geoms = np.asarray(geometries, dtype=object)
-    if len(geoms) == 0 or shapely.coverage_is_valid(geoms):
+    if len(geoms) == 0 or (not _broken_around_first(geoms) and shapely.coverage_is_valid(geoms)):
         return geoms
     before = shapely.area(geoms)
     best = None
@@ -126,17 +126,39 @@ def clean_coverage(geometries) -> np.ndarray:
     return restore_lost_parts(geoms, cleaned, snap)
 
 
-def prepare_coverage(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A copy of ``gdf`` with polygons repaired and cleaned into a coverage: the slow, scale-independent step.
+def clean_geometries(geometries) -> np.ndarray:
+    """Polygons repaired and cleaned into a coverage (same order, same length): the slow, scale-independent step.
 
-    Cache this once per source file (cleaning the real 2025 communes takes a few seconds);
-    :func:`simplify_for_view` on the result then skips the cleaning (the coverage is already valid).
+    Cache it once per source file (cleaning the real 2025 communes takes a few seconds); :func:`simplify_cleaned`
+    then only simplifies. Points and missing geometries pass through unchanged.
     """
-    geoms = polygonal(gdf.geometry.to_numpy())
+    geoms = polygonal(geometries)
     area = _is_polygonal(geoms)
-    geoms[area] = clean_coverage(geoms[area])
+    if area.any():
+        geoms[area] = clean_coverage(geoms[area])
+    return geoms
+
+
+def _broken_around_first(geoms: np.ndarray, sample: int = 200) -> bool:
+    """Whether some of the units around the first one already break the coverage (mismatched shared edges).
+
+    An invalid edge between two units stays invalid among all units, so a dirty file (most real ones) is
+    recognised from a few hundred neighbours instead of checking the whole coverage (about a second for the
+    real communes) before cleaning it anyway. False means "not known": the whole coverage is then checked.
+    """
+    if len(geoms) <= sample:
+        return False
+    centre = shapely.centroid(geoms[0])
+    near = shapely.STRtree(geoms).query_nearest(centre, all_matches=True)
+    order = np.argsort(shapely.distance(shapely.centroid(geoms), centre))[:sample]
+    chosen = np.union1d(near, order)
+    return not shapely.coverage_is_valid(geoms[chosen])
+
+
+def prepare_coverage(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy of ``gdf`` with its polygons repaired and cleaned into a coverage (:func:`clean_geometries`)."""
     out = gdf.copy()
-    out[out.geometry.name] = geoms
+    out[out.geometry.name] = clean_geometries(gdf.geometry.to_numpy())
     return out
 
 
@@ -157,14 +179,23 @@ def restore_lost_parts(original, simplified, tolerance: float) -> np.ndarray:
     candidates = np.flatnonzero(~near)
     if len(candidates) == 0:
         return result
-    tree = shapely.STRtree(result)
-    hits_part, _ = tree.query(parts[candidates], predicate="intersects")
-    free = np.setdiff1d(np.arange(len(candidates)), hits_part)
-    lost_parts = candidates[free]
+    # Which candidates touch some simplified unit: boxes first, then the exact test on prepared units (the
+    # large shapes are the ones worth preparing).
+    part_index, unit_index = shapely.STRtree(result).query(parts[candidates])
+    prepared = result.copy()
+    shapely.prepare(prepared)
+    touching = shapely.intersects(prepared[unit_index], parts[candidates][part_index])
+    lost_parts = candidates[np.setdiff1d(np.arange(len(candidates)), part_index[touching])]
     for unit in np.unique(owner[lost_parts]):
-        pieces = [_simplify_alone(p, tolerance) for p in parts[lost_parts[owner[lost_parts] == unit]]]
-        result[unit] = shapely.union_all([result[unit], *pieces]) if not shapely.is_empty(result[unit]) \
-            else shapely.union_all(pieces)
+        pieces = shapely.union_all([_simplify_alone(p, tolerance) for p in
+                                    parts[lost_parts[owner[lost_parts] == unit]]])
+        kept = result[unit]
+        if shapely.is_empty(kept):
+            result[unit] = pieces
+        elif shapely.intersects(kept, pieces):
+            result[unit] = shapely.union_all([kept, pieces])
+        else:  # apart from the unit (the usual case): no overlay of the whole unit is needed
+            result[unit] = shapely.multipolygons([*shapely.get_parts(kept), *shapely.get_parts(pieces)])
     emptied = shapely.is_empty(result) & ~shapely.is_empty(original)
     for unit in np.flatnonzero(emptied):
         result[unit] = _simplify_alone(original[unit], tolerance)
@@ -176,23 +207,29 @@ def _simplify_alone(geom, tolerance: float):
     return geom if shapely.is_empty(simple) or shapely.area(simple) == 0 else simple
 
 
+def simplify_cleaned(cleaned, scale: str | ViewScale) -> np.ndarray:
+    """Coverage-simplify shapes that are already a clean coverage (:func:`clean_geometries`) for a view scale.
+
+    The fast, per-scale step; islands the simplification would lose come back. Any subset of a clean coverage
+    (the units of one province) is a clean coverage too.
+    """
+    tolerance = view_scale(scale).tolerance
+    geoms = np.asarray(cleaned, dtype=object)
+    out = geoms.copy()
+    area = _is_polygonal(geoms)
+    if area.any():
+        simplified = shapely.coverage_simplify(geoms[area], tolerance)
+        out[area] = restore_lost_parts(geoms[area], simplified, tolerance)
+    return out
+
+
 def simplify_geometries(geometries, scale: str | ViewScale) -> np.ndarray:
     """Coverage-simplify an array of unit geometries for a view scale (same order, same length).
 
-    Polygons are repaired, cleaned into a coverage when needed, simplified together and lost islands restored.
-    Points and missing geometries pass through unchanged.
+    Polygons are repaired, cleaned into a coverage when needed (:func:`clean_geometries`), simplified together
+    and lost islands restored (:func:`simplify_cleaned`). Points and missing geometries pass through unchanged.
     """
-    tolerance = view_scale(scale).tolerance
-    geoms = polygonal(geometries)
-    out = geoms.copy()
-    area = _is_polygonal(geoms)
-    if not area.any():
-        return out
-    valid = geoms[area]
-    cleaned = clean_coverage(valid)
-    simplified = shapely.coverage_simplify(cleaned, tolerance)
-    out[area] = restore_lost_parts(valid, simplified, tolerance)
-    return out
+    return simplify_cleaned(clean_geometries(geometries), scale)
 
 
 def simplify_for_view(gdf: gpd.GeoDataFrame, scale: str | ViewScale) -> gpd.GeoDataFrame:

@@ -1,14 +1,14 @@
 """Shared pieces of the benchmarks: timing, the naive and our map paths, and the printed table.
 
 "Warm" is the second of two runs in the same process (imports done, caches hot), as SPEC §10 asks. Our path is
-measured the way the dashboard runs it: geometry prepared once per (file, level, scale) and cached as the compact
-delta-encoded text the map sends (:func:`prepare_geometry`, reported separately as "prepare, once per file"), then
-per indicator/period view only the classification, the per-feature properties, the folium map and its HTML are built (:func:`our_map_html`).
+measured the way the dashboard runs it: geometry prepared once per (file, level, scale) — cleaned, coverage-
+simplified and encoded into the geometry file the browser fetches once (:func:`prepare_layer`, reported
+separately as "prepare, once per file") — then per indicator/period view only the values, the map (without its
+geometry) and what streamlit-folium sends are made (:func:`our_view_payload`).
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as `python benchmarks/x.py` from anywhere
@@ -127,66 +128,50 @@ def naive_geojson_html(gdf: gpd.GeoDataFrame) -> str:
 
 # --- our path ----------------------------------------------------------------------------------------------------
 
-def prepare_geometry(gdf: gpd.GeoDataFrame, key_column: str, scale: str, encoded: bool = True):
-    """What the dashboard caches per (file, level, scale): unit key → simplified geometry text.
+def prepare_layer(gdf: gpd.GeoDataFrame, level: str, scale: str):
+    """What the dashboard prepares once per (file, level, scale): the geometry file of the layer.
 
-    ``encoded`` (the dashboard's way): :func:`dashboard.folium_map.encode_shapes`, delta-encoded on the view's grid;
-    otherwise rounded GeoJSON text (the layer before the encoding, which the builder still accepts).
-    Returns (texts by key, bounds, simplified geometries).
+    Returns (the layer as the app serves it (by URL), the same layer inline, the simplified shapes).
     """
+    from dashboard.render.codec import geometry_file
+    from dashboard.render.geofiles import GeometryLayer
+    from dashboard.render.legend import unit_names
+    from loaders.schema import KEY_COLUMN
+
     view = S.view_scale(scale)
-    simplified = S.simplify_for_view(S.prepare_coverage(gdf), view).geometry.to_numpy()
-    if encoded:
-        from dashboard.folium_map import encode_shapes
-
-        texts = encode_shapes(simplified, view.decimals)
-    else:
-        texts = S.geojson_geometries(simplified, view.decimals)
-    return dict(zip(gdf[key_column].astype(str), texts)), tuple(float(b) for b in gdf.total_bounds), simplified
+    simplified = S.simplify_cleaned(S.clean_geometries(gdf.geometry.to_numpy()), view)
+    keys = gdf[KEY_COLUMN[level]].astype(str).to_numpy()
+    boxes = np.asarray(shapely.bounds(gdf.geometry.to_numpy()), dtype=float)
+    text = geometry_file(keys, unit_names(gdf, level), simplified, view.decimals)
+    served = GeometryLayer(keys, boxes, url="/app/static/geo/benchmark.json")
+    return served, GeometryLayer(keys, boxes, data=text), simplified
 
 
-def builder_name() -> str:
-    """Which map builder :func:`our_map_html` uses (the dashboard's once it imports)."""
-    try:
-        from dashboard.map_view import indicator_map  # noqa: F401
-        return "dashboard.map_view.indicator_map (lean folium_map)"
-    except Exception as exc:  # noqa: BLE001 - the builder is developed in parallel; fall back, say so
-        return f"fallback folium.GeoJson + JS style (dashboard builder not importable: {exc!r})"
+def shown_view(table: pd.DataFrame, level: str, indicator: str = "smartphone_share"):
+    """A :class:`dashboard.query.ShownView` of a table with ``value`` (the query's output, made up here)."""
+    from analysis.classify import classify_indicator
+    from analysis.view import ViewSpec
+    from dashboard.query import ShownView
+
+    classes = classify_indicator(table["value"], "quantiles", 5)
+    return ShownView("indicator", ViewSpec(level=level, indicator=indicator), table, classes,
+                     table.attrs.get("period"), {"demo": False})
 
 
-def our_map_html(table: pd.DataFrame, level: str, geometries: dict[str, str], bounds, indicator: str) -> str:
-    """Build the choropleth from cached geometry and a view table, and render it to HTML."""
-    try:
-        from dashboard.map_view import indicator_map
-    except Exception:  # noqa: BLE001
-        return _fallback_map_html(table, level, geometries, bounds)
-    m, _ = indicator_map(table, level, geometries, bounds, indicator, notes=["benchmark"])
-    return m.get_root().render()
+def our_view_payload(view, layer) -> tuple[int, int]:
+    """Build the map of one view as the app does and what streamlit-folium sends for it.
 
+    Returns (bytes of the map's script, header and html — the same for every view of the layer; bytes of the
+    view's values).
+    """
+    from streamlit_folium import _get_feature_group_string, _get_header, _get_html, _get_map_string
 
-def _fallback_map_html(table: pd.DataFrame, level: str, geometries: dict[str, str], bounds) -> str:
-    """Lean path without the dashboard: class index as a property, one JS style function, canvas."""
-    from folium.utilities import JsCode
-    from loaders.schema import KEY_COLUMN, NAME_COLUMN
+    from dashboard.render.webmap import app_map
 
-    values = table["value"].to_numpy(dtype=float)
-    finite = np.isfinite(values)
-    bins = np.nanquantile(values, [0.2, 0.4, 0.6, 0.8]) if finite.any() else []
-    classes = np.where(finite, np.searchsorted(bins, np.nan_to_num(values)), -1)
-    keys = table[KEY_COLUMN[level]].astype(str)
-    names = table[NAME_COLUMN[level]].astype(str)
-    feats = [
-        '{"type":"Feature","properties":' + S._script_safe({"k": k, "n": n, "c": int(c)}) + ',"geometry":'
-        + geometries[k] + "}" for k, n, c in zip(keys, names, classes) if k in geometries
-    ]
-    data = '{"type":"FeatureCollection","features":[' + ",".join(feats) + "]}"
-    m = folium.Map(tiles=None, prefer_canvas=True)
-    style = JsCode("function(f){var c=['#d7191c','#fdae61','#ffffbf','#a6d96a','#1a9641'];"
-                   "return {weight:0.3,color:'#fff',fillOpacity:0.85,fillColor:f.properties.c<0?'#ccc':c[f.properties.c]};}")
-    folium.GeoJson(json.loads(data), style=style).add_to(m)
-    minx, miny, maxx, maxy = bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
-    return m.get_root().render()
+    m, group = app_map(view, layer, "vi", notes=["benchmark"])
+    m.get_root().render()
+    base = len((_get_html(m) + _get_header(m) + _get_map_string(m)).encode())
+    return base, len(_get_feature_group_string(group, m).encode())
 
 
 def payload_mb(html: str) -> float:

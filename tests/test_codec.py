@@ -41,20 +41,26 @@ def test_encoding_keeps_points_as_geojson():
     assert encoded[1] is None
 
 
+def test_geometry_file_holds_keys_names_and_shapes_once():
+    text = codec.geometry_file(["01", "02"], ["A</script>", "B"], [shapely.box(105, 20, 105.1, 20.1), None], 3)
+    data = json.loads(text)
+    assert (data["k"], data["n"], data["s"]) == (["01", "02"], ["A</script>", "B"], 1000)
+    assert data["g"][1] is None and "<" not in text  # safe inline in an exported page
+
+
 @pytest.mark.browser
-def test_browser_decoder_rebuilds_the_geojson(synthetic, browser):  # noqa: F811
+def test_browser_decoder_rebuilds_the_shapes(synthetic, browser):  # noqa: F811
     simplified = S.simplify_for_view(synthetic, "national")
-    shapes = codec.encode_shapes(simplified.geometry.to_numpy(), 3)
-    properties = [{"k": k, "n": n} for k, n in zip(simplified["ward_code"], simplified["ward_name"])]
-    layer = codec.layer_collection(shapes, properties)
+    text = codec.geometry_file(simplified["ward_code"], simplified["ward_name"], simplified.geometry.to_numpy(), 3)
     page = browser.new_page()
     try:
-        decoded = page.evaluate(f"() => {{ {codec.DECODER_JS}; return cmDecode({layer}); }}")
+        decoded = page.evaluate(f"""() => {{ {codec.DECODER_JS}; const d = cmDecode({text});
+            return {{k: d.k, n: d.n, g: d.g.map(g => g.map(p => p.map(r => Array.from(r))))}}; }}""")
     finally:
         page.close()
     rounded = codec.round_coordinates(simplified.geometry.to_numpy(), 3)
-    assert len(decoded["features"]) == len(rounded)
-    for got, want, props in zip(decoded["features"], rounded, properties):
-        assert got["properties"] == props
-        got_shape = shapely.geometry.shape(got["geometry"])
-        assert got_shape.equals_exact(shapely.MultiPolygon(shapely.get_parts(want)), 1e-9)
+    assert decoded["k"] == simplified["ward_code"].tolist() and decoded["n"] == simplified["ward_name"].tolist()
+    for got, want in zip(decoded["g"], rounded):
+        polygons = [shapely.Polygon(np.reshape(rings[0], (-1, 2)), [np.reshape(r, (-1, 2)) for r in rings[1:]])
+                    for rings in got]
+        assert shapely.MultiPolygon(polygons).equals_exact(shapely.MultiPolygon(shapely.get_parts(want)), 1e-9)

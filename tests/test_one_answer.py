@@ -16,7 +16,8 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard.cli import main
-from test_app_pages import maps, run_app
+from dashboard.render.geofiles import GEO_DIR
+from test_app_pages import maps, run_app, values
 
 #: (page, URL parameters): every page, levels, filters, a chosen commune at commune level, both compare modes,
 #: the gap view with area toggles.
@@ -41,13 +42,14 @@ def screen_maps(at) -> list[dict]:
     """Per map on the page: the unit keys drawn and the legend's class labels."""
     found = []
     for args in maps(at):
-        script = args["script"]
-        start = script.index("return cmDecode(") + len("return cmDecode(")
-        layer, _ = json.JSONDecoder().raw_decode(script[start:])
-        legend_html = json.loads(re.search(r"div\.innerHTML = (\".*?\");", script).group(1))
+        # Issue 16: the units are in the geometry file the map fetches by URL; the view sends one class
+        # character per unit (a space: not shown) and the legend with its values.
+        shown = values(args)
+        url = json.loads(re.search(r"CM\.layer\(map_div, (\{.*?\})\);", args["script"]).group(1))["source"]["url"]
+        keys = json.loads((GEO_DIR / url.rsplit("/", 1)[-1]).read_text(encoding="utf-8"))["k"]
         rows = [unescape(re.sub(r"<[^>]+>", "", row)) for row in re.findall(r"<div class='cm-row'>(.*?)</div>",
-                                                                            legend_html)]
-        found.append({"keys": layer["p"]["k"], "legend": rows})
+                                                                            shown["legend"])]
+        found.append({"keys": [key for key, c in zip(keys, shown["c"]) if c != " "], "legend": rows})
     return found
 
 

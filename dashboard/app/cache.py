@@ -1,8 +1,8 @@
 """The app's caches around the one query (:mod:`dashboard.query`): they wrap it, they never re-implement it.
 
 Everything is keyed by the data source's ``key`` (a store version is its own directory; files are keyed by their
-bytes), so an upload or a rollback never meets stale entries. Geometry is cached already simplified and encoded
-per view scale, so switching indicator or period re-uses it.
+bytes), so an upload or a rollback never meets stale entries. Geometry is simplified, encoded and published as a
+file once per level and place (:func:`geometry_layer`); switching indicator or period only re-computes values.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import streamlit as st
 from analysis.indicators import INDICATORS, indicator_table
 from analysis.view import ViewSpec
 from dashboard import query
-from dashboard.render.codec import encode_shapes, geojson_geometries
+from dashboard.render.codec import geojson_geometries
+from dashboard.render.geofiles import GeometryLayer, geometry_layer as publish_layer
 from loaders.schema import KEY_COLUMN, PERIOD
 from loaders.settings import Settings, load_settings
 
@@ -85,11 +86,22 @@ def compare_views(key: str, spec: ViewSpec) -> query.Comparison:
     return query.compare_views(_source(key), spec, settings())
 
 
-@st.cache_data(show_spinner=False, max_entries=24)
-def web_shapes(key: str, level: str, province: str | None, commune: str | None):
-    """(prepared shapes, unit key → encoded shape) of one view scale."""
-    shapes = query.prepared_shapes(_source(key), level, province, commune if level == "hamlet" else None)
-    return shapes, dict(zip(shapes.keys, encode_shapes(shapes.shapes, shapes.decimals)))
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _geometry_layer(key: str, level: str, province: str | None, commune: str | None) -> GeometryLayer:
+    return publish_layer(_source(key), level, province, commune)
+
+
+def geometry_layer(key: str, level: str, province: str | None, commune: str | None) -> GeometryLayer:
+    """The units of a level and place as a file the browser fetches once (shared by the sessions, not copied).
+
+    The file is published again if something removed it (the folder is bounded) while this server runs.
+    """
+    commune = commune if level == "hamlet" else None
+    layer = _geometry_layer(key, level, province, commune)
+    if layer.path is not None and not layer.path.exists():
+        _geometry_layer.clear()
+        layer = _geometry_layer(key, level, province, commune)
+    return layer
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

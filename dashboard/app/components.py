@@ -201,14 +201,17 @@ def web_map(key: str, view: ShownView, lang: str, *, notes=(), lines=(), height:
     """The view on the web map (streamlit-folium); returns what the component reports (the clicked unit)."""
     from streamlit_folium import st_folium
 
-    from dashboard.render.webmap import MapStyle, web_map as build
+    from dashboard.render.webmap import MapStyle, app_map
 
     spec = view.spec
-    shapes, encoded = cache.web_shapes(key, view.level, spec.province, spec.commune)
+    layer = cache.geometry_layer(key, view.level, spec.province, spec.commune)
     style = MapStyle(font_scale=1.6 if S.get("present") else 1.0,
                      border_weight=0.25 if view.level == "commune" and not spec.province else 0.6)
-    m = build(view, shapes, encoded, lang, notes=notes, outlines=lines, basemap=S.get("basemap"), style=style)
-    return st_folium(m, key=widget_key, height=height, use_container_width=True, returned_objects=list(returned))
+    m, values = app_map(view, layer, lang, notes=notes, outlines=lines, basemap=S.get("basemap"), style=style)
+    # The map (its geometry by URL) is the same for every indicator, period, scheme and number of classes of a
+    # level and place: streamlit-folium keeps its frame (and zoom) and only evaluates the new values.
+    return st_folium(m, key=widget_key, height=height, use_container_width=True, returned_objects=list(returned),
+                     feature_group_to_add=values)
 
 
 def download_buttons(key: str, views: dict[str, ShownView], lang: str, *, formats_shown=None) -> None:

@@ -113,6 +113,4 @@ def view_spec(args: argparse.Namespace, source, indicator: str | None = None) ->
         level = "hamlet" if args.commune and source.has_level("hamlet") else "commune"
         if not source.has_level(level):
             level = source.levels()[0]  # a boundary file of one level: that level
-    if level == "hamlet" and not (spec.province or spec.commune):
-        raise CliError("--level hamlet needs --province or --commune (the whole country has too many hamlets)")
     return replace(spec, level=level)

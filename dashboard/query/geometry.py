@@ -1,37 +1,65 @@
-"""Unit shapes prepared for a view scale: coverage-simplified once per content, cached on disk with a size cap.
+"""Unit shapes prepared for a view scale: cleaned once per content, simplified once per scale, cached on disk.
 
-Simplification (:mod:`analysis.simplify`) is the expensive part of drawing a map. Its result depends only on the
-shapes and the scale, so it is cached on disk keyed by the *content* of the boundary file (its SHA-256, via
-``DataSource.geometry_key``), the level, the scale and the province/commune filter: a second process (the CLI, a
-restarted server) reuses it, the same boundaries copied elsewhere hit the same entry, and changed boundaries
-never meet stale shapes. The cache folder is bounded (:data:`CACHE_MAX_BYTES`, least recently used first out).
+Simplification (:mod:`analysis.simplify`) is the expensive part of drawing a map. It has two steps:
+
+* **cleaning** (repair, coverage clean: seconds for real files) depends only on the shapes of a level: it is done
+  once for every unit of the level and cached by the *content* of the boundary file (its SHA-256, via
+  ``DataSource.geometry_key``). :func:`prefetch_cleaning` starts it in the background as soon as the shapes are
+  read, so it runs while the figures are read and joined (``FileSource.read``);
+* **simplifying** for a view scale takes the cleaned shapes of the place shown (a subset of a clean coverage is
+  a clean coverage) and is cached by content, level, scale and place.
+
+A second process (the CLI, a restarted server) reuses both, the same boundaries copied elsewhere hit the same
+entries, and changed boundaries never meet stale shapes. The cache folder is bounded (:data:`CACHE_MAX_BYTES`,
+least recently used first out); entries are written atomically.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
-from analysis.simplify import ALGORITHM_VERSION, simplify_for_view, view_scale
+from analysis.simplify import ALGORITHM_VERSION, clean_geometries, simplify_cleaned, view_scale
 from analysis.view import area_mask
 from loaders.schema import KEY_COLUMN
 
-#: Where simplified layers are kept (git-ignored; safe to delete at any time).
+#: Where cleaned and simplified layers are kept (git-ignored; safe to delete at any time).
 CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache" / "simplified"
 CACHE_MAX_BYTES = 256 * 1024 * 1024
 
+#: Cleanings done or under way in this process (cache key → Future of the cleaned shapes).
+_cleanings: dict[str, Future] = {}
+_cleanings_lock = threading.Lock()
+
 
 def scale_of(province: str | None, commune: str | None = None, level: str = "commune") -> str:
-    """The simplification scale of a view: the country, one province, or one commune's hamlets."""
+    """The simplification scale of a view: the country, one province, or one commune's hamlets.
+
+    Every hamlet of the country is kept at the province scale: at the national scale a hamlet would be a
+    triangle, and that map is read by zooming in on a province.
+    """
     if commune and level == "hamlet":
         return "commune"
-    return "province" if province else "national"
+    return "province" if province or level == "hamlet" else "national"
+
+
+def shapes_key(source, level: str, province: str | None = None, commune: str | None = None) -> str:
+    """What the prepared shapes of a view depend on: the algorithm, the scale, the shapes' content, the place.
+
+    The same text keys the disk cache here and the files the browser fetches (:mod:`dashboard.render.geofiles`).
+    """
+    commune = commune if level == "hamlet" else None
+    scale = view_scale(scale_of(province, commune, level))
+    return f"{ALGORITHM_VERSION}|{scale!r}|{source.geometry_key(level)}|{level}|{province}|{commune}"
 
 
 @dataclass(frozen=True)
@@ -54,41 +82,112 @@ class PreparedShapes:
 def prepared_shapes(source, level: str, province: str | None = None, commune: str | None = None,
                     cache_dir: Path | None = None) -> PreparedShapes:
     """The source's units of ``level`` simplified for the view's scale (disk-cached by content)."""
+    commune = commune if level == "hamlet" else None
     scale = scale_of(province, commune, level)
-    units = source.units(level, province, commune if level == "hamlet" else None)
-    key = f"{ALGORITHM_VERSION}|{view_scale(scale)!r}|{source.geometry_key(level)}|{level}|{province}|{commune}"
-    simplified = _cached(units, scale, key, Path(cache_dir or CACHE_DIR))
+    units = source.units(level, province, commune)
     keys = units[KEY_COLUMN[level]].astype(str).to_numpy()
-    return PreparedShapes(keys, simplified.geometry.to_numpy(), view_scale(scale).decimals)
+    folder = Path(cache_dir or CACHE_DIR)
+    target = _entry(folder, "simplified", shapes_key(source, level, province, commune))
+    shapes = _read(target, len(units))
+    if shapes is None:
+        cleaned = _cleaned_for(source, level, units, keys, folder)
+        shapes = simplify_cleaned(cleaned, scale)
+        _write(target, shapes, units.crs)
+    return PreparedShapes(keys, shapes, view_scale(scale).decimals)
 
 
-def _cached(units: gpd.GeoDataFrame, scale: str, key: str, cache_dir: Path) -> gpd.GeoDataFrame:
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    target = cache_dir / f"simplified-{digest}.parquet"
-    if target.exists():
+def in_background(function, *args) -> None:
+    """Run ``function(*args)`` in a thread the process still waits for before it exits (cache writes)."""
+    threading.Thread(target=function, args=args, name="coverage-map-write", daemon=False).start()
+
+
+def _cleaned_for(source, level: str, units: gpd.GeoDataFrame, keys: np.ndarray, folder: Path) -> np.ndarray:
+    """The cleaned shapes of ``units``: taken from the whole level's cleaned shapes (cleaned once)."""
+    whole = source.units(level)
+    cleaned = cleaned_shapes(whole, source.geometry_key(level), level, folder)
+    if len(whole) == len(units):
+        return cleaned
+    every = pd.Index(whole[KEY_COLUMN[level]].astype(str))
+    positions = every.get_indexer(keys) if every.is_unique else None
+    if positions is None or (positions < 0).any():  # units told apart by position only: clean the place alone
+        return clean_geometries(units.geometry.to_numpy())
+    return cleaned[positions]
+
+
+def cleaned_shapes(units: gpd.GeoDataFrame, geometry_key: str, level: str, cache_dir: Path | None = None
+                   ) -> np.ndarray:
+    """Every unit of a level repaired and cleaned into a coverage (same order): once per content.
+
+    Reuses a cleaning already done or under way in this process (:func:`prefetch_cleaning`), else the disk
+    cache, else cleans and stores the result.
+    """
+    return _cleaning(units, geometry_key, level, Path(cache_dir or CACHE_DIR)).result()
+
+
+def prefetch_cleaning(units: gpd.GeoDataFrame, geometry_key: str, level: str, cache_dir: Path | None = None
+                      ) -> None:
+    """Start cleaning a level's shapes in a background thread (GEOS releases the GIL: it runs on another core
+    while the caller reads statistics); :func:`cleaned_shapes` then waits for it instead of starting again."""
+    _cleaning(units, geometry_key, level, Path(cache_dir or CACHE_DIR), background=True)
+
+
+def _cleaning(units, geometry_key: str, level: str, folder: Path, background: bool = False) -> Future:
+    key = f"{ALGORITHM_VERSION}|clean|{geometry_key}|{level}"
+    with _cleanings_lock:
+        future = _cleanings.get(key)
+        if future is not None and not (future.done() and future.exception() is not None):
+            return future
+        future = _cleanings[key] = Future()
+    geometries, crs = units.geometry.to_numpy(), units.crs
+
+    def work():
         try:
-            cached = gpd.read_parquet(target)
-            os.utime(target)  # recently used: evicted last
-            if len(cached) == len(units):
-                return cached
-        except (OSError, ValueError):
-            pass  # a damaged entry is rebuilt
-    result = simplify_for_view(units[[units.geometry.name]], scale)
+            target = _entry(folder, "cleaned", key)
+            cleaned = _read(target, len(geometries))
+            future.set_result(clean_geometries(geometries) if cleaned is None else cleaned)
+            if cleaned is None:  # after the result, so whoever waits goes on; the process waits for the disk
+                in_background(_write, target, future.result(), crs)
+        except BaseException as error:  # noqa: BLE001 - handed to whoever waits for the result
+            future.set_exception(error)
+
+    if background:
+        threading.Thread(target=work, name="coverage-map-cleaning", daemon=True).start()
+    else:
+        work()
+    return future
+
+
+def _entry(folder: Path, kind: str, key: str) -> Path:
+    return folder / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.parquet"
+
+
+def _read(target: Path, count: int) -> np.ndarray | None:
+    """The shapes of a cache entry, or None when absent, damaged or of another size."""
+    if not target.exists():
+        return None
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temp = target.with_suffix(f".{os.getpid()}.tmp")
-        result.to_parquet(temp, compression="zstd")
+        cached = gpd.read_parquet(target)
+        os.utime(target)  # recently used: evicted last
+    except (OSError, ValueError):
+        return None  # a damaged entry is rebuilt
+    return cached.geometry.to_numpy() if len(cached) == count else None
+
+
+def _write(target: Path, shapes: np.ndarray, crs) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        gpd.GeoDataFrame(geometry=gpd.GeoSeries(shapes, crs=crs)).to_parquet(temp, compression="zstd")
         os.replace(temp, target)
-        evict(cache_dir)
+        evict(target.parent)
     except OSError:
-        pass  # a full or read-only disk only costs the next process the simplification
-    return result
+        pass  # a full or read-only disk only costs the next process the work
 
 
 def evict(cache_dir: Path, max_bytes: int = CACHE_MAX_BYTES) -> None:
     """Remove the least recently used entries until the folder holds at most ``max_bytes``."""
     entries = []
-    for path in cache_dir.glob("simplified-*"):
+    for path in [*cache_dir.glob("simplified-*"), *cache_dir.glob("cleaned-*")]:
         try:
             stat = path.stat()
         except OSError:

@@ -146,8 +146,6 @@ def resolve_spec(source, spec: ViewSpec, strict: bool = False) -> tuple[ViewSpec
         row = communes[communes["commune_code"].astype(str) == spec.commune]
         if len(row):
             spec = replace(spec, province=str(row["province_code"].iloc[0]))
-    if spec.level == "hamlet" and not (spec.province or spec.commune):
-        give_up("hamlet_needs_place", {"level": "commune" if "commune" in levels else levels[0]})
     periods = data_periods(source)
     for name in ("period", "period_a"):
         wanted = getattr(spec, name)

@@ -177,6 +177,8 @@ class FileSource(DataSource):
             raise LoaderError("data_source.boundaries_need_stats")
         load = read_boundaries(boundaries, level=level, communes=communes)
         level = level or load.info.get("level") or "commune"
+        from dashboard.query.geometry import prefetch_cleaning  # the slow geometry step runs on another core
+        prefetch_cleaning(load.units, file_digest(boundaries), level)  # while the figures are read and joined
         frames = []
         for path in stats_paths:
             table = read_stats(path).table
@@ -246,9 +248,12 @@ def resolve_source(settings, *, data_dir: str | Path | None = None, boundaries: 
         An open store (the app keeps one per server).
     """
     if boundaries:
-        communes = _communes_in_use(settings, data_dir, identity, store) if _may_be_hamlets(boundaries, level) \
-            else None
-        return FileSource.read(boundaries, list(stats), level, communes=communes)
+        if _may_be_hamlets(boundaries, level):  # a hamlet list is placed in the communes in use: not cached
+            communes = _communes_in_use(settings, data_dir, identity, store)
+            return FileSource.read(boundaries, list(stats), level, communes=communes)
+        from dashboard.query.readcache import read_files  # the same files read before: from the disk cache
+
+        return read_files(boundaries, list(stats), level)
     if stats:
         raise LoaderError("data_source.stats_need_boundaries")
     if data_dir or settings["data.pinned"]:

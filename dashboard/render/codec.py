@@ -1,10 +1,12 @@
 """Geometry as the browser receives it: compact encoding in Python and its decoder in JavaScript, in one place.
 
-Polygons are sent as integer deltas on a ``10**-decimals`` grid (the closing vertex dropped), about half the bytes
-of rounded GeoJSON; other geometries (hamlet points) as GeoJSON text. Properties travel as columns (keys not
-repeated per feature). :data:`DECODER_JS` turns the layer back into a GeoJSON FeatureCollection for
-``L.geoJson``; put it inside the layer's own ``<script>`` (streamlit-folium inserts the page header with
-innerHTML, where inline scripts do not run).
+A *geometry file* (:func:`geometry_file`) holds the units of one level and place once: their keys, display names
+and shapes. Polygons are integer deltas on a ``10**-decimals`` grid (the closing vertex dropped), about half the
+bytes of rounded GeoJSON; other geometries (hamlet points) are GeoJSON. The app serves the file by URL (fetched
+once, cached by the browser); the standalone HTML export inlines it. :data:`DECODER_JS` (``cmDecode``) turns it
+back into keys, names and shapes (flat ``[x0, y0, x1, y1, …]`` rings in degrees) for the map's layer
+(``static/coverage-map/choropleth.js``); it travels in the layer's own ``<script>`` (streamlit-folium inserts the
+page header with innerHTML, where inline scripts do not run).
 """
 
 from __future__ import annotations
@@ -15,18 +17,20 @@ from typing import Sequence
 import numpy as np
 import shapely
 
-#: Decoder for :func:`layer_collection` (ES5): returns a GeoJSON FeatureCollection.
+#: Bump when :func:`geometry_file` changes, so files made by an older version are not reused.
+FORMAT_VERSION = "2"
+
+#: Decoder of :func:`geometry_file` (ES5): ``{k: keys, n: names, g: shapes}``; a polygonal shape is an array of
+#: polygons, each an array of rings, each a Float64Array ``[x0, y0, x1, y1, …]`` (not closed); other shapes are
+#: GeoJSON geometries; a missing one is null.
 DECODER_JS = (
-    "function cmDecode(d){var s=d.s,cols=d.p,keys=Object.keys(cols),fs=[];"
-    "for(var i=0;i<d.g.length;i++){var g=d.g[i],geom=g;"
-    "if(Array.isArray(g)){var polys=[];for(var a=0;a<g.length;a++){var rings=[];"
-    "for(var b=0;b<g[a].length;b++){var r=g[a][b],x=0,y=0,ring=[];"
-    "for(var j=0;j<r.length;j+=2){x+=r[j];y+=r[j+1];ring.push([x/s,y/s]);}"
-    "ring.push(ring[0]);rings.push(ring);}polys.push(rings);}"
-    "geom={type:'MultiPolygon',coordinates:polys};}"
-    "var p={};for(var q=0;q<keys.length;q++){p[keys[q]]=cols[keys[q]][i];}"
-    "fs.push({type:'Feature',properties:p,geometry:geom});}"
-    "return {type:'FeatureCollection',features:fs};}"
+    "function cmDecode(d){var s=d.s,g=d.g,out=new Array(g.length);"
+    "for(var i=0;i<g.length;i++){var x=g[i];if(!Array.isArray(x)){out[i]=x;continue;}"
+    "var polys=new Array(x.length);for(var a=0;a<x.length;a++){var rs=x[a],rings=new Array(rs.length);"
+    "for(var b=0;b<rs.length;b++){var r=rs[b],f=new Float64Array(r.length),px=0,py=0;"
+    "for(var j=0;j<r.length;j+=2){px+=r[j];py+=r[j+1];f[j]=px/s;f[j+1]=py/s;}rings[b]=f;}"
+    "polys[a]=rings;}out[i]=polys;}"
+    "return {k:d.k,n:d.n,g:out};}"
 )
 
 
@@ -90,34 +94,27 @@ def encode_geometries(geometries, decimals: int) -> list[str | None]:
     return out
 
 
-def encode_shapes(geometries, decimals: int) -> list[str | None]:
-    """:func:`encode_geometries` with the grid prefixed (``"<decimals>:"``), so it travels with a cached text."""
-    return [None if text is None else f"{decimals}:{text}" for text in encode_geometries(geometries, decimals)]
-
-
-def layer_collection(geometries: Sequence[str | None], properties: Sequence[dict]) -> str:
-    """The layer :data:`DECODER_JS` decodes: grid scale, columnar properties, encoded geometries.
+def geometry_file(keys: Sequence[str], names: Sequence[str], shapes, decimals: int) -> str:
+    """The units of one layer as :data:`DECODER_JS` reads them: ``{"v", "s", "k", "n", "g"}`` JSON text.
 
     Parameters
     ----------
-    geometries : sequence of str
-        From :func:`encode_shapes` (one grid for all), or plain GeoJSON texts, which pass the decoder unchanged.
-    properties : sequence of dict
-        One dict per geometry; sent as columns, a missing key is ``null``.
+    keys, names : sequence of str
+        Unit keys and display names, in the order of ``shapes``.
+    shapes : array of shapely geometries
+        Simplified for the view's scale; encoded on its grid (:func:`encode_geometries`).
+    decimals : int
+        The grid: ``10**-decimals`` degrees.
+
+    Returns
+    -------
+    str
+        Compact JSON, safe inside ``<script>`` (the standalone HTML export inlines it).
     """
-    grids, texts = set(), []
-    for text in geometries:
-        if text and text[0].isdigit():
-            decimals, _, text = text.partition(":")
-            grids.add(int(decimals))
-        texts.append(text)
-    if len(grids) > 1:
-        raise ValueError(f"geometries encoded on different grids: {sorted(grids)} decimals")
-    names = dict.fromkeys(name for props in properties for name in props)
-    columns = {name: [props.get(name) for props in properties] for name in names}
-    scale = 10 ** (grids.pop() if grids else 0)
-    return '{"s":' + str(scale) + ',"p":' + script_safe_json(columns) + ',"g":[' + ",".join(
-        text or "null" for text in texts) + "]}"
+    texts = encode_geometries(shapes, decimals)
+    return ('{"v":' + FORMAT_VERSION + ',"s":' + str(10 ** decimals) + ',"k":' + script_safe_json([str(k) for k in keys])
+            + ',"n":' + script_safe_json([str(n) for n in names]) + ',"g":[' + ",".join(t or "null" for t in texts)
+            + "]}")
 
 
 def feature_collection(geometries: Sequence[str], properties: Sequence[dict]) -> str:

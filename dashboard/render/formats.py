@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from dashboard.query import ShownView
-from dashboard.render import atlas, html, static_map, tables, texts
-from dashboard.render.sheet import map_sheet
+from dashboard.render import texts
 from i18n import t
+
+# The writers are imported when a file is made: `coverage-map export --format html` then never loads matplotlib
+# or openpyxl (about a second of a CLI run).
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ class Export:
 
 def _static(fmt: str):
     def write(job: ExportJob) -> bytes:
+        from dashboard.render import static_map
+        from dashboard.render.sheet import map_sheet
+
         options = job.options
         sheet = map_sheet(job.view, job.source, options.lang)
         return static_map.export_static(sheet, fmt, options.size, options.dpi, options.paper, inset=options.inset)
@@ -77,31 +82,55 @@ def _static(fmt: str):
 
 
 def _csv(job: ExportJob) -> bytes:
+    from dashboard.render import tables
+
     return tables.csv_bytes(tables.view_frame(job.view, job.options.lang))
 
 
 def _xlsx(job: ExportJob) -> bytes:
+    from dashboard.render import tables
+
     lang = job.options.lang
     return tables.xlsx_bytes(tables.view_frame(job.view, lang), sheet=t("sheet.data", lang),
                              info=texts.info_rows(job.view, lang, job.options.link), info_sheet=t("sheet.info", lang))
 
 
 def _atlas(job: ExportJob) -> bytes:
+    from dashboard.render import atlas
+
     options = job.options
     return atlas.export_atlas(job.source, job.view.spec, job.settings, options.per, options.atlas_format,
                               lang=options.lang, size=options.size, dpi=options.dpi, paper=options.paper,
                               progress=options.progress)
 
 
+def _html(job: ExportJob) -> bytes:
+    from dashboard.render import html
+
+    return html.html_bytes(job.view, job.source, job.options.lang)
+
+
+def _geojson(job: ExportJob) -> bytes:
+    from dashboard.render import tables
+
+    return tables.geojson_bytes(job.view, job.source)
+
+
+def _gpkg(job: ExportJob) -> bytes:
+    from dashboard.render import tables
+
+    return tables.gpkg_bytes(job.view, job.source)
+
+
 FORMATS: dict[str, Format] = {fmt.name: fmt for fmt in (
     Format("png", "map", "image/png", "png", _static("png")),
     Format("pdf", "map", "application/pdf", "pdf", _static("pdf")),
     Format("svg", "map", "image/svg+xml", "svg", _static("svg")),
-    Format("html", "map", html.MIME, "html", lambda job: html.html_bytes(job.view, job.source, job.options.lang)),
+    Format("html", "map", "text/html", "html", _html),
     Format("csv", "table", "text/csv", "csv", _csv),
     Format("xlsx", "table", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", _xlsx),
-    Format("geojson", "table", "application/geo+json", "geojson", lambda job: tables.geojson_bytes(job.view, job.source)),
-    Format("gpkg", "table", "application/geopackage+sqlite3", "gpkg", lambda job: tables.gpkg_bytes(job.view, job.source)),
+    Format("geojson", "table", "application/geo+json", "geojson", _geojson),
+    Format("gpkg", "table", "application/geopackage+sqlite3", "gpkg", _gpkg),
     Format("atlas", "atlas", "application/pdf", "pdf", _atlas),
 )}
 MAP_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.kind == "map")
@@ -127,6 +156,8 @@ def file_name(view: ShownView, name: str, options: ExportOptions | None = None) 
 def mime_of(name: str, options: ExportOptions | None = None) -> str:
     fmt = get_format(name)
     if fmt.kind == "atlas" and options is not None:
+        from dashboard.render import atlas
+
         return atlas.MIME[options.atlas_format]
     return fmt.mime
 

@@ -2,7 +2,8 @@
 
 It is the dashboard's own web map (:func:`dashboard.render.webmap.web_map`: same classes, colours, legend and
 escaped tooltips) on the same prepared shapes (cached by content, so a second export of the same boundaries does
-not simplify again); :func:`dashboard.render.offline.standalone_html` inlines the vendored Leaflet script and
+not simplify again), with the geometry file inline instead of by URL;
+:func:`dashboard.render.offline.standalone_html` inlines the vendored Leaflet and our layer script and the
 stylesheet. A title box names the indicator, area and period; the legend's notes carry the source and
 "Dữ liệu minh họa" on demo data.
 """
@@ -13,9 +14,9 @@ import html
 
 from branca.element import Element
 
-from dashboard.query import ShownView, prepared_shapes
+from dashboard.query import ShownView
 from dashboard.render import offline, texts
-from dashboard.render.codec import encode_shapes
+from dashboard.render.geofiles import geometry_layer
 from dashboard.render.webmap import web_map
 from i18n import t
 
@@ -37,10 +38,9 @@ def _title_box(title: str, subtitle: str, demo: str) -> Element:
 def standalone_html(view: ShownView, source, lang: str = "vi") -> str:
     """The view as one HTML document with Leaflet inlined; it loads nothing from the network."""
     spec = view.spec
-    shapes = prepared_shapes(source, view.level, spec.province, spec.commune if view.level == "hamlet" else None)
-    encoded = dict(zip(shapes.keys, encode_shapes(shapes.shapes, shapes.decimals)))
+    layer = geometry_layer(source, view.level, spec.province, spec.commune, inline=True)
     notes = [*texts.summary_notes(view, lang), texts.source_line(view.metadata, lang), texts.demo_notice(view, lang)]
-    m = web_map(view, shapes, encoded, lang, notes=[note for note in notes if note])
+    m = web_map(view, layer, lang, notes=[note for note in notes if note])
     title = texts.title(view, lang)
     root = m.get_root()
     root.title = title

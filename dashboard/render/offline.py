@@ -5,13 +5,16 @@ folium points its maps at CDNs (Leaflet, jQuery, Bootstrap, awesome-markers) and
 network the map is then blank. The assets we need are vendored from the npm registry under ``static/`` at the
 repository root (with their LICENSE files) and served by Streamlit's static file serving at ``/app/static/``.
 
-Our maps only need Leaflet: the choropleth, tooltips, legend and outlines are plain Leaflet code (no jQuery, no
-Bootstrap, no branca colormap and hence no d3).
+Our maps only need Leaflet and our own layer script (``static/coverage-map/choropleth.js``): the choropleth,
+tooltips, legend and outlines are plain Leaflet code (no jQuery, no Bootstrap, no branca colormap and hence no d3).
+Our script's URL carries a digest of its content, so a browser never runs an older copy against a newer app.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import folium
@@ -21,16 +24,25 @@ from branca.element import Element
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 STATIC_URL = "/app/static"
 
-#: The only scripts and stylesheets our maps load (name, path under :data:`STATIC_DIR`).
-LOCAL_JS = (("leaflet", "leaflet/leaflet.js"),)
+#: The only scripts and stylesheets our maps load (name, path under :data:`STATIC_DIR`), in loading order.
+LOCAL_JS = (("leaflet", "leaflet/leaflet.js"), ("coverage_map", "coverage-map/choropleth.js"))
 LOCAL_CSS = (("leaflet_css", "leaflet/leaflet.css"),)
+#: Files that change with the app (ours): their URL carries a digest of their content.
+VERSIONED = ("coverage-map/choropleth.js",)
 
 _OFF_MACHINE = re.compile(r"^(https?:)?//", re.IGNORECASE)
 
 
 def local_url(relative: str) -> str:
-    """URL at which the app serves ``static/<relative>``."""
+    """URL at which the app serves ``static/<relative>`` (with ``?v=<digest>`` for our own files)."""
+    if relative in VERSIONED:
+        return f"{STATIC_URL}/{relative}?v={_digest(relative)}"
     return f"{STATIC_URL}/{relative}"
+
+
+@lru_cache(maxsize=None)
+def _digest(relative: str) -> str:
+    return hashlib.sha256((STATIC_DIR / relative).read_bytes()).hexdigest()[:12]
 
 
 def localize(m: folium.Map) -> folium.Map:

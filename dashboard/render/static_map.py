@@ -155,7 +155,10 @@ def _isolated_tiny_units(geometries: np.ndarray, units_per_px: float) -> np.ndar
     if not len(tiny):
         return isolated
     tree = shapely.STRtree(geometries)
-    source, _ = tree.query(geometries[tiny], predicate="dwithin", distance=2 * units_per_px)
+    # "Within 2 pixels" as the unit's box grown by 2 pixels: an exact distance test per pair took ~25 s for the
+    # 67,000 hamlets of the country, all of them tiny at that scale.
+    near = shapely.box(*(bounds[tiny] + np.array([-2, -2, 2, 2]) * units_per_px).T)
+    source, _ = tree.query(near, predicate="intersects")
     neighbours = np.bincount(source, minlength=len(tiny))  # each unit finds itself once
     isolated[tiny[neighbours <= 1]] = True
     return isolated

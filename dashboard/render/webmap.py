@@ -4,16 +4,18 @@ Why not ``folium.GeoJson(style_function=...)`` / ``Choropleth`` / ``gdf.explore(
 per feature into a JS switch over every feature id, send every attribute, add a branca colormap (which makes
 streamlit-folium load d3 from a CDN) and load Leaflet, jQuery and Bootstrap from CDNs. Here:
 
-* each feature carries only its key ``k``, name ``n``, class index ``c``, formatted value ``v`` and fraction ``f``,
-  sent as columns (keys not repeated per feature); one JS style function maps ``c`` to a colour (``-1`` = no data,
-  drawn hatched);
-* geometry is expected already simplified for the view (:mod:`dashboard.query.geometry`) and is sent
-  delta-encoded on the view's coordinate grid (:mod:`dashboard.render.codec`); the decoder runs inside the
-  layer's own script, because streamlit-folium inserts the page header with innerHTML, where inline scripts do
-  not run;
-* the map uses the canvas renderer; no basemap unless asked (the online one needs the Internet);
-* the legend is plain HTML in a Leaflet control; all text from data is escaped (names in JS, labels in Python);
-* assets are served by the app itself (:mod:`dashboard.offline`).
+* the **geometry** of a layer (units of one level and place, simplified for its scale, keys and names) is a file
+  the browser fetches once by URL (:mod:`dashboard.render.geofiles`), or inline in an exported page;
+* a **view** only sends values (:func:`view_values`): one character per unit for its class (``-`` no data, drawn
+  hatched; a space for a unit the filters hide), the tooltip texts of the units shown, the legend as escaped
+  HTML, the outlines (by URL) and the frame;
+* in the app the map itself (:func:`base_map`: Leaflet, the layer's URL, the style) does not change with the
+  indicator, period, scheme or classes, so streamlit-folium keeps its frame and only evaluates the values,
+  passed as its ``feature_group_to_add`` (:func:`app_map`): no geometry is sent again, zoom and centre stay;
+* the layer is drawn by ``static/coverage-map/choropleth.js`` (one Leaflet path per unit, or one canvas for
+  large layers such as every hamlet of the country); no basemap unless asked (the online one needs the
+  Internet); all text from data is escaped (names in JS, labels in Python);
+* assets are served by the app itself (:mod:`dashboard.render.offline`).
 
 Clicking a unit outlines it in the browser (no rerun needed); streamlit-folium returns the clicked feature, whose
 ``properties.k`` is the unit key.
@@ -21,6 +23,7 @@ Clicking a unit outlines it in the browser (no rerun needed); streamlit-folium r
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from dataclasses import dataclass, field, replace
@@ -31,12 +34,14 @@ import numpy as np
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from dashboard.query import PreparedShapes, ShownView
+from dashboard.query import ShownView
 from dashboard.query.hamlets import approximate_rows
 from dashboard.render import offline
-from dashboard.render.codec import DECODER_JS, feature_collection, layer_collection, script_safe_json
-from dashboard.render.legend import Legend, Outline, TooltipLabels, legend_of, tooltip_labels, unit_names, unit_texts
+from dashboard.render.codec import DECODER_JS, script_safe_json
+from dashboard.render.geofiles import GeometryLayer, publish_text
+from dashboard.render.legend import Legend, Outline, legend_of, tooltip_labels, unit_texts
 from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_CSS, NO_DATA_HATCH
+from i18n import t
 
 #: Properties every feature carries (see module docstring).
 FEATURE_PROPERTIES = ("k", "n", "c", "v", "f")
@@ -111,106 +116,48 @@ class _ScriptElement(MacroElement):
         self.get_root().script.add_child(_RenderedText(script), name=self.get_name())
 
 
-class LeanChoropleth(_ScriptElement):
-    """A choropleth layer: features with class indices, one JS style function, escaped tooltips."""
+class ChoroplethLayer(_ScriptElement):
+    """The map's choropleth layer: its geometry by URL (or inline) and its style; the values come apart."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-          var map = {{ this._parent.get_name() }};
-          var colours = {{ this.colours_json }};
-          var labels = {{ this.labels_json }};
-          var esc = function(s) {
-            return String(s == null ? '' : s).replace(/[&<>"']/g, function(ch) {
-              return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[ch];
-            });
-          };
-          var noData = (function() {
-            if (!map.options.preferCanvas) { return '{{ this.no_data_colour }}'; }
-            var c = document.createElement('canvas'); c.width = c.height = 8;
-            var x = c.getContext('2d'); x.fillStyle = '{{ this.no_data_colour }}'; x.fillRect(0, 0, 8, 8);
-            x.strokeStyle = '{{ this.no_data_hatch }}'; x.lineWidth = 1.2;
-            x.beginPath(); x.moveTo(-1, 9); x.lineTo(9, -1); x.stroke();
-            return x.createPattern(c, 'repeat');
-          })();
-          var base = {color: '{{ this.style.border_colour }}', weight: {{ this.style.border_weight }},
-                      opacity: 0.9, fillOpacity: {{ this.style.fill_opacity }}};
-          var styleOf = function(f) {
-            var c = f.properties.c;
-            return L.extend({}, base, {fillColor: c >= 0 ? colours[c] : noData});
-          };
-          var tip = function(p) {
-            var lines = ['<b>' + esc(p.n) + '</b>', esc(labels.value) + ': <b>' + esc(p.v) + '</b>'];
-            if (p.f) { lines.push(esc(labels.detail) + ': ' + esc(p.f)); }
-            if (labels.period) { lines.push(esc(labels.period)); }
-            return lines.join('<br>');
-          };
-          var selected = null;
-          // The decoder sits in this script: streamlit-folium inserts the page header with innerHTML.
-          var layer = L.geoJson((function() { {{ this.decoder }} return cmDecode({{ this.data }}); })(), {
-            style: styleOf,
-            // Hamlets known only by a point: a circle, styled like the polygons.
-            pointToLayer: function(f, latlng) { return L.circleMarker(latlng, {radius: 7}); },
-            onEachFeature: function(f, l) {
-              l.bindTooltip(function() { return tip(f.properties); }, {sticky: true, className: 'cm-tip'});
-              l.on('mouseover', function(e) { if (e.target !== selected) { e.target.setStyle({weight: 2, color: '#333'}); } });
-              l.on('mouseout', function(e) { if (e.target !== selected) { layer.resetStyle(e.target); } });
-              l.on('click', function(e) {
-                if (selected) { layer.resetStyle(selected); }
-                selected = e.target; selected.setStyle({weight: 3.5, color: '#000'}); selected.bringToFront();
-              });
-            }
-          }).addTo(map);
-          // Hamlet areas made from hamlet points: the point itself, where the hamlet really is.
-          layer.eachLayer(function(l) {
-            var m = l.feature && l.feature.properties.m;
-            if (m) { L.circleMarker([m[1], m[0]], {radius: 2.5, stroke: false, fillColor: '#222',
-                                                   fillOpacity: 0.9, interactive: false}).addTo(map); }
-          });
-          window.cmChoropleth = layer;
-        })();
+        {{ this.decoder }}
+        CM.layer({{ this._parent.get_name() }}, {{ this.spec }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: str, colours: Sequence[str], labels: TooltipLabels, style: MapStyle):
+    def __init__(self, layer: GeometryLayer, style: MapStyle, lang: str = "vi"):
         super().__init__()
-        self._name = "LeanChoropleth"
-        self.data = data
+        self._name = "ChoroplethLayer"
         self.decoder = DECODER_JS
-        self.colours_json = script_safe_json(list(colours))
-        self.labels_json = script_safe_json(labels.__dict__)
-        self.style = style
-        self.no_data_colour = NO_DATA_COLOUR
-        self.no_data_hatch = NO_DATA_HATCH
+        source = {"url": layer.url} if layer.url else {"data": "__DATA__"}
+        spec = script_safe_json({
+            "source": source, "canvas": len(layer) >= CANVAS_FROM, "frame": layer.frame(),
+            "failed": t("map.geometry_failed", lang),
+            "style": {"border": style.border_colour, "weight": style.border_weight, "opacity": style.fill_opacity,
+                      "noData": NO_DATA_COLOUR, "hatch": NO_DATA_HATCH},
+        })
+        # The inline file is already script-safe JSON text: put it in as it is (it can be several MB).
+        self.spec = spec.replace('"__DATA__"', layer.data) if layer.data else spec
 
 
-class HtmlLegend(_ScriptElement):
-    """The legend as a Leaflet control holding escaped HTML (no branca colormap, hence no d3)."""
+class ViewValues(_ScriptElement):
+    """The values of one view (:func:`view_values`), applied to the map's layer by ``CM.show``."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-          var legend = L.control({position: '{{ this.position }}'});
-          legend.onAdd = function() {
-            var div = L.DomUtil.create('div', 'cm-legend');
-            div.innerHTML = {{ this.html_json }};
-            L.DomEvent.disableClickPropagation(div);
-            return div;
-          };
-          legend.addTo({{ this._parent.get_name() }});
-        })();
+        CM.show({{ this.values }}, {{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, legend: Legend, position: str = "bottomright"):
+    def __init__(self, values: dict):
         super().__init__()
-        self._name = "HtmlLegend"
-        self.html_json = script_safe_json(legend_html(legend))
-        self.position = position
+        self._name = "ViewValues"
+        self.values = script_safe_json(values)
 
 
 class MetricScale(_ScriptElement):
@@ -225,57 +172,26 @@ class MetricScale(_ScriptElement):
     )
 
 
-class OutlineLayer(_ScriptElement):
-    """Line-only overlays that let clicks through to the choropleth underneath."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.geoJson({{ this.data }}, {interactive: false, style: function(f) { return f.properties; }})
-          .addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, outlines: Sequence[Outline]):
-        super().__init__()
-        self._name = "OutlineLayer"
-        props = [
-            {"color": o.colour, "weight": o.weight, "dashArray": o.dash, "fill": False, "opacity": 0.95}
-            for o in outlines
-        ]
-        self.data = feature_collection([o.geometry for o in outlines], props)
+#: From this many units a layer is drawn on one canvas (filled by class, a grid index for the mouse) instead of
+#: one Leaflet path per unit: every hamlet of the country (~67,000) draws in about a second that way.
+CANVAS_FROM = 10_000
+#: Classes as one character each: 0-9 then a-z (a view has at most 7; gaps and changes a few more).
+_CLASS_CHARS = np.array(list("0123456789abcdefghijklmnopqrstuvwxyz"))
 
 
-def choropleth_map(
-    geometries: Sequence[str],
-    bounds: Sequence[float],
-    properties: Sequence[dict],
-    colours: Sequence[str],
-    legend: Legend,
-    tooltip: TooltipLabels,
-    *,
-    outlines: Sequence[Outline] = (),
-    basemap: bool = False,
-    style: MapStyle | None = None,
-) -> folium.Map:
-    """Build the lean choropleth map.
+def base_map(layer: GeometryLayer, lang: str = "vi", *, basemap: bool = False, style: MapStyle | None = None
+             ) -> folium.Map:
+    """The map without a view's values: Leaflet, the layer (its geometry by URL or inline), scale bar, style.
+
+    In the app it is the same for every indicator, period, scheme and number of classes of a level and place,
+    so streamlit-folium keeps the map (and its zoom) and only applies new values.
 
     Parameters
     ----------
-    geometries : sequence of str
-        Geometry texts simplified for the view, EPSG:4326: :func:`encode_shapes` (what the dashboard caches), or
-        rounded GeoJSON (:func:`geometry_json`).
-    bounds : (minx, miny, maxx, maxy)
-        Extent to show first.
-    properties : sequence of dict
-        Per feature: ``k`` key, ``n`` name, ``c`` class index (−1 = no data), ``v`` formatted value,
-        ``f`` formatted "numerator / denominator" (may be empty).
-    colours : sequence of str
-        Colour of each class.
-    legend, tooltip : Legend, TooltipLabels
-    outlines : sequence of Outline
-        Area classes to outline on top (mountainous, island, ...).
+    layer : GeometryLayer
+        The units (:func:`dashboard.render.geofiles.geometry_layer`); the map is fitted to all of them.
+    lang : str
+        Language of the map's own message (the geometry could not be loaded).
     basemap : bool
         Add the online OpenStreetMap tiles (needs the Internet; off by default).
     style : MapStyle, optional
@@ -283,7 +199,7 @@ def choropleth_map(
     Returns
     -------
     folium.Map
-        With local assets only (:func:`dashboard.offline.localize`).
+        With local assets only (:func:`dashboard.render.offline.localize`).
     """
     style = style or MapStyle()
     # keyboard=False: Leaflet focuses the map on mouse-down for arrow-key panning; in streamlit-folium's iframe
@@ -297,53 +213,86 @@ def choropleth_map(
     if basemap:
         folium.TileLayer("OpenStreetMap", opacity=0.6).add_to(m)
     m.get_root().header.add_child(Element(_css(style)), name="cm_css")
-    m.add_child(LeanChoropleth(layer_collection(geometries, properties), colours, tooltip, style))
-    if outlines:
-        m.add_child(OutlineLayer(outlines))
-    m.add_child(HtmlLegend(replace(legend, lines=tuple(outlines))))
+    m.add_child(ChoroplethLayer(layer, style, lang))
     m.add_child(MetricScale())
-    if len(bounds) == 4 and np.all(np.isfinite(bounds)):
-        minx, miny, maxx, maxy = (float(b) for b in bounds)
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    minx, miny, maxx, maxy = layer.frame()
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
     return offline.localize(m)
 
 
-def _feature_properties(view: ShownView, rows, lang: str) -> list[dict]:
-    """The few properties each feature carries: key, name, class, value text, detail text."""
-    values, details = unit_texts(view, lang)
-    keys, names = view.keys(), unit_names(view.table, view.level)
-    class_of = np.asarray(view.classification.class_of)
-    properties = [{"k": keys[i], "n": names[i], "c": int(class_of[i]), "v": values[i], "f": details[i]} for i in rows]
-    marked = approximate_rows(view.table)  # hamlet areas made from points: the point travels as "m" (issue 11)
-    if marked.any():
-        lon, lat = view.table["point_lon"].to_numpy(float), view.table["point_lat"].to_numpy(float)
-        for feature, i in zip(properties, rows):
-            feature["m"] = [round(lon[i], 6), round(lat[i], 6)] if marked[i] else None
-    return properties
-
-
-def web_map(view: ShownView, shapes: PreparedShapes, encoded: dict[str, str], lang: str = "vi", *,
-            notes=(), outlines=(), basemap: bool = False, style: MapStyle | None = None,
-            fit_to_view: bool = True) -> folium.Map:
-    """The folium map of a shown view: its classes, legend and tooltips, on the prepared shapes.
+def view_values(view: ShownView, layer: GeometryLayer, lang: str = "vi", *, notes: Sequence[str] = (),
+                outlines: Sequence[Outline] = (), inline: bool = False) -> dict:
+    """What a view sends to the map: classes in the layer's order, tooltip texts, legend, outlines, frame.
 
     Parameters
     ----------
     view : ShownView
-    shapes : PreparedShapes
-        The simplified units of the view's scale (their ``bounds`` frame the map).
-    encoded : dict of str to str
-        Unit key → encoded shape (:func:`dashboard.render.codec.encode_shapes`), cached per scale.
+    layer : GeometryLayer
+        The layer the view is drawn on (its units' order; units the view does not show are hidden).
     notes : sequence of str
         Lines under the legend (period, place, "Dữ liệu minh họa").
-    fit_to_view : bool
-        Frame the units shown (a filtered view) rather than the whole layer.
+    outlines : sequence of Outline
+        Area classes to outline on top; sent by URL (published once) or, with ``inline``, as GeoJSON.
+
+    Returns
+    -------
+    dict
+        ``c`` (one character per unit of the layer), ``v`` and ``f`` (tooltip value and detail of each unit
+        shown, in the layer's order), ``colours``, ``tip`` (fixed tooltip lines), ``legend`` (escaped HTML),
+        ``outlines``, ``frame`` (extent of the units shown), ``marks`` (the points of hamlet areas made from
+        points) and ``id`` (a digest of the rest).
     """
     keys = view.keys()
-    rows = [i for i, key in enumerate(keys) if key in encoded]
-    properties = _feature_properties(view, rows, lang)
-    geometries = [encoded[keys[i]] for i in rows]
-    bounds = shapes.bounds([keys[i] for i in rows] if fit_to_view and len(rows) < len(shapes.keys) else None)
+    positions = layer.positions_of(keys)
+    rows = np.flatnonzero(positions >= 0)
+    # One entry per unit of the layer, in its order (a repeated key would shift every text after it).
+    _, first = np.unique(positions[rows], return_index=True)
+    rows = rows[first]
+    classes = np.asarray(view.classification.class_of)[rows]
+    chars = np.full(len(layer), " ", dtype="<U1")
+    chars[positions[rows]] = np.where(classes < 0, "-", _CLASS_CHARS[np.clip(classes, 0, None)])
+    values, details = unit_texts(view, lang)
     legend = legend_of(view, lang, notes, tuple(outlines))
-    return choropleth_map(geometries, bounds, properties, legend.colours, legend, tooltip_labels(view, lang),
-                          outlines=outlines, basemap=basemap, style=style)
+    result = {
+        "c": "".join(chars),
+        "v": [values[i] for i in rows],
+        "f": [details[i] for i in rows],
+        "colours": legend.colours,
+        "tip": tooltip_labels(view, lang).__dict__,
+        "legend": legend_html(legend),
+        "outlines": [{"source": {"data": json.loads(o.geometry)} if inline
+                      else {"url": publish_text(o.geometry, "outline")},
+                      "style": {"color": o.colour, "weight": o.weight, "dashArray": o.dash, "fill": False,
+                                "opacity": 0.95}} for o in outlines],
+        "frame": layer.frame(positions[rows]) if len(rows) else None,
+        "marks": _marks(view, rows),
+    }
+    result["id"] = hashlib.sha1(script_safe_json(result).encode()).hexdigest()[:12]
+    return result
+
+
+def _marks(view: ShownView, rows: np.ndarray) -> list[list[float]]:
+    """Where the hamlets really are when their areas were made from their points (issue 11): [lon, lat] each."""
+    marked = approximate_rows(view.table)[rows]
+    if not marked.any():
+        return []
+    lon = view.table["point_lon"].to_numpy(float)[rows][marked]
+    lat = view.table["point_lat"].to_numpy(float)[rows][marked]
+    return [[round(x, 6), round(y, 6)] for x, y in zip(lon, lat)]
+
+
+def web_map(view: ShownView, layer: GeometryLayer, lang: str = "vi", *, notes=(), outlines=(),
+            basemap: bool = False, style: MapStyle | None = None) -> folium.Map:
+    """The view as one map document (the standalone HTML export): the layer and the view's values together."""
+    m = base_map(layer, lang, basemap=basemap, style=style)
+    m.add_child(ViewValues(view_values(view, layer, lang, notes=notes, outlines=outlines, inline=True)))
+    return m
+
+
+def app_map(view: ShownView, layer: GeometryLayer, lang: str = "vi", *, notes=(), outlines=(),
+            basemap: bool = False, style: MapStyle | None = None) -> tuple[folium.Map, folium.FeatureGroup]:
+    """The map of the app and the view's values apart: pass the group as streamlit-folium's
+    ``feature_group_to_add``, so a new view re-sends only the values and the map keeps its frame and zoom."""
+    group = folium.FeatureGroup(control=False)
+    group.add_child(ViewValues(view_values(view, layer, lang, notes=notes, outlines=outlines)))
+    return base_map(layer, lang, basemap=basemap, style=style), group
