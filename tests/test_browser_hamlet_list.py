@@ -84,9 +84,12 @@ def test_a_province_at_hamlet_level_from_a_list(browser, app_on_store, artifacts
         frame.locator(".cm-legend").wait_for(timeout=120_000)
         page.get_by_text("chỉ có vị trí").first.wait_for(timeout=60_000)
         handle = page.locator(MAP_FRAME).first.element_handle().content_frame()
-        areas, dots = handle.evaluate(
-            "() => { var n = 0, d = 0; window.cmChoropleth.eachLayer(function(l) { n += 1; "
-            "if (l.feature.properties.m) { d += 1; } }); return [n, d]; }")
+        # the areas are the layer's units; each area's point is a dot drawn with the view's values (not clickable)
+        count_js = ("() => { var n = 0, d = 0, layer = window.cmChoropleth; layer.eachLayer(function() { n += 1; });"
+                    " layer._map.eachLayer(function(l) { if (l instanceof L.CircleMarker && l.options.interactive"
+                    " === false) { d += 1; } }); return [n, d]; }")
+        handle.wait_for_function(f"() => ({count_js})()[1] > 0", timeout=60_000)
+        areas, dots = handle.evaluate(count_js)
         assert (areas, dots) == (count, count)
         time.sleep(2)  # let the canvas finish drawing before the picture
         page.screenshot(path=str(artifacts_dir / "hamlet_list_son_la.png"), full_page=True)
