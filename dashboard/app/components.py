@@ -194,7 +194,7 @@ def outlines(key: str, spec: ViewSpec, lang: str) -> list[Outline]:
 
 
 def web_map(key: str, view: ShownView, lang: str, *, notes=(), lines=(), height: int = 620, widget_key: str,
-            returned=("last_active_drawing",)):
+            returned=("last_active_drawing",), extras=None):
     """The view on the web map (streamlit-folium); returns what the component reports (the clicked unit)."""
     from streamlit_folium import st_folium
 
@@ -204,7 +204,8 @@ def web_map(key: str, view: ShownView, lang: str, *, notes=(), lines=(), height:
     shapes, encoded = cache.web_shapes(key, view.level, spec.province, spec.commune)
     style = MapStyle(font_scale=1.6 if S.get("present") else 1.0,
                      border_weight=0.25 if view.level == "commune" and not spec.province else 0.6)
-    m = build(view, shapes, encoded, lang, notes=notes, outlines=lines, basemap=S.get("basemap"), style=style)
+    m = build(view, shapes, encoded, lang, notes=notes, outlines=lines, basemap=S.get("basemap"), style=style,
+              extras=extras)
     return st_folium(m, key=widget_key, height=height, use_container_width=True, returned_objects=list(returned))
 
 

@@ -36,6 +36,7 @@ from dashboard.render import offline
 from dashboard.render.codec import DECODER_JS, feature_collection, layer_collection, script_safe_json
 from dashboard.render.legend import Legend, Outline, TooltipLabels, legend_of, tooltip_labels, unit_names, unit_texts
 from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_CSS, NO_DATA_HATCH
+from dashboard.render.webmap_view import MapExtras, add_extras
 
 #: Properties every feature carries (see module docstring).
 FEATURE_PROPERTIES = ("k", "n", "c", "v", "f")
@@ -311,7 +312,7 @@ def _feature_properties(view: ShownView, rows, lang: str) -> list[dict]:
 
 def web_map(view: ShownView, shapes: PreparedShapes, encoded: dict[str, str], lang: str = "vi", *,
             notes=(), outlines=(), basemap: bool = False, style: MapStyle | None = None,
-            fit_to_view: bool = True) -> folium.Map:
+            fit_to_view: bool = True, extras: MapExtras | None = None) -> folium.Map:
     """The folium map of a shown view: its classes, legend and tooltips, on the prepared shapes.
 
     Parameters
@@ -325,6 +326,9 @@ def web_map(view: ShownView, shapes: PreparedShapes, encoded: dict[str, str], la
         Lines under the legend (period, place, "Dữ liệu minh họa").
     fit_to_view : bool
         Frame the units shown (a filtered view) rather than the whole layer.
+    extras : MapExtras, optional
+        Surroundings, names, bubbles, the chosen unit (:mod:`dashboard.render.webmap_view`); the map is always
+        framed clear of its legend and tiny islands always get a dot.
     """
     keys = view.keys()
     rows = [i for i, key in enumerate(keys) if key in encoded]
@@ -332,5 +336,7 @@ def web_map(view: ShownView, shapes: PreparedShapes, encoded: dict[str, str], la
     geometries = [encoded[keys[i]] for i in rows]
     bounds = shapes.bounds([keys[i] for i in rows] if fit_to_view and len(rows) < len(shapes.keys) else None)
     legend = legend_of(view, lang, notes, tuple(outlines))
-    return choropleth_map(geometries, bounds, properties, legend.colours, legend, tooltip_labels(view, lang),
-                          outlines=outlines, basemap=basemap, style=style)
+    m = choropleth_map(geometries, bounds, properties, legend.colours, legend, tooltip_labels(view, lang),
+                       outlines=outlines, basemap=basemap, style=style)
+    add_extras(m, view, shapes, lang, extras, bounds)
+    return m

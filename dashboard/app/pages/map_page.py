@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.indicators import INDICATORS, get_indicator
-from dashboard.app import cache, components
+from dashboard.app import cache, components, map_cache
 from dashboard.app import state as S
 from dashboard.query import ShownView
 from i18n import Period, format_number, format_period, format_value, t
@@ -77,9 +77,12 @@ def render() -> None:
         st.info(t("no_units", lang))
     map_column, detail_column = (st.container(), st.container()) if present else st.columns([3, 1])
     with map_column:
+        extras = map_cache.extras(key, view.spec, font_scale=1.6 if present else 1.0,
+                                  highlight=(S.get("sel"),))
         result = components.web_map(key, view, lang, notes=legend_notes(view, lang),
                                     lines=components.outlines(key, view.spec, lang),
-                                    height=PRESENT_MAP_HEIGHT if present else MAP_HEIGHT, widget_key="main_map")
+                                    height=PRESENT_MAP_HEIGHT if present else MAP_HEIGHT, widget_key="main_map",
+                                    extras=extras)
     clicked = clicked_key(result)
     if clicked and clicked != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = clicked

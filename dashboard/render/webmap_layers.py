@@ -1,0 +1,242 @@
+"""What the web map adds on top of the choropleth: nothing hidden, counts as bubbles, the chosen unit.
+
+- :func:`fit_clear`: the map frames the units in the part of the frame that the legend, the other controls and a
+  title box leave free (beside the legend or above it, whichever shows the units larger), again when the frame
+  is resized, unless the user has moved the map;
+- :func:`tiny_parts`: a dot in the unit's colour for every island too small to see at the current zoom and
+  away from other units (Bạch Long Vĩ, Lý Sơn, Hoàng Sa, Trường Sa on the national map);
+- :func:`bubbles`: a proportional symbol per unit for a count (teams, members, people in hamlets without a
+  team) over the rate choropleth, with its key; counts are never drawn as a choropleth;
+- :func:`highlight`: the chosen unit(s) outlined in black.
+
+Clicking a dot or a bubble is clicking its unit (the page then opens or selects it).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shapely
+
+from dashboard.query import PreparedShapes
+from dashboard.render.webmap_script import MapScript, add_css
+
+#: Parts smaller than this (degrees) may need a dot at some zoom; those nearer than the minimum distance to
+#: another part never do (they sit among neighbours, whose colours already show the place).
+TINY_EXTENT = 0.08
+TINY_MIN_GAP = 0.004
+#: Gaps are measured up to this far (degrees, 3 pixels at zoom 4.5); farther counts as alone at every zoom.
+TINY_FAR = 0.2
+ALONE = 9.0
+
+_FIT_JS = """
+var map = __MAP__, data = __DATA__, last = null;
+var bounds = L.latLngBounds([[data[1], data[0]], [data[3], data[2]]]);
+var fit = function() {
+  var size = map.getSize();
+  if (!size.x || !size.y) { return; }
+  var pad = 10, left = pad, top = pad, right = 0, bottom = 0, rightH = 0, bottomLeftH = 0;
+  cmBoxes(map).forEach(function(b) {
+    var w = b.r - b.l, h = b.b - b.t;
+    if (b.l > size.x / 2) { right = Math.max(right, size.x - b.l); rightH = Math.max(rightH, size.y - b.t); }
+    else if (b.t > size.y / 2) { bottomLeftH = Math.max(bottomLeftH, size.y - b.t); }
+    else if (w > size.x / 4) { top = Math.max(top, b.b + pad); }   // a title box across the top
+    else { left = Math.max(left, b.r + pad); }                      // the zoom buttons
+  });
+  var options = [
+    {tl: [left, top], br: [right + pad, bottomLeftH + pad]},          // beside the legend
+    {tl: [left, top], br: [pad, Math.max(rightH, bottomLeftH) + pad]}  // above the legend
+  ];
+  var best = null;
+  options.forEach(function(o) {
+    var zoom = map.getBoundsZoom(bounds, false, L.point(o.tl[0] + o.br[0], o.tl[1] + o.br[1]));
+    if (!best || zoom > best.zoom) { best = {zoom: zoom, o: o}; }
+  });
+  map.fitBounds(bounds, {paddingTopLeft: best.o.tl, paddingBottomRight: best.o.br, animate: false});
+  last = {zoom: map.getZoom(), centre: map.getCenter()};
+};
+fit();
+map.on('resize', function() {
+  if (!last || (map.getZoom() === last.zoom && map.getCenter().distanceTo(last.centre) < 1)) { fit(); }
+});
+window.cmFit = fit;
+"""
+
+_TINY_JS = """
+var map = __MAP__, parts = __DATA__.parts, radius = __DATA__.radius, units = cmUnits();
+var group = L.layerGroup().addTo(map);
+var tip = function(unit) {
+  var content = unit.getTooltip() && unit.getTooltip()._content;
+  return typeof content === 'function' ? content(unit) : (content || '');
+};
+var update = function() {
+  group.clearLayers();
+  var perDegree = 256 * Math.pow(2, map.getZoom()) / 360;
+  parts.forEach(function(p) {
+    var unit = units[p[4]];
+    if (!unit || p[2] * perDegree >= 2.5 * radius || p[3] * perDegree < 3) { return; }
+    var fill = typeof unit.options.fillColor === 'string' ? unit.options.fillColor : '#d4d4d4';
+    var dot = L.circleMarker([p[0], p[1]], {radius: radius, fillColor: fill, fillOpacity: 1, color: '#333',
+                                            weight: 1, className: 'cm-tiny'});
+    dot.feature = {type: 'Feature', properties: unit.feature.properties};
+    dot.bindTooltip(function() { return tip(unit); }, {sticky: true, className: 'cm-tip'});
+    dot.on('click', function(e) { unit.fire('click', {latlng: e.latlng}, true); });
+    group.addLayer(dot);
+  });
+  window.cmTinyCount = group.getLayers().length;
+};
+map.on('zoomend', update);
+update();
+"""
+
+_BUBBLE_JS = """
+var map = __MAP__, d = __DATA__, units = cmUnits();
+var size = map.getSize();
+var rmax = Math.max(6, Math.min(d.rmax, 0.4 * Math.sqrt(size.x * size.y / Math.max(d.p.length, 1))));
+var radius = function(v) { return rmax * Math.sqrt(Math.max(v, 0) / d.vmax); };
+var esc = function(s) {
+  return String(s == null ? '' : s).replace(/[&<>"']/g, function(ch) {
+    return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[ch];
+  });
+};
+var group = L.layerGroup().addTo(map);
+d.p.forEach(function(p) {
+  if (!(p[2] > 0)) { return; }
+  var circle = L.circleMarker([p[0], p[1]], {radius: radius(p[2]), fillColor: '#222222', fillOpacity: 0.18,
+                                             color: '#222222', weight: 1.2, opacity: 0.85, className: 'cm-bubble'});
+  var unit = units[p[4]];
+  circle.feature = {type: 'Feature', properties: unit ? unit.feature.properties : {k: p[4]}};
+  circle.bindTooltip('<b>' + esc(p[5]) + '</b><br>' + esc(d.title) + ': <b>' + esc(p[3]) + '</b>',
+                     {sticky: true, className: 'cm-tip'});
+  if (unit) { circle.on('click', function(e) { unit.fire('click', {latlng: e.latlng}, true); }); }
+  group.addLayer(circle);
+});
+var key = L.control({position: 'bottomright'});
+key.onAdd = function() {
+  var div = L.DomUtil.create('div', 'cm-legend cm-bubble-key');
+  var cells = d.keys.slice().reverse().map(function(k) {
+    var r = Math.max(radius(k[0]), 1.5), s = 2 * radius(d.keys[0][0]) + 4;
+    return '<div class="cm-bubble-cell"><svg width="' + (2 * r + 4) + '" height="' + s + '"><circle cx="'
+      + (r + 2) + '" cy="' + (s - r - 2) + '" r="' + r + '" fill="rgba(34,34,34,.18)" stroke="#222" '
+      + 'stroke-width="1.2"/></svg><div>' + esc(k[1]) + '</div></div>';
+  });
+  div.innerHTML = '<div class="cm-title">' + esc(d.title) + '</div><div class="cm-bubble-row">'
+    + cells.join('') + '</div>';
+  L.DomEvent.disableClickPropagation(div);
+  return div;
+};
+key.addTo(map);
+"""
+
+_HIGHLIGHT_JS = """
+var map = __MAP__, keys = __DATA__, units = cmUnits(), style = {weight: 4, color: '#000', opacity: 1};
+keys.forEach(function(k) {
+  var unit = units[k];
+  if (!unit) { return; }
+  unit.setStyle(style);
+  unit.bringToFront();
+  unit.on('mouseout', function() { unit.setStyle(style); });
+});
+window.cmHighlighted = keys.filter(function(k) { return !!units[k]; });
+"""
+
+
+def fit_clear(bounds) -> MapScript | None:
+    """Frame ``bounds`` (minx, miny, maxx, maxy) in the part of the map the controls leave free."""
+    if len(bounds) != 4 or not np.all(np.isfinite(bounds)):
+        return None
+    return MapScript(_FIT_JS, [round(float(b), 5) for b in bounds], "cm_fit")
+
+
+def tiny_parts(shapes: PreparedShapes, keys) -> list[list]:
+    """Parts of the shown units that may be too small to see: [lat, lon, extent°, gap° to the nearest other
+    unit, unit key], for parts under :data:`TINY_EXTENT` at least :data:`TINY_MIN_GAP` from any other unit.
+
+    The gap is measured to other units, not to the unit's own islands: an archipelago is one place.
+    """
+    keep_keys = set(map(str, keys))
+    wanted = np.fromiter((key in keep_keys for key in shapes.keys), dtype=bool, count=len(shapes.keys))
+    geometries, unit_keys = shapes.shapes[wanted], shapes.keys[wanted]
+    present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
+    geometries, unit_keys = geometries[present], unit_keys[present]
+    if len(geometries) == 0:
+        return []
+    parts, owner = shapely.get_parts(geometries, return_index=True)
+    polygons = shapely.get_type_id(parts) == 3
+    parts, owner = parts[polygons], owner[polygons]
+    bounds = shapely.bounds(parts)
+    extent = np.fmax(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+    small = np.flatnonzero(extent < TINY_EXTENT)
+    if len(small) == 0:
+        return []
+    far = TINY_FAR
+    gap = np.full(len(small), ALONE)
+    if len(geometries) > 1:
+        tree = shapely.STRtree(geometries)
+        # Parts touching another unit (most tiny urban wards) are among neighbours: no distance to measure.
+        pair_part, pair_unit = tree.query(parts[small], predicate="intersects")
+        gap[pair_part[pair_unit != owner[small[pair_part]]]] = 0.0
+        alone = np.flatnonzero(gap > 0)
+        pair_part, pair_unit = tree.query(parts[small[alone]], predicate="dwithin", distance=far)
+        other = pair_unit != owner[small[alone[pair_part]]]
+        distance = shapely.distance(parts[small[alone[pair_part[other]]]], geometries[pair_unit[other]])
+        np.minimum.at(gap, alone[pair_part[other]], distance)
+    keep = gap >= TINY_MIN_GAP
+    chosen = small[keep]
+    centres = shapely.point_on_surface(parts[chosen])
+    return [[round(float(y), 5), round(float(x), 5), round(float(e), 5), round(float(g), 5), str(k)]
+            for x, y, e, g, k in zip(shapely.get_x(centres), shapely.get_y(centres), extent[chosen], gap[keep],
+                                      unit_keys[owner[chosen]])]
+
+
+def tiny_dots(parts: list[list], font_scale: float = 1.0) -> MapScript | None:
+    """Dots for the parts of :func:`tiny_parts`, recomputed at every zoom."""
+    if not parts:
+        return None
+    return MapScript(_TINY_JS, {"parts": parts, "radius": round(4 * max(font_scale, 1.0), 1)}, "cm_tiny")
+
+
+def nice_keys(vmax: float, format_count) -> list[list]:
+    """Two or three round values for the bubble key (largest first), each with its text."""
+    if not vmax or not math.isfinite(vmax) or vmax <= 0:
+        return []
+    magnitude = 10 ** math.floor(math.log10(vmax))
+    top = max(step * magnitude for step in (1, 2, 5, 10) if step * magnitude <= vmax)
+    values = [top, top / 4, top / 16] if top / 16 >= 1 else [top, top / 4] if top / 4 >= 1 else [top]
+    return [[float(v), format_count(v)] for v in values]
+
+
+def bubbles(points: list[list], title: str, keys: list[list], vmax: float, font_scale: float = 1.0) -> MapScript | None:
+    """Proportional symbols: ``points`` are [lat, lon, value, value text, unit key, unit name]; area ∝ value."""
+    points = [p for p in points if p[2] and p[2] > 0]
+    if not points or not vmax:
+        return None
+    points.sort(key=lambda p: -p[2])  # small bubbles on top of big ones
+    data = {"p": points, "title": title, "keys": keys, "vmax": float(vmax), "rmax": round(20 * font_scale)}
+    return MapScript(_BUBBLE_JS, data, "cm_bubbles")
+
+
+def highlight(keys) -> MapScript | None:
+    """Outline the units with these keys (the chosen commune, the selected unit)."""
+    keys = [str(k) for k in keys if k]
+    return MapScript(_HIGHLIGHT_JS, keys, "cm_highlight") if keys else None
+
+
+def bubble_css(font_scale: float) -> str:
+    return (".cm-bubble-row{display:flex;align-items:flex-end;gap:10px;}"
+            ".cm-bubble-cell{display:flex;flex-direction:column;align-items:center;}"
+            ".cm-legend .cm-bubble-cell svg{display:block;}")
+
+
+def add_layers(m, layers, bounds, font_scale: float = 1.0) -> None:
+    """Add the extra elements (``None`` skipped) and then frame the map clear of every control."""
+    add_css(m, bubble_css(font_scale), "cm_layers_css")
+    for layer in layers:
+        if callable(layer):
+            layer(m)
+        elif layer is not None:
+            m.add_child(layer)
+    framing = fit_clear(bounds)
+    if framing is not None:
+        m.add_child(framing)

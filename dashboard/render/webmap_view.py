@@ -1,0 +1,106 @@
+"""The web map's extra layers for a shown view: surroundings, names, tiny islands, bubbles, the chosen unit.
+
+:func:`view_layers` makes them from data the caller already has (the app passes its cached context and label
+points); :func:`source_layers` fetches that data from the source (the HTML export). Either way
+:func:`dashboard.render.webmap.web_map` adds them and frames the map clear of the legend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard.query import PreparedShapes, ShownView
+from dashboard.query.context import MapContext, map_context
+from dashboard.query.counts import count_values
+from dashboard.query.geometry import scale_of
+from dashboard.query.labels import label_points
+from dashboard.render import webmap_context, webmap_labels, webmap_layers
+from dashboard.render.legend import unit_names
+from i18n import format_number, t
+from loaders.errors import LoaderError
+
+
+@dataclass
+class MapExtras:
+    """What to add to a view's web map.
+
+    Attributes
+    ----------
+    context : MapContext or None
+        The surroundings (sea, neighbours, Vietnam's land) at the view's scale.
+    labels : DataFrame or None
+        Label points of the units named (:func:`dashboard.query.labels.label_points` of
+        :func:`dashboard.render.webmap_labels.label_scope`).
+    bubbles : str or None
+        A count shown as proportional symbols (:data:`dashboard.query.counts.BUBBLE_COUNTS`).
+    highlight : tuple of str
+        Keys of units outlined in black.
+    font_scale : float
+        Larger names, dots and bubbles on a projector.
+    """
+
+    context: MapContext | None = None
+    labels: pd.DataFrame | None = None
+    bubbles: str | None = None
+    highlight: tuple[str, ...] = field(default_factory=tuple)
+    font_scale: float = 1.0
+
+
+def _bubble_layer(view: ShownView, shapes: PreparedShapes, count: str, lang: str, font_scale: float):
+    values = count_values(view.table, view.level, count).to_numpy(dtype=float)
+    keys = np.asarray(view.keys())
+    position = {key: i for i, key in enumerate(shapes.keys)}
+    rows = [i for i, key in enumerate(keys) if key in position and np.isfinite(values[i]) and values[i] > 0]
+    if not rows:
+        return None
+    geometries = shapes.shapes[[position[keys[i]] for i in rows]]
+    points = shapely.point_on_surface(geometries)
+    names = unit_names(view.table, view.level)
+    data = [[round(float(y), 5), round(float(x), 5), float(values[i]), format_number(values[i], lang), keys[i],
+             names[i]] for i, x, y in zip(rows, shapely.get_x(points), shapely.get_y(points))]
+    vmax = float(np.nanmax(values[rows]))
+    keys_ = webmap_layers.nice_keys(vmax, lambda v: format_number(v, lang))
+    return webmap_layers.bubbles(data, t(f"bubble.{count}", lang), keys_, vmax, font_scale)
+
+
+def view_layers(view: ShownView, shapes: PreparedShapes, lang: str, extras: MapExtras, bounds) -> list:
+    """The elements to add to the view's folium map (callables take the map), in drawing order."""
+    layers: list = []
+    keys = view.keys()
+    if extras.context is not None:
+        layers.append(lambda m: webmap_context.add_context(m, extras.context, bounds))
+    layers.append(webmap_layers.tiny_dots(webmap_layers.tiny_parts(shapes, keys), extras.font_scale))
+    if extras.bubbles:
+        layers.append(_bubble_layer(view, shapes, extras.bubbles, lang, extras.font_scale))
+    layers.append(webmap_layers.highlight(extras.highlight))
+    items = []
+    if extras.context is not None:
+        items += webmap_labels.context_labels(extras.context, lang, bounds)
+    if extras.labels is not None and len(extras.labels):
+        level = webmap_labels.label_scope(view.spec)[0]
+        items += webmap_labels.unit_labels(extras.labels, level, keys if level == view.level else None)
+    layers.append(lambda m: webmap_labels.add_labels(m, items, extras.font_scale))
+    return layers
+
+
+def source_extras(view: ShownView, source, **options) -> MapExtras:
+    """:class:`MapExtras` with the surroundings and label points fetched from ``source``."""
+    spec = view.spec
+    scale = scale_of(spec.province, spec.commune, spec.level)
+    context = map_context(source, scale)
+    level, province, commune = webmap_labels.label_scope(spec)
+    try:
+        points = label_points(source, level, province, commune)
+    except LoaderError:  # a source that cannot make that level (no province codes): no names, the map draws
+        points = None
+    return MapExtras(context=context, labels=points, **options)
+
+
+def add_extras(m, view: ShownView, shapes: PreparedShapes, lang: str, extras: MapExtras | None, bounds) -> None:
+    """Add the extra layers to a view's folium map and frame it clear of the legend and the other controls."""
+    extras = extras or MapExtras()
+    webmap_layers.add_layers(m, view_layers(view, shapes, lang, extras, bounds), bounds, extras.font_scale)
