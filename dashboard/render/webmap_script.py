@@ -9,6 +9,7 @@ and ``__DATA__`` (script-safe JSON made here). Their scripts run after the choro
 from __future__ import annotations
 
 from branca.element import Element, MacroElement
+from jinja2 import Template
 
 from dashboard.render.codec import script_safe_json
 
@@ -65,17 +66,23 @@ class MapScript(MacroElement):
         Element name (stable, so the same view gives the same page).
     """
 
+    # streamlit-folium renders each element's ``script`` macro itself (after renaming the map): it calls back here.
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script_text() }}{% endmacro %}")
+
     def __init__(self, js: str, data, name: str):
         super().__init__()
         self._name = name
         self._js = js
         self._data = data
 
-    def render(self, **kwargs) -> None:
+    def script_text(self) -> str:
+        """The element's script, for the map's current variable name."""
         data = self._data if isinstance(self._data, RawJson) else script_safe_json(self._data)
         text = self._js.replace("__MAP__", self._parent.get_name()).replace("__DATA__", data)
-        script = "(function() {\n" + HELPERS_JS + text + "\n})();\n"
-        self.get_root().script.add_child(_RawScript(script), name=self.get_name())
+        return "(function() {\n" + HELPERS_JS + text + "\n})();\n"
+
+    def render(self, **kwargs) -> None:
+        self.get_root().script.add_child(_RawScript(self.script_text()), name=self.get_name())
 
 
 def add_css(m, css: str, name: str) -> None:
