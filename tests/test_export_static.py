@@ -62,8 +62,8 @@ def test_figure_holds_title_legend_period_source_and_demo_note(source):
 
 
 def test_legend_numbers_follow_the_language(source):
-    vi = map_view(source, ViewSpec(indicator="smartphone_share"), k=3)
-    en = map_view(source, ViewSpec(indicator="smartphone_share"), k=3, lang="en")
+    vi = map_view(source, ViewSpec(indicator="smartphone_share", scheme="quantiles"), k=3)
+    en = map_view(source, ViewSpec(indicator="smartphone_share", scheme="quantiles"), k=3, lang="en")
     assert "," in vi.legend_labels[0] and "." not in vi.legend_labels[0].split("(")[0]
     assert "." in en.legend_labels[0]
     assert "Q4 2025" in "\n".join(texts(render_map(en)))
@@ -216,7 +216,7 @@ def test_yes_no_values_get_two_classes_by_default(source):
     assert hamlets.classification.names == ("not_met", "met")      # "no team" against "has a team"
     assert hamlets.legend_labels[0].startswith("Chưa có tổ") and hamlets.legend_labels[1].startswith("Có tổ")
     assert sorted(set(hamlets.table["value"].dropna())) == [0.0, 100.0]
-    communes = map_view(source, ViewSpec(indicator="smartphone_share"))
+    communes = map_view(source, ViewSpec(indicator="smartphone_share", scheme="quantiles"))
     assert communes.classification.names == () and communes.classification.k > 2
 
 
