@@ -39,10 +39,11 @@ _PRESENT_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
 [data-testid="stToolbar"], header[data-testid="stHeader"] {display: none !important;}
 .block-container {padding-top: 1rem; max-width: 100%;}
-html {font-size: 22px;}
-[data-testid="stMetricValue"] {font-size: 2.6rem;}
-[data-testid="stMetricLabel"] p {font-size: 1.2rem;}
-h1 {font-size: 2.4rem !important;}
+html {font-size: 20px;}
+.block-container {padding-top: 0.6rem !important;}
+[data-testid="stMetricValue"] {font-size: 2.2rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.1rem;}
+h1 {font-size: 2.1rem !important;}
 </style>
 """
 #: Outline style per area class: colours and dashes that stay visible over every palette.
@@ -214,7 +215,7 @@ def _signed(value: float, lang: str, decimals: int = 0) -> str:
     return ("+" if value > 0 else "") + format_number(value, lang, decimals)
 
 
-def kpi_cards(view: ShownView, lang: str, previous: ShownView | None = None) -> None:
+def kpi_cards(view: ShownView, lang: str, previous: ShownView | None = None, *, vertical: bool = False) -> None:
     """Teams, members, hamlets covered, population 15+, and the indicator's population-weighted average, each
     with its change against the previous period ("+3,2 điểm so với Quý 3/2025") when there is one."""
     now = _kpi_values(view)
@@ -242,7 +243,8 @@ def kpi_cards(view: ShownView, lang: str, previous: ShownView | None = None) -> 
          "normal" if indicator.higher_is_better else "inverse"),
     ]
     since = t("kpi.since", lang, period=Period(previous.period)) if previous is not None and previous.period else None
-    for column, (label, value, help_text, change, colour) in zip(st.columns(len(cards)), cards):
+    places = [st.container() for _ in cards] if vertical else st.columns(len(cards))
+    for column, (label, value, help_text, change, colour) in zip(places, cards):
         column.metric(label, value, delta=change, delta_color=colour, help=help_text,
                       delta_description=since if change else None)
 

@@ -58,7 +58,8 @@ class MapContext:
         minx, miny, maxx, maxy = bounds
         dx, dy = (maxx - minx) * margin + 0.5, (maxy - miny) * margin + 0.5
         window = (minx - dx, miny - dy, maxx + dx, maxy + dy)
-        shapes = shapely.clip_by_rect(self.shapes, *window)
+        # intersection, not clip_by_rect: clipping a coast with islands by a rectangle can make the sea land.
+        shapes = shapely.intersection(self.shapes, shapely.box(*window))
         keep = ~shapely.is_empty(shapes)
         return MapContext(self.kinds[keep], self.codes[keep], shapes[keep], self.decimals, self.labels)
 

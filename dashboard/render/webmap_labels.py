@@ -50,18 +50,27 @@ var place = function() {
   items.forEach(function(it, i) {
     var node = nodes[i], w = sizes[i][0], h = sizes[i][1];
     var p = map.latLngToLayerPoint([it.la, it.lo]);
-    var x = p.x - w / 2, y = it.b ? p.y + 3 : p.y - h / 2;
-    var box = {l: x - 2, t: y - 1, r: x + w + 2, b: y + h + 1};
-    var ok = overlaps(box, view);
-    if (ok && !it.f) {
-      var across = 2 * it.r * (map.latLngToLayerPoint([it.la, it.lo + 1]).x - p.x);
-      ok = box.l >= view.l && box.r <= view.r && box.t >= view.t && box.b <= view.b
-        && (!it.r || across >= 0.8 * h)
-        && !taken.some(function(t) { return overlaps(box, t); });
+    var at = function(x, y) { return {x: x, y: y, box: {l: x - 2, t: y - 1, r: x + w + 2, b: y + h + 1}}; };
+    // Where the name may go: as asked, then (fixed names only) above, left or right of its point.
+    var spots = [it.b ? at(p.x - w / 2, p.y + 3) : at(p.x - w / 2, p.y - h / 2)];
+    if (it.f) {
+      spots.push(at(p.x - w / 2, p.y - h - 3), at(p.x - w - 6, p.y - h / 2), at(p.x + 6, p.y - h / 2));
     }
-    if (ok) {
-      taken.push(box);
-      L.DomUtil.setPosition(node, L.point(Math.round(x), Math.round(y)));
+    var free = function(s) { return !taken.some(function(t) { return overlaps(s.box, t); }); };
+    var inView = function(s) {
+      return s.box.l >= view.l && s.box.r <= view.r && s.box.t >= view.t && s.box.b <= view.b;
+    };
+    var spot = null;
+    if (it.f) {
+      spot = spots.filter(function(s) { return inView(s) && free(s); })[0]
+        || spots.filter(inView)[0] || (overlaps(spots[0].box, view) ? spots[0] : null);
+    } else {
+      var across = 2 * it.r * (map.latLngToLayerPoint([it.la, it.lo + 1]).x - p.x);
+      if (inView(spots[0]) && free(spots[0]) && (!it.r || across >= 0.8 * h)) { spot = spots[0]; }
+    }
+    if (spot) {
+      taken.push(spot.box);
+      L.DomUtil.setPosition(node, L.point(Math.round(spot.x), Math.round(spot.y)));
       node.style.display = '';
       shown += 1;
     } else {

@@ -17,9 +17,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import shapely
 
 from dashboard.query import PreparedShapes
+from dashboard.render.tiny import tiny_parts as find_tiny
 from dashboard.render.webmap_script import MapScript, add_css
 
 #: Parts smaller than this (degrees) may need a dot at some zoom; those nearer than the minimum distance to
@@ -150,44 +150,14 @@ def fit_clear(bounds) -> MapScript | None:
 
 
 def tiny_parts(shapes: PreparedShapes, keys) -> list[list]:
-    """Parts of the shown units that may be too small to see: [lat, lon, extent°, gap° to the nearest other
-    unit, unit key], for parts under :data:`TINY_EXTENT` at least :data:`TINY_MIN_GAP` from any other unit.
-
-    The gap is measured to other units, not to the unit's own islands: an archipelago is one place.
-    """
+    """Parts of the shown units that may be too small to see (:func:`dashboard.render.tiny.tiny_parts`):
+    [lat, lon, extent°, gap° to the nearest other unit (9 when none near), unit key]."""
     keep_keys = set(map(str, keys))
     wanted = np.fromiter((key in keep_keys for key in shapes.keys), dtype=bool, count=len(shapes.keys))
-    geometries, unit_keys = shapes.shapes[wanted], shapes.keys[wanted]
-    present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
-    geometries, unit_keys = geometries[present], unit_keys[present]
-    if len(geometries) == 0:
-        return []
-    parts, owner = shapely.get_parts(geometries, return_index=True)
-    polygons = shapely.get_type_id(parts) == 3
-    parts, owner = parts[polygons], owner[polygons]
-    bounds = shapely.bounds(parts)
-    extent = np.fmax(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
-    small = np.flatnonzero(extent < TINY_EXTENT)
-    if len(small) == 0:
-        return []
-    far = TINY_FAR
-    gap = np.full(len(small), ALONE)
-    if len(geometries) > 1:
-        tree = shapely.STRtree(geometries)
-        # Parts touching another unit (most tiny urban wards) are among neighbours: no distance to measure.
-        pair_part, pair_unit = tree.query(parts[small], predicate="intersects")
-        gap[pair_part[pair_unit != owner[small[pair_part]]]] = 0.0
-        alone = np.flatnonzero(gap > 0)
-        pair_part, pair_unit = tree.query(parts[small[alone]], predicate="dwithin", distance=far)
-        other = pair_unit != owner[small[alone[pair_part]]]
-        distance = shapely.distance(parts[small[alone[pair_part[other]]]], geometries[pair_unit[other]])
-        np.minimum.at(gap, alone[pair_part[other]], distance)
-    keep = gap >= TINY_MIN_GAP
-    chosen = small[keep]
-    centres = shapely.point_on_surface(parts[chosen])
-    return [[round(float(y), 5), round(float(x), 5), round(float(e), 5), round(float(g), 5), str(k)]
-            for x, y, e, g, k in zip(shapely.get_x(centres), shapely.get_y(centres), extent[chosen], gap[keep],
-                                      unit_keys[owner[chosen]])]
+    found = find_tiny(shapes.shapes[wanted], TINY_EXTENT, TINY_MIN_GAP, TINY_FAR)
+    unit_keys = shapes.keys[wanted]
+    return [[round(float(y), 5), round(float(x), 5), round(float(e), 5), round(float(min(g, ALONE)), 5),
+             str(unit_keys[o])] for x, y, e, g, o in zip(found.x, found.y, found.extent, found.gap, found.owner)]
 
 
 def tiny_dots(parts: list[list], font_scale: float = 1.0) -> MapScript | None:

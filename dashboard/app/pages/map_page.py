@@ -13,7 +13,7 @@ from dashboard.query import ShownView
 from dashboard.render.texts import headline
 from i18n import Period, format_number, format_period, format_value, t
 
-MAP_HEIGHT, PRESENT_MAP_HEIGHT = 620, 640
+MAP_HEIGHT, PRESENT_MAP_HEIGHT = 620, 600
 
 
 def legend_notes(view: ShownView, lang: str) -> list[str]:
@@ -91,19 +91,27 @@ def render() -> None:
     components.start_page(view.indicator.label(lang), f"{components.place_name(view, lang)} · "
                           + (t("period_line", lang, period=Period(view.period)) if view.period else ""),
                           page="map")
-    crumbs, search = st.columns([3, 2], vertical_alignment="center")
-    with crumbs:
-        navigation.breadcrumb(key, view, lang)
-    with search:
-        navigation.search_box(key, lang)
-    components.notices(view, lang)
-    components.kpi_cards(view, lang, map_cache.previous(key, view.spec))
+    if present:  # the map high on the projector: the cards stand beside it
+        if view.spec.province:
+            navigation.breadcrumb(key, view, lang)
+        components.notices(view, lang)
+        map_column, detail_column = st.columns([3, 1])
+        with detail_column:
+            components.kpi_cards(view, lang, map_cache.previous(key, view.spec), vertical=True)
+    else:
+        crumbs, search = st.columns([3, 2], vertical_alignment="center")
+        with crumbs:
+            navigation.breadcrumb(key, view, lang)
+        with search:
+            navigation.search_box(key, lang)
+        components.notices(view, lang)
+        components.kpi_cards(view, lang, map_cache.previous(key, view.spec))
+        map_column, detail_column = st.columns([3, 1])
     sentence = headline(view, lang)
     if sentence:
-        st.subheader(sentence, anchor=False)
+        map_column.subheader(sentence, anchor=False)
     if view.table.empty:
-        st.info(t("empty.no_units", lang))
-    map_column, detail_column = (st.container(), st.container()) if present else st.columns([3, 1])
+        map_column.info(t("empty.no_units", lang))
     chosen = navigation.selected_unit(view)
     outlined = [view.spec.commune] if view.level == "commune" and view.spec.commune else []
     if S.get("sel") and S.get("sel") != st.session_state.get("_last_click"):
