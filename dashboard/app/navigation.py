@@ -177,5 +177,5 @@ def _go(page: str) -> None:
 def switch_if_asked() -> None:
     """Go to the page a navigation button asked for (a callback may not switch pages itself)."""
     page = st.session_state.pop("_switch_to", None)
-    if page:
-        st.switch_page(f"{PAGE_DIR}/{PAGES[page][0]}")
+    if page:  # the address keeps the view and the presentation (a page switch would drop the parameters)
+        st.switch_page(f"{PAGE_DIR}/{PAGES[page][0]}", query_params=S.params())

@@ -17,6 +17,7 @@ from dashboard.query import ShownView, prepared_shapes
 from dashboard.render import offline, texts
 from dashboard.render.codec import encode_shapes
 from dashboard.render.webmap import web_map
+from dashboard.render.webmap_view import source_extras
 from i18n import t
 
 MIME = "text/html"
@@ -40,7 +41,8 @@ def standalone_html(view: ShownView, source, lang: str = "vi") -> str:
     shapes = prepared_shapes(source, view.level, spec.province, spec.commune if view.level == "hamlet" else None)
     encoded = dict(zip(shapes.keys, encode_shapes(shapes.shapes, shapes.decimals)))
     notes = [*texts.summary_notes(view, lang), texts.source_line(view.metadata, lang), texts.demo_notice(view, lang)]
-    m = web_map(view, shapes, encoded, lang, notes=[note for note in notes if note])
+    m = web_map(view, shapes, encoded, lang, notes=[note for note in notes if note],
+                extras=source_extras(view, source))
     title = texts.title(view, lang)
     root = m.get_root()
     root.title = title

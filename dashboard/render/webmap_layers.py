@@ -31,36 +31,77 @@ TINY_FAR = 0.2
 ALONE = 9.0
 
 _FIT_JS = """
-var map = __MAP__, data = __DATA__, last = null;
+var map = __MAP__, data = __DATA__, moved = false, fitting = false;
 var bounds = L.latLngBounds([[data[1], data[0]], [data[3], data[2]]]);
+var unitBounds = null;
+var covers = function(boxes) {
+  /* Does a control (legend, buttons, scale) lie over some unit? Unit boxes widened by the tiny-island dot. */
+  if (!unitBounds) {
+    unitBounds = [];
+    window.cmChoropleth.eachLayer(function(l) {
+      unitBounds.push(l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng(), l.getLatLng()]));
+    });
+  }
+  var grow = 6;
+  return unitBounds.some(function(b) {
+    var a = map.latLngToContainerPoint(b.getNorthWest()), c = map.latLngToContainerPoint(b.getSouthEast());
+    return boxes.some(function(g) {
+      return a.x - grow < g.r && g.l < c.x + grow && a.y - grow < g.b && g.t < c.y + grow;
+    });
+  });
+};
+var legends = function() { return Array.prototype.slice.call(map.getContainer().querySelectorAll('.cm-legend')); };
+var moveLegends = function(corner) {
+  var target = map._controlCorners[corner];
+  legends().reverse().forEach(function(el) {
+    var control = el.parentNode === target ? null : el;
+    if (control) { target.insertBefore(el, corner.indexOf('bottom') === 0 ? target.firstChild : null); }
+  });
+};
+var apply = function(o, zoom) {
+  map.fitBounds(bounds, {paddingTopLeft: o.tl, paddingBottomRight: o.br, maxZoom: zoom, animate: false});
+};
 var fit = function() {
   var size = map.getSize();
-  if (!size.x || !size.y) { return; }
-  var pad = 10, left = pad, top = pad, right = 0, bottom = 0, rightH = 0, bottomLeftH = 0;
-  cmBoxes(map).forEach(function(b) {
-    var w = b.r - b.l, h = b.b - b.t;
-    if (b.l > size.x / 2) { right = Math.max(right, size.x - b.l); rightH = Math.max(rightH, size.y - b.t); }
-    else if (b.t > size.y / 2) { bottomLeftH = Math.max(bottomLeftH, size.y - b.t); }
-    else if (w > size.x / 4) { top = Math.max(top, b.b + pad); }   // a title box across the top
-    else { left = Math.max(left, b.r + pad); }                      // the zoom buttons
-  });
-  var options = [
-    {tl: [left, top], br: [right + pad, bottomLeftH + pad]},          // beside the legend
-    {tl: [left, top], br: [pad, Math.max(rightH, bottomLeftH) + pad]}  // above the legend
-  ];
+  if (!size.x || !size.y || moved || !window.cmChoropleth) { return; }
+  fitting = true;
+  var pad = 10, top = pad;
+  var title = document.getElementById('cm-title');
+  if (title) {  // a title box laid over the map (the HTML export): the map starts below it
+    var c = map.getContainer().getBoundingClientRect(), r = title.getBoundingClientRect();
+    top = Math.max(top, r.bottom - c.top + pad);
+  }
+  var base = {tl: [pad, top], br: [pad, pad]};
   var best = null;
-  options.forEach(function(o) {
-    var zoom = map.getBoundsZoom(bounds, false, L.point(o.tl[0] + o.br[0], o.tl[1] + o.br[1]));
-    if (!best || zoom > best.zoom) { best = {zoom: zoom, o: o}; }
+  ['bottomright', 'topright', 'bottomleft'].forEach(function(corner) {
+    moveLegends(corner);
+    var most = map.getBoundsZoom(bounds, false, L.point(base.tl[0] + base.br[0], base.tl[1] + base.br[1]));
+    for (var zoom = most; zoom >= most - 4; zoom -= map.options.zoomSnap || 0.25) {
+      apply(base, zoom);
+      if (!covers(cmBoxes(map))) {
+        if (!best || map.getZoom() > best.zoom) { best = {zoom: map.getZoom(), corner: corner}; }
+        break;
+      }
+    }
   });
-  map.fitBounds(bounds, {paddingTopLeft: best.o.tl, paddingBottomRight: best.o.br, animate: false});
-  last = {zoom: map.getZoom(), centre: map.getCenter()};
+  if (best) {
+    moveLegends(best.corner);
+    apply(base, best.zoom);
+  }
+  fitting = false;
+  window.cmFitted = {zoom: map.getZoom(), corner: best && best.corner, size: [size.x, size.y]};
 };
-fit();
-map.on('resize', function() {
-  if (!last || (map.getZoom() === last.zoom && map.getCenter().distanceTo(last.centre) < 1)) { fit(); }
-});
-window.cmFit = fit;
+// The user's own moves end the automatic framing; the map's and the legend's size changes refit it.
+map.on('zoomstart movestart', function() { if (!fitting) { moved = true; } });
+map.on('dragstart', function() { moved = true; });
+if (window.ResizeObserver) {
+  var observer = new ResizeObserver(function() { map.invalidateSize({pan: false}); fit(); });
+  observer.observe(map.getContainer());
+  legends().forEach(function(el) { observer.observe(el); });
+}
+map.whenReady(fit);
+window.cmFit = function() { moved = false; fit(); };
+window.cmMap = map;
 """
 
 _TINY_JS = """
