@@ -245,7 +245,7 @@ def test_a_slide_sequence_from_the_url(browser, streamlit_app):
     try:
         page.open("/vung-trong?present=1&slides=gaps,map,compare")
         page.page.get_by_text("Trang 1/3").first.wait_for(timeout=WAIT_MS)
-        page.page.locator(".st-key-present_next button").click()
+        page.page.locator(".st-key-present_next button").first.click()
         page.page.get_by_role("heading", name=PAGE_TITLES[0]).first.wait_for(timeout=WAIT_MS)
         page.page.get_by_text("Trang 2/3").first.wait_for(timeout=WAIT_MS)
         assert page.query()["slides"] == "gaps,map,compare"

@@ -252,7 +252,11 @@ def kpi_cards(view: ShownView, lang: str, previous: ShownView | None = None, *, 
 def outlines(key: str, spec: ViewSpec, lang: str) -> list[Outline]:
     """Light province borders when filters hide part of the map, and the area classes the user outlined."""
     result = []
-    if (spec.areas or spec.threshold is not None) and spec.level != "province":
+    if spec.province and spec.level != "province":  # the provinces around one province, in light grey
+        borders = cache.province_borders(key, None)
+        if borders:
+            result.append(Outline(t("province_borders", lang), borders, "#9a9a9a", None, 0.9))
+    elif (spec.areas or spec.threshold is not None) and spec.level != "province":
         borders = cache.province_borders(key, spec.province)
         if borders:
             result.append(Outline(t("province_borders", lang), borders, "#8a8a8a", None, 0.8))

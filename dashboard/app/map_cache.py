@@ -56,6 +56,10 @@ def extras(key: str, spec: ViewSpec, *, font_scale: float = 1.0, bubbles: str | 
            highlight=()) -> MapExtras:
     """The extra layers of a view's web map, from the caches above."""
     scope = label_scope(spec)
+    neighbours = None
+    if spec.province:  # the provinces around a province map, named in grey
+        provinces = labels(key, "province", None, None)
+        neighbours = None if provinces is None else provinces[provinces["key"] != spec.province]
     return MapExtras(context=context(key, scale_of(spec.province, spec.commune, spec.level)),
-                     labels=labels(key, *scope), bubbles=bubbles,
-                     highlight=tuple(k for k in highlight if k), font_scale=font_scale)
+                     labels=labels(key, *scope), bubbles=bubbles, highlight=tuple(k for k in highlight if k),
+                     font_scale=font_scale, neighbours=neighbours)

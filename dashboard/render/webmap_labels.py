@@ -19,7 +19,8 @@ from dashboard.render.webmap_script import MapScript, add_css
 from loaders.text import split_unit_type
 
 #: Base sizes in pixels (× the map's font scale: larger on a projector).
-SIZES = {"province": 13, "commune": 12, "hamlet": 11, "country": 13, "sea": 12, "archipelago": 11}
+SIZES = {"province": 13, "commune": 12, "hamlet": 11, "country": 13, "sea": 12, "archipelago": 11,
+         "neighbour": 12}
 
 _JS = """
 var map = __MAP__, items = __DATA__;
@@ -102,6 +103,7 @@ def _css(font_scale: float) -> str:
         f"text-shadow:{halo.format(c=SEA)};}}"
         f".cm-lbl-archipelago{{font-size:{size['archipelago']}px;color:#4d5a66;font-style:italic;"
         f"text-shadow:{halo.format(c=SEA)};}}"
+        f".cm-lbl-neighbour{{font-size:{size['neighbour']}px;color:#8a857d;font-style:italic;}}"
     )
 
 
@@ -126,16 +128,16 @@ def short_name(name: str, level: str) -> str:
     return rest if kind and rest and not rest[0].isdigit() else name
 
 
-def unit_labels(points: pd.DataFrame, level: str, shown_keys=None) -> list[dict]:
+def unit_labels(points: pd.DataFrame, level: str, shown_keys=None, kind: str | None = None) -> list[dict]:
     """Label items of units (from :func:`dashboard.query.labels.label_points`), widest first.
 
     ``shown_keys`` limits the names to the units drawn (a filtered map names only what it shows), when the
-    labelled level is the map's own.
+    labelled level is the map's own; ``kind`` "neighbour" names the provinces around a province map, in grey.
     """
     if shown_keys is not None:
         points = points[points["key"].isin(set(map(str, shown_keys)))]
-    return [{"t": short_name(name, level), "la": round(float(lat), 5), "lo": round(float(lon), 5), "c": level,
-             "r": round(float(room), 5), "f": 0, "b": 0}
+    return [{"t": short_name(name, level), "la": round(float(lat), 5), "lo": round(float(lon), 5),
+             "c": kind or level, "r": round(float(room), 5), "f": 0, "b": 0}
             for name, lat, lon, room in zip(points["name"], points["lat"], points["lon"], points["room"])]
 
 

@@ -41,6 +41,8 @@ class MapExtras:
         Keys of units outlined in black.
     font_scale : float
         Larger names, dots and bubbles on a projector.
+    neighbours : DataFrame or None
+        Label points of the provinces around a province map (named in grey where they have room).
     """
 
     context: MapContext | None = None
@@ -48,23 +50,38 @@ class MapExtras:
     bubbles: str | None = None
     highlight: tuple[str, ...] = field(default_factory=tuple)
     font_scale: float = 1.0
+    neighbours: pd.DataFrame | None = None
 
 
-def _bubble_layer(view: ShownView, shapes: PreparedShapes, count: str, lang: str, font_scale: float):
+#: Above this many units a bubble per unit is a smudge: the bubbles are summed per province instead.
+MAX_BUBBLES = 400
+
+
+def _bubble_layer(view: ShownView, shapes: PreparedShapes, count: str, lang: str, extras: MapExtras):
     values = count_values(view.table, view.level, count).to_numpy(dtype=float)
-    keys = np.asarray(view.keys())
-    position = {key: i for i, key in enumerate(shapes.keys)}
-    rows = [i for i, key in enumerate(keys) if key in position and np.isfinite(values[i]) and values[i] > 0]
-    if not rows:
+    title = t(f"bubble.{count}", lang)
+    by_province = (len(values) > MAX_BUBBLES and extras.labels is not None and len(extras.labels)
+                   and webmap_labels.label_scope(view.spec)[0] == "province" and "province_code" in view.table)
+    if by_province:
+        sums = pd.Series(values).groupby(view.table["province_code"].astype(str).to_numpy()).sum(min_count=1)
+        points = extras.labels.set_index("key")
+        data = [[round(float(points.at[code, "lat"]), 5), round(float(points.at[code, "lon"]), 5), float(total),
+                 format_number(total, lang), "", str(points.at[code, "name"])]
+                for code, total in sums.items() if code in points.index and np.isfinite(total) and total > 0]
+        title = t("bubble.by_province", lang, count=title)
+    else:
+        keys = np.asarray(view.keys())
+        position = {key: i for i, key in enumerate(shapes.keys)}
+        rows = [i for i, key in enumerate(keys) if key in position and np.isfinite(values[i]) and values[i] > 0]
+        centres = shapely.point_on_surface(shapes.shapes[[position[keys[i]] for i in rows]]) if rows else []
+        names = unit_names(view.table, view.level)
+        data = [[round(float(y), 5), round(float(x), 5), float(values[i]), format_number(values[i], lang), keys[i],
+                 names[i]] for i, x, y in zip(rows, shapely.get_x(centres), shapely.get_y(centres))]
+    if not data:
         return None
-    geometries = shapes.shapes[[position[keys[i]] for i in rows]]
-    points = shapely.point_on_surface(geometries)
-    names = unit_names(view.table, view.level)
-    data = [[round(float(y), 5), round(float(x), 5), float(values[i]), format_number(values[i], lang), keys[i],
-             names[i]] for i, x, y in zip(rows, shapely.get_x(points), shapely.get_y(points))]
-    vmax = float(np.nanmax(values[rows]))
+    vmax = max(point[2] for point in data)
     keys_ = webmap_layers.nice_keys(vmax, lambda v: format_number(v, lang))
-    return webmap_layers.bubbles(data, t(f"bubble.{count}", lang), keys_, vmax, font_scale)
+    return webmap_layers.bubbles(data, title, keys_, vmax, extras.font_scale)
 
 
 def view_layers(view: ShownView, shapes: PreparedShapes, lang: str, extras: MapExtras, bounds) -> list:
@@ -75,7 +92,7 @@ def view_layers(view: ShownView, shapes: PreparedShapes, lang: str, extras: MapE
         layers.append(lambda m: webmap_context.add_context(m, extras.context, bounds))
     layers.append(webmap_layers.tiny_dots(webmap_layers.tiny_parts(shapes, keys), extras.font_scale))
     if extras.bubbles:
-        layers.append(_bubble_layer(view, shapes, extras.bubbles, lang, extras.font_scale))
+        layers.append(_bubble_layer(view, shapes, extras.bubbles, lang, extras))
     layers.append(webmap_layers.highlight(extras.highlight))
     items = []
     if extras.context is not None:
@@ -83,6 +100,8 @@ def view_layers(view: ShownView, shapes: PreparedShapes, lang: str, extras: MapE
     if extras.labels is not None and len(extras.labels):
         level = webmap_labels.label_scope(view.spec)[0]
         items += webmap_labels.unit_labels(extras.labels, level, keys if level == view.level else None)
+    if extras.neighbours is not None and len(extras.neighbours):
+        items += webmap_labels.unit_labels(extras.neighbours, "province", kind="neighbour")
     layers.append(lambda m: webmap_labels.add_labels(m, items, extras.font_scale))
     return layers
 

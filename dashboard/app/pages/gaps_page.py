@@ -115,16 +115,16 @@ def render() -> None:
     st.subheader(" — ".join(part for part in (t("gap_count", lang, n=format_number(count, lang)), period) if part),
                  anchor=False)
     st.html(_STACK_CSS)
-    list_column, map_column = st.container(key="gap_row").columns([3, 2])
+    list_column, map_column = st.container(key="gap_row").columns([5, 3])
     with list_column:
         if count:
             st.dataframe(ranked_list(view, lang), height=MAP_HEIGHT, width="stretch", hide_index=True,
                          column_config={t("gap_rank", lang): st.column_config.TextColumn(width=50),
-                                        t("gap_unit", lang): st.column_config.TextColumn(width=270),
-                                        t("gap_filters.areas_column", lang): st.column_config.TextColumn(width=110),
+                                        t("gap_unit", lang): st.column_config.TextColumn(width=245),
+                                        t("gap_filters.areas_column", lang): st.column_config.TextColumn(width=100),
                                         t("gap_score", lang): st.column_config.TextColumn(
                                             t("gap_filters.score_short", lang), help=t("gap_score", lang),
-                                            width=95),
+                                            width=80),
                                         t("gap_reasons", lang): st.column_config.TextColumn(width="large")})
         else:
             st.info(t("empty.no_gaps", lang))
