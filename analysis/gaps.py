@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregate import estimate_population_without_team
-from i18n import Measure, Message, Term, t
+from i18n import LANGS, Measure, Message, Term, lang_column, t
 from analysis.indicators import compute_indicator, get_indicator, numeric_column
 
 NO_TEAM = "no_team"
@@ -125,8 +125,8 @@ def find_gaps(table: pd.DataFrame, indicator_keys=DEFAULT_GAP_INDICATORS, level:
     result = table.copy()
     result["gap_score"] = score.round(0)
     result["gap_reasons"] = reasons
-    result["reason_vi"] = [describe_reasons(unit_reasons, "vi") for unit_reasons in reasons]
-    result["reason_en"] = [describe_reasons(unit_reasons, "en") for unit_reasons in reasons]
+    for lang in LANGS:
+        result[lang_column("reason", lang)] = [describe_reasons(unit_reasons, lang) for unit_reasons in reasons]
     if not include_all:
         result = result[is_gap.to_numpy()]
     return result.sort_values("gap_score", ascending=False, kind="stable")

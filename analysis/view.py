@@ -14,7 +14,6 @@ from analysis.aggregate import commune_to_province, latest_period
 from analysis.classify import SCHEME_KEYS
 from analysis.indicators import INDICATORS, compute_indicator, get_indicator
 from loaders.schema import KEY_COLUMN, LEVELS, NAME_COLUMN, PERIOD
-from loaders.text import name_key
 
 #: One-click area filters (SPEC §4) → how a unit qualifies. Several chosen areas combine with OR
 #: ("mountainous or island"), since planners ask for the hard places together.
@@ -139,23 +138,6 @@ def area_mask(units: pd.DataFrame, areas) -> pd.Series:
         values = units[column]
         mask |= values.isin(accepted) if accepted else values.fillna(False).astype(bool)
     return mask
-
-
-def resolve_unit(units: pd.DataFrame, level: str, query: str) -> str | None:
-    """The code of the unit at ``level`` whose code or name matches ``query``, or None.
-
-    A code may have lost its leading zeros ("1" → "01"); a name matches by the loaders' name key, so case,
-    spacing, Unicode form, tone-mark style (Hoà/Hòa) and a "Tỉnh"/"Xã"/… prefix do not matter.
-    """
-    key_column, name_column = KEY_COLUMN[level], NAME_COLUMN[level]
-    codes = units[key_column].astype(str)
-    text = str(query).strip()
-    if text.isdigit() and len(codes):
-        padded = text.zfill(codes.str.len().max())
-        if (codes == padded).any():
-            return padded
-    matches = codes[units[name_column].map(lambda name: name_key(name, level)) == name_key(text, level)]
-    return matches.iloc[0] if len(matches) else None
 
 
 def select_units(units: pd.DataFrame, spec: ViewSpec, communes: pd.DataFrame | None = None) -> pd.DataFrame:

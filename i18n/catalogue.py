@@ -133,6 +133,14 @@ def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
     return " ".join(text.split()) if "\n" in text else text
 
 
+def lang_column(base: str, lang: str) -> str:
+    """The name of a data column or field written in ``lang``: ``reason_vi`` / ``reason_en``, ``notice_vi`` …
+
+    Data that carry both languages (gap reasons, a dataset's notice) name their fields this one way.
+    """
+    return f"{base}_{'en' if lang == 'en' else 'vi'}"
+
+
 def json_safe(value):
     """A parameter as JSON: numbers and text as they are, lists as lists, messages as their JSON."""
     if isinstance(value, Message):

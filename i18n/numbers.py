@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import re
 
-NO_DATA_TEXT = {"vi": "không có dữ liệu", "en": "no data"}
 
 
 def format_number(value, lang: str = "vi", decimals: int = 0) -> str:
@@ -18,7 +17,7 @@ def format_number(value, lang: str = "vi", decimals: int = 0) -> str:
     ('1.459', '85,5', '1,459')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_DATA_TEXT.get(lang, NO_DATA_TEXT["vi"])
+        return _t("number.no_data", lang)
     text = f"{float(value):,.{decimals}f}"
     if lang == "en":
         return text
@@ -28,7 +27,7 @@ def format_number(value, lang: str = "vi", decimals: int = 0) -> str:
 def format_percent(value, lang: str = "vi", decimals: int = 1) -> str:
     """A percentage: "85,5 %" in Vietnamese, "85.5%" in English; whole numbers lose the ",0"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_DATA_TEXT.get(lang, NO_DATA_TEXT["vi"])
+        return _t("number.no_data", lang)
     if float(value).is_integer():
         decimals = 0
     number = format_number(value, lang, decimals)
@@ -40,7 +39,7 @@ def format_value(value, unit: str, lang: str = "vi") -> str:
     if unit == "%":
         return format_percent(value, lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_DATA_TEXT.get(lang, NO_DATA_TEXT["vi"])
+        return _t("number.no_data", lang)
     decimals = 1 if abs(float(value)) < 100 and not float(value).is_integer() else 0
     return f"{format_number(value, lang, decimals)} {unit}".strip()
 
@@ -54,8 +53,21 @@ def format_period(period: str | None, lang: str = "vi") -> str:
     month = re.fullmatch(r"(\d{4})-(\d{2})", text)
     if quarter:
         year, q = quarter.groups()
-        return f"Q{q} {year}" if lang == "en" else f"Quý {q}/{year}"
+        return _t("period_format.quarter", lang, year=year, quarter=q)
     if month:
         year, m = month.groups()
-        return f"{m}/{year}" if lang == "en" else f"Tháng {int(m)}/{year}"
-    return text if lang == "en" else f"Năm {text}"
+        return _t("period_format.month", lang, year=year, month=str(int(m)))
+    if re.fullmatch(r"\d{4}", text):
+        return _t("period_format.year", lang, year=text)
+    return text
+
+
+def format_date(date, lang: str = "vi") -> str:
+    """A date the language's way: 30/11/2026 in Vietnamese, 2026-11-30 in English."""
+    return date.strftime(_t("period_format.date", lang))
+
+
+def _t(key: str, lang: str, **params) -> str:
+    from i18n.catalogue import t
+
+    return t(key, lang, **params)

@@ -24,7 +24,9 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
+from i18n import Message
 from loaders.aliases import canonical_for
+from loaders.column_values import settle_columns
 from loaders.encodings import codec_for_cpg, redecode_latin1_columns
 from loaders.archive import inspect_zip
 from loaders.errors import LoaderError
@@ -360,17 +362,24 @@ def _clean_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int, i
 
 
 # -- columns ---------------------------------------------------------------------------------------------------------
-def _map_fields(columns) -> tuple[dict[str, str], list[str]]:
-    mapping, ignored = {}, []
+def _map_fields(frame) -> tuple[dict[str, str], list[str], list]:
+    """Field → canonical column, by what each field name means and, where no name says, by the values.
+
+    A ward layer whose fields are called ``ADM3_EN`` or ``ID_2`` still yields its codes and names: a field whose
+    values are mostly commune codes of the registers, or names of communes, districts or provinces, is taken
+    (and reported, see :mod:`loaders.column_values`).
+    """
+    columns = [c for c in frame.columns if c != "geometry"]
+    mapping = {}
     for column in columns:
-        if column == "geometry":
-            continue
         canonical = canonical_for(column)
-        if canonical in UNIT_FIELDS and canonical not in mapping.values():
+        if canonical in ("unit_code", "unit_name") or (canonical in UNIT_FIELDS
+                                                       and canonical not in mapping.values()):
             mapping[column] = canonical
-        else:
-            ignored.append(column)
-    return mapping, ignored
+    values = {column: frame[column].tolist() for column in columns}
+    mapping, guesses = settle_columns(values, mapping, {c: c for c in columns})
+    mapping = {column: canonical for column, canonical in mapping.items() if canonical in UNIT_FIELDS}
+    return mapping, [c for c in columns if c not in mapping], guesses
 
 
 def detect_level(columns) -> str | None:
@@ -392,15 +401,20 @@ def _as_bool(value) -> bool:
     return nfc(str(value)).lower() in _TRUE_TEXTS
 
 
+def _say(key: str, **params) -> str:
+    """A problem of the column mapping as the English sentence ``info["problems"]`` carries (SPEC §8)."""
+    return Message(key, params).text("en")
+
+
 def _canonical_units(frame, level, path, problems):
-    mapping, ignored = _map_fields(frame.columns)
+    mapping, ignored, guesses = _map_fields(frame)
+    problems += [guess.message().text("en") for guess in guesses]
     data = frame.rename(columns=mapping)[[*mapping.values(), "geometry"]]
     found = detect_level(data.columns)
     if level is None:
         level = found
     if level is None:
-        raise LoaderError("no recognisable code or name column (expected e.g. 'ma_xa', 'ten_xa', 'ward_code', "
-                          f"'commune_name'); columns are: {', '.join(ignored[:12])}", path)
+        raise LoaderError("boundary_columns.no_identity", path, columns=ignored[:12])
     not_nfc = 0
     for column in NAME_FIELDS + ("commune_type", "hamlet_type", "ethnic_region", "hamlet_id"):
         if column in data:
@@ -409,13 +423,13 @@ def _canonical_units(frame, level, path, problems):
             tidy = canonical_type if column.endswith("_type") else (lambda v: None if is_missing(v) else nfc(str(v)))
             data[column] = values.map(tidy).astype(object)
     if not_nfc:
-        problems.append(f"{not_nfc} names were not in Unicode NFC (e.g. decomposed); normalised")
+        problems.append(_say("boundary_columns.not_nfc", n=not_nfc))
     for column, width in CODE_WIDTH.items():
         if column in data:
             padded = data[column].map(lambda v, w=width: pad_code(v, w)).astype(object)
             bad = int((padded.isna() & data[column].notna()).sum())
             if bad:
-                problems.append(f"{bad} {column} values are not {width}-digit codes, left empty")
+                problems.append(_say("boundary_columns.not_codes", n=bad, column=column, width=width))
             data[column] = padded
     if "commune_name" in data and "commune_type" not in data:
         data["commune_type"] = data["commune_name"].map(lambda n: unit_type_of(n, "commune")).astype(object)
@@ -423,19 +437,19 @@ def _canonical_units(frame, level, path, problems):
         data["hamlet_type"] = data["hamlet_name"].map(lambda n: unit_type_of(n, "hamlet")).astype(object)
     if level == "hamlet" and "hamlet_id" not in data:
         data["hamlet_id"] = _hamlet_ids(data)
-        problems.append("no hamlet code column: hamlet_id made from commune code and row order")
+        problems.append(_say("boundary_columns.hamlet_ids_made"))
     for column in BOOLEAN_AREA_CLASSES:
         if column in data:
             data[column] = data[column].map(_as_bool).astype(bool)
     key = KEY_COLUMN.get(level)
     if key in data and data[key].dropna().duplicated().any():
         repeated = data[key].dropna()[data[key].dropna().duplicated()]
-        problems.append(f"{len(repeated)} {key} values appear more than once, e.g. '{repeated.iloc[0]}'")
+        problems.append(_say("boundary_columns.repeated", n=len(repeated), column=key, example=repeated.iloc[0]))
     data.insert(0, "level", level)
     expected = UNIT_COLUMNS.get(level, UNIT_COLUMNS["commune"])
     missing = [c for c in expected if c not in data]
     if missing and level in UNIT_COLUMNS:
-        problems.append("columns not found in the file: " + ", ".join(missing))
+        problems.append(_say("boundary_columns.missing", columns=missing))
     ordered = [c for c in expected if c in data] + [c for c in data.columns if c not in expected]
     units = gpd.GeoDataFrame(data[ordered], geometry="geometry", crs=frame.crs).reset_index(drop=True)
     return units, level, not_nfc, ignored

@@ -19,6 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from i18n import Term
 from loaders.errors import LoaderError
 from loaders.schema import CODE_WIDTH, COUNT_COLUMNS, LEVELS
 
@@ -35,7 +36,7 @@ _TEXT_COLUMNS = ("hamlet_id", "commune_code", "province_code", "period", "commun
 
 def _check_level(level: str) -> None:
     if level not in LEVELS:
-        raise LoaderError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+        raise LoaderError("dataset.unknown_level", level=str(level)[:20], levels=list(LEVELS))
 
 
 def _code(value, column: str) -> str:
@@ -72,7 +73,7 @@ def load_units(data_dir: str | Path, level: str, province_code: str | None = Non
     _check_level(level)
     path = Path(data_dir) / UNIT_FILES[level]
     if not path.exists():
-        raise LoaderError(f"no {level} boundaries in this dataset ({UNIT_FILES[level]} missing)", path)
+        raise LoaderError("dataset.no_units", path, level=Term(f"store.level.{level}"))
     filters = []
     if province_code is not None:
         filters.append(("province_code", "=", _code(province_code, "province_code")))
@@ -91,23 +92,55 @@ def _as_counts(table: pd.DataFrame) -> pd.DataFrame:
 
 def _hamlet_stats(data_dir: Path) -> pd.DataFrame | None:
     path = data_dir / HAMLET_STATS
-    return _as_counts(pd.read_parquet(path)) if path.exists() else None
+    return pd.read_parquet(path) if path.exists() else None
 
 
 def _commune_stats(data_dir: Path) -> pd.DataFrame | None:
     path = data_dir / COMMUNE_STATS
-    if path.exists():
-        table = pd.read_csv(path, dtype={c: str for c in _TEXT_COLUMNS}, encoding="utf-8")
-        for column in ("commune_code", "province_code"):
-            table[column] = table[column].map(lambda v, c=column: _code(v, c))
-        return _as_counts(table)
-    hamlets = _hamlet_stats(data_dir)
-    if hamlets is None:
+    if not path.exists():
         return None
-    # Only hamlet figures: communes are their sums (NaN when no hamlet reported the column).
-    counts = [c for c in COUNT_COLUMNS if c in hamlets]
-    table = hamlets.groupby(["commune_code", "province_code", "period"], sort=True)[counts].sum(min_count=1)
-    return table.reset_index()
+    table = pd.read_csv(path, dtype={c: str for c in _TEXT_COLUMNS}, encoding="utf-8")
+    for column in ("commune_code", "province_code"):
+        table[column] = table[column].map(lambda v, c=column: _code(v, c))
+    return table
+
+
+def read_stats_rows(data_dir: str | Path, level: str) -> pd.DataFrame | None:
+    """The statistics rows of ``level`` ("commune" or "hamlet") as the directory stores them, or ``None``."""
+    data_dir = Path(data_dir)
+    return _hamlet_stats(data_dir) if level == "hamlet" else _commune_stats(data_dir)
+
+
+def aggregate_stats(read_rows, level: str, where=None) -> pd.DataFrame:
+    """Statistics of ``level`` from stored rows: ``read_rows("commune" | "hamlet")`` gives the rows or ``None``.
+
+    ``hamlet`` and ``commune`` are the stored rows (communes summed from hamlets when only hamlet figures are
+    stored); ``province`` sums the communes by province and period. Sums skip units that did not report a
+    column; a sum is NaN only when no unit reported it. Counts come back as float64 (NaN = no data).
+
+    Raises
+    ------
+    LoaderError
+        Unknown level, or no statistics for that level.
+    """
+    _check_level(level)
+    table = read_rows("hamlet") if level == "hamlet" else read_rows("commune")
+    if table is None and level != "hamlet":
+        hamlets = read_rows("hamlet")
+        if hamlets is not None:
+            hamlets = _as_counts(hamlets.copy())
+            counts = [c for c in COUNT_COLUMNS if c in hamlets]
+            table = hamlets.groupby(["commune_code", "province_code", "period"], sort=True)[counts].sum(min_count=1)
+            table = table.reset_index()
+    if table is None:
+        raise LoaderError("dataset.no_stats", where, level=Term(f"store.level.{level}"))
+    table = _as_counts(table.copy())
+    if level != "province":
+        return table
+    counts = [c for c in COUNT_COLUMNS if c in table]
+    keys = ["province_code", "province_name", "period"] if "province_name" in table else ["province_code", "period"]
+    sums = table.groupby(keys, sort=True)[counts].sum(min_count=1)
+    return sums.reset_index()
 
 
 def load_stats(data_dir: str | Path, level: str) -> pd.DataFrame:
@@ -115,25 +148,14 @@ def load_stats(data_dir: str | Path, level: str) -> pd.DataFrame:
 
     ``hamlet`` reads ``stats/hamlet_stats.parquet``; ``commune`` reads ``stats/commune_stats.csv``
     (codes kept as zero-padded text), or sums the hamlets when the CSV is absent; ``province`` sums
-    the communes by province and period. Sums skip units that did not report a column; a sum is
-    NaN only when no unit reported it. ``hamlets_with_team`` is a count of hamlets, so it sums.
+    the communes by province and period (see :func:`aggregate_stats`).
 
     Raises
     ------
     LoaderError
         Unknown level, or no statistics for that level in the dataset.
     """
-    _check_level(level)
-    data_dir = Path(data_dir)
-    table = _hamlet_stats(data_dir) if level == "hamlet" else _commune_stats(data_dir)
-    if table is None:
-        raise LoaderError(f"no {level} statistics in this dataset", data_dir)
-    if level != "province":
-        return table
-    counts = [c for c in COUNT_COLUMNS if c in table]
-    keys = ["province_code", "province_name", "period"] if "province_name" in table else ["province_code", "period"]
-    sums = table.groupby(keys, sort=True)[counts].sum(min_count=1)
-    return sums.reset_index()
+    return aggregate_stats(lambda lvl: read_stats_rows(data_dir, lvl), level, where=data_dir)
 
 
 def dataset_metadata(data_dir: str | Path) -> dict:
@@ -148,4 +170,4 @@ def dataset_metadata(data_dir: str | Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise LoaderError(f"metadata is not valid JSON ({error.msg}, line {error.lineno})", path) from None
+        raise LoaderError("dataset.bad_metadata", path, detail=error.msg, line=error.lineno) from None

@@ -1,15 +1,13 @@
-"""Turn a checked upload into a new dataset version in the store (issue 7).
-
-Two steps, so the data officer sees the report before anything changes:
+"""Turn an upload into a new version of the store, in three steps the officer sees one after the other (issue 12):
 
 1. :func:`check_upload` reads the staged files, runs :func:`loaders.validate.validate` (the same report as
-   ``coverage-map validate``) and decides whether the upload is usable; statistics alone are validated against
-   the active dataset's boundaries.
-2. :func:`apply_upload` builds the new version through :meth:`loaders.store.DatasetStore.apply`: uploaded
-   boundaries become ``geo/communes.parquet`` (+ ``geo/provinces.parquet`` dissolved) or ``geo/hamlets.parquet``;
-   uploaded figures are joined to the boundaries and merged into ``stats/commune_stats.csv`` or
-   ``stats/hamlet_stats.parquet`` (a new figure for a unit and period replaces the old one); every other file is
-   carried over from the previous version unchanged.
+   ``coverage-map validate``), joins the figures to the active boundaries once, and records which active data it
+   was checked against (the store's token);
+2. :func:`preview_upload` computes what an apply would change (:class:`loaders.store.plan.Preview`: rows added
+   or updated per period and province, completeness of a new period, refused rows and why) — the panel and
+   ``coverage-map store apply`` print its :meth:`~loaders.store.plan.Preview.lines`;
+3. :func:`apply_upload` writes exactly that preview as a new version (merge per unit and period; replacing a
+   period or a level only when chosen), refused when the active data changed since the check.
 """
 
 from __future__ import annotations
@@ -18,18 +16,17 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from loaders.archive import StagedUpload, UploadError
 from loaders.boundaries import BoundaryLoad, read_boundaries
 from loaders.errors import LoaderError
-from loaders.ingest_files import (GEO_FILES, STATS_FILES, carry_over_rest, previous_demo_files, provinces_of,
-                                  read_previous_stats, read_previous_units, write_metadata, write_stats,
-                                  write_units)
 from loaders.schema import KEY_COLUMN, PERIOD
 from loaders.stats import StatsLoad, read_stats
-from loaders.store import DatasetStore
+from loaders.store import ACTIVE, Identity, StaleCheck, Store, StoreError
+from loaders.store.checks import finding_for
+from loaders.store.layers import units_layer
+from loaders.store.plan import ApplyOptions, Preview, Upload, build_preview
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +57,8 @@ class UploadCheck:
     boundaries: BoundaryLoad | None = None
     stats: list = field(default_factory=list)
     scope: list | None = None  # province codes hamlet figures were checked within (None: everywhere)
+    upload: Upload | None = None  # the joined rows and boundaries, ready to merge
+    token: str = ""  # the store's token when checked: an apply on other data is refused
 
     @property
     def usable(self) -> bool:
@@ -105,56 +104,92 @@ def _stats_errors(load: StatsLoad) -> list[LoaderError]:
     return []
 
 
-def _boundary_file_for(level: str, check: UploadCheck, active_dir: Path, directory: Path) -> Path | None:
-    """The boundaries statistics of ``level`` are validated against: the upload's, else the active dataset's.
-
-    Hamlet figures are checked against the hamlets of their provinces only: the national hamlet layer has
-    tens of thousands of units and the join's cost grows with them.
-    """
-    if check.boundaries is not None and check.boundaries.info["level"] in (level, "hamlet"):
-        return Path(check.boundaries.info["path"])
-    path = Path(active_dir) / GEO_FILES[level]
-    if not path.exists():
-        return None
-    if level != "hamlet":
-        return path
-    check.scope = provinces_of(check.stats, active_dir)
-    if not check.scope:
-        return path
-    scoped = directory / "scope" / "hamlets.parquet"
+def _join_units(check: UploadCheck, parent, level: str, directory: Path):
+    """The units statistics of ``level`` are joined to, and a file of them for the report: the upload's
+    boundaries when they are of that level, else the active data's (hamlets: only their provinces', since the
+    join's cost grows with the units)."""
+    if check.boundaries is not None and check.boundaries.info["level"] == level:
+        return check.boundaries.units, Path(check.boundaries.info["path"])
+    if not parent.has_units(level):
+        return None, None
+    provinces = None
+    if level == "hamlet":
+        check.scope = _provinces_of(check.stats, parent)
+        provinces = check.scope
+    path = getattr(parent, "path", None)
+    if provinces is None and path is not None:
+        units_file = Path(path) / units_layer(level)
+        return parent.units(level), units_file
+    units = parent.units(level)
+    if provinces:
+        units = units[units["province_code"].isin(provinces)].reset_index(drop=True)
+    scoped = directory / "scope" / f"{level}.parquet"
     scoped.parent.mkdir(parents=True, exist_ok=True)
-    read_previous_units(active_dir, level, check.scope).to_parquet(scoped, compression="zstd")
-    return scoped
+    units.to_parquet(scoped, compression="zstd")
+    return units, scoped
 
 
-def check_upload(staged: StagedUpload, store: DatasetStore, level: str | None = None, crs=None) -> UploadCheck:
-    """Read and validate staged files; never raises for bad input (the reasons are in ``.errors``).
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None  # NaN is truthy: never let it through
+
+
+def _provinces_of(loads, parent) -> list[str] | None:
+    """Province codes every statistics row belongs to (by province code, commune code or province name);
+    ``None`` when some row says nothing about its province (then no unit may be left out of the join)."""
+    from loaders.text import name_key
+
+    if not parent.has_units("commune"):
+        return None
+    communes = parent.unit_index("commune")
+    by_commune = dict(zip(communes["commune_code"], communes["province_code"]))
+    by_name = {name_key(n, "province"): c for n, c in zip(communes.get("province_name", []),
+                                                         communes["province_code"])}
+    found = set()
+    for load in loads:
+        for row in load.table.to_dict("records"):
+            code = _text(row.get("province_code")) or by_commune.get(_text(row.get("commune_code")))
+            code = code or by_name.get(name_key(_text(row.get("province_name")), "province"))
+            if not isinstance(code, str):
+                return None
+            found.add(code)
+    return sorted(found) or None
+
+
+def check_upload(staged: StagedUpload, store: Store, level: str | None = None, crs=None) -> UploadCheck:
+    """Read, validate and join staged files against the active data; never raises for bad input (the reasons
+    are in ``.errors``).
 
     Parameters
     ----------
     staged : StagedUpload
         From :func:`loaders.archive.stage_files`.
-    store : DatasetStore
-        Its active dataset supplies the boundaries when only statistics are uploaded.
+    store : Store
+        Its active data supplies the boundaries when only statistics are uploaded; its token is recorded.
     level, crs : optional
         Passed to :func:`loaders.boundaries.read_boundaries` for the uploaded boundaries.
     """
-    check = UploadCheck()
+    check = UploadCheck(token=store.token())
     try:
+        parent = store.dataset(ACTIVE)
         _read_uploads(check, staged, level, crs)
         if check.errors:
             return check
-        stats_level = check.stats[0].info["level"] if check.stats else None
-        if stats_level and any(s.info["level"] != stats_level for s in check.stats):
-            stats_level = None  # validate joins every file to one level: check each file on its own then
-        boundary_file = (_boundary_file_for(stats_level, check, store.active_dir(), staged.directory) if stats_level
-                         else Path(check.boundaries.info["path"]) if check.boundaries else None)
-        if check.stats and boundary_file is None:
-            level_needed = stats_level or check.stats[0].info["level"]
-            check.errors.append(IngestError("no_boundaries_for_stats", check.stats[0].info["path"],
-                                            level=level_needed))
-            return check
-        check.report = _validate(check, boundary_file, stats_level, crs)
+        check.upload = Upload(files=[Path(p).name for p in staged.sources])
+        if check.boundaries is not None:
+            check.upload.units[check.boundaries.info["level"]] = check.boundaries.units
+        levels = sorted({s.info["level"] for s in check.stats})
+        reports = []
+        for stats_level in levels:
+            loads = [s for s in check.stats if s.info["level"] == stats_level]
+            units, units_file = _join_units(check, parent, stats_level, staged.directory)
+            if units is None:
+                check.errors.append(IngestError("no_boundaries_for_stats", loads[0].info["path"], level=stats_level))
+                return check
+            reports.append(_validate(check, units_file, loads, stats_level, crs))
+            _join(check, units, loads, stats_level)
+        if not check.stats:
+            reports.append(_validate(check, Path(check.boundaries.info["path"]), [], None, crs))
+        check.report = _combine_reports(reports)
         _join_errors(check)
     except LoaderError as error:
         check.errors.append(error)
@@ -175,23 +210,56 @@ def _read_uploads(check: UploadCheck, staged: StagedUpload, level, crs) -> None:
         check.errors += _stats_errors(load)
 
 
-def _validate(check: UploadCheck, boundary_file: Path, stats_level: str | None, crs) -> dict:
+def _validate(check: UploadCheck, boundary_file: Path, loads, stats_level: str | None, crs) -> dict:
     from loaders.validate import validate
 
     uploaded = check.boundaries is not None and Path(check.boundaries.info["path"]) == boundary_file
     level = check.boundaries.info["level"] if uploaded else stats_level
-    report = validate(boundary_file, [s.info["path"] for s in check.stats], level=level,
-                      crs=crs if uploaded else None)
+    report = validate(boundary_file, [s.info["path"] for s in loads], level=level, crs=crs if uploaded else None)
     report["boundaries_uploaded"] = uploaded
     return report
+
+
+def _combine_reports(reports: list[dict]) -> dict:
+    """One report for uploads with statistics of two levels: files listed together, join counts added."""
+    report = dict(reports[0])
+    for other in reports[1:]:
+        report["stats"] = report["stats"] + other["stats"]
+        join = dict(report["join"])
+        for key, value in other["join"].items():
+            join[key] = join.get(key, 0) + value if isinstance(value, int) else list(join.get(key, [])) + list(value)
+        report["join"] = join
+    return report
+
+
+def _join(check: UploadCheck, units: pd.DataFrame, loads, level: str) -> None:
+    """Join the figures once; keep matched rows for the merge, report every other row as ignored."""
+    from loaders.join import MATCH_LEGACY, MATCH_NONE, join_stats
+
+    table = pd.concat([s.table.assign(source_file=Path(s.info["path"]).name) for s in loads], ignore_index=True)
+    result = join_stats(units, table, level)
+    joined = result.table
+    matched = joined[joined["match"] != MATCH_NONE].reset_index(drop=True)
+    check.upload.stats[level] = matched
+    kept = set(zip(matched["source_file"], matched["source_sheet"], matched["source_row"]))
+    for row in table.assign(match=[r["match"] for r in result.report["rows"]]).to_dict("records"):
+        where = (row.get("source_file"), row.get("source_sheet"), row.get("source_row"))
+        if row["match"] == MATCH_NONE:
+            check.upload.ignored.append(finding_for(row, level, _message("store.check.unmatched"), blocking=False))
+        elif row["match"] != MATCH_LEGACY and where not in kept:
+            check.upload.ignored.append(finding_for(row, level, _message("store.check.duplicate"), blocking=False))
+
+
+def _message(key: str, **params):
+    from i18n import Message
+
+    return Message(key, params)
 
 
 def _join_errors(check: UploadCheck) -> None:
     if not check.stats or check.report is None:
         return
-    join = check.report["join"]
-    matched = join["matched_by_code"] + join["matched_by_name"] + join.get("matched_legacy", 0)
-    if matched == 0:
+    if not any(len(rows) for rows in check.upload.stats.values()):
         check.errors.append(IngestError("no_match", check.stats[0].info["path"]))
 
 
@@ -210,116 +278,90 @@ def validation_summary(check: UploadCheck) -> dict:
     }
 
 
-def apply_upload(store: DatasetStore, staged: StagedUpload, check: UploadCheck, uploaded_by: str = "",
-                 note: str = "") -> dict:
-    """Make a usable upload the new active version; return its manifest entry.
+def preview_upload(store: Store, check: UploadCheck, options: ApplyOptions = ApplyOptions(),
+                   identity: Identity | None = None, settings=None, checks=None) -> Preview:
+    """What applying a usable upload would change, against the data it was checked on.
 
-    On any error the store is unchanged (the version is built in a temp directory and only renamed into place
-    when complete). The staging directory is removed after a successful apply.
+    Parameters
+    ----------
+    options : ApplyOptions
+        Merge (default), or replace periods / a level; exclude refused rows.
+    identity : Identity
+        The officer (default: the local national officer when login is off).
+    checks : iterable of callables, optional
+        Row checks (default :func:`loaders.store.checks.plausibility`; see that module's SEAM note).
+
+    Raises
+    ------
+    StaleCheck
+        The active data changed since the check: check the upload again.
+    IngestError
+        The upload is not usable.
+    """
+    from loaders.settings import load_settings
+    from loaders.store.checks import plausibility
+
+    if not check.usable or check.upload is None:
+        raise IngestError("not_usable", None)
+    if store.token() != check.token:
+        raise StaleCheck("stale", None, checked=check.token.split(":", 1)[-1],
+                         active=store.token().split(":", 1)[-1], by=_active_by(store))
+    settings = settings or load_settings()
+    return build_preview(store.dataset(ACTIVE), check.upload, check.token, options, identity or Identity.local(),
+                         settings["data.complete_share"], checks if checks is not None else (plausibility,))
+
+
+def _active_by(store: Store) -> str:
+    active = store.active_id()
+    return (store.version(active).get("uploaded_by") or "—") if active else "—"
+
+
+def apply_upload(store: Store, staged: StagedUpload, check: UploadCheck, uploaded_by: str = "", note: str = "",
+                 options: ApplyOptions = ApplyOptions(), identity: Identity | None = None,
+                 preview: Preview | None = None) -> dict:
+    """Write a checked upload as the new active version (exactly ``preview``, computed here when not given);
+    return its ledger entry. The staging directory is removed after a successful apply.
 
     Raises
     ------
     IngestError
-        When ``check`` is not usable.
+        The upload is not usable.
+    StoreError
+        Refused rows not excluded (``store.rejected_rows``), nothing to change (``store.nothing_to_apply``),
+        the data changed since the check (:class:`StaleCheck`), or the store busy (:class:`StoreBusy`).
     """
+    identity = identity or Identity.local(uploaded_by)
     if not check.usable:
         raise IngestError("not_usable", staged.sources[0] if staged.sources else None)
-
-    def populate(new_dir: Path, previous_dir: Path) -> dict:
-        return build_version(new_dir, previous_dir, check, store.root)
-
-    entry = store.apply(populate, staged.sources, uploaded_by=uploaded_by, validation=validation_summary(check),
-                        note=note)
+    preview = preview or preview_upload(store, check, options, identity)
+    if preview.blocked:
+        raise StoreError("rejected_rows", None, count=sum(f.blocking for f in preview.rejected))
+    if preview.empty:
+        raise StoreError("nothing_to_apply", None)
+    entry = ledger_entry(preview, check, identity, uploaded_by, note)
+    entry = store.commit(preview.commit, staged.sources, identity, preview.token, entry)
     staged.discard()
     return entry
 
 
-def build_version(new_dir: Path, previous_dir: Path, check: UploadCheck, store_root: Path) -> dict:
-    """Write the complete dataset of a new version into ``new_dir``; return what changed (for the manifest)."""
-    written, details = set(), {"replaced": [], "carried_over": [], "notes": []}
-    units_by_level = {}
-    if check.boundaries is not None:
-        level = check.boundaries.info["level"]
-        units = _with_previous_area_classes(check.boundaries.units, previous_dir, level)
-        if level == "hamlet":
-            units = _with_province_codes(units, previous_dir)
-        written |= write_units(units, new_dir, level)
-        units_by_level[level] = units
-    for level in ("commune", "hamlet"):
-        loads = [s for s in check.stats if s.info["level"] == level]
-        if not loads:
-            continue
-        units = units_by_level.get(level)
-        if units is None:
-            units = read_previous_units(previous_dir, level, check.scope if level == "hamlet" else None)
-        if units is None:
-            raise IngestError("no_boundaries_for_stats", loads[0].info["path"], level=level)
-        new_rows = _joined_rows(units, loads, level)
-        previous = read_previous_stats(previous_dir, level)
-        if STATS_FILES[level] in previous_demo_files(previous_dir):
-            # real figures never sit next to synthetic ones: the demo figures of this level are dropped
-            previous = None
-            details["notes"].append(f"demo {level} statistics replaced by the upload")
-        written |= write_stats(_merge(previous, new_rows, level, details), new_dir, level)
-    details["replaced"] = sorted(written)
-    details["carried_over"] = carry_over_rest(previous_dir, new_dir, written, store_root)
-    write_metadata(previous_dir, new_dir, written, check)
-    return details
+def ledger_entry(preview: Preview, check: UploadCheck, identity: Identity, uploaded_by: str, note: str) -> dict:
+    """What the ledger keeps about an apply besides id, time, parent and sources (added by the store)."""
+    options = preview.options
+    changes = preview.commit.changes_json()
+    return {
+        "uploaded_by": uploaded_by or identity.label(), "role": identity.role, "note": note,
+        "action": "replace_level" if options.replace_level else "replace_period" if options.replace_periods
+        else "merge",
+        "replace_periods": list(options.replace_periods),
+        "periods": sorted({p for level in changes.values() for p in level}, key=_period_key),
+        "changes": changes, "units": preview.commit.units_json(),
+        "excluded": [f.to_json() for f in preview.rejected] if options.exclude_rejected else [],
+        "ignored": len(preview.ignored), "checked_against": preview.token,
+        "completeness": preview.completeness, "validation": validation_summary(check),
+    }
 
 
-def _with_previous_area_classes(units: gpd.GeoDataFrame, previous_dir: Path, level: str) -> gpd.GeoDataFrame:
-    """Keep the area classes (mountainous, island...) the previous version had, when the upload has none."""
-    from loaders.schema import AREA_CLASS_COLUMNS
+def _period_key(period):
+    from loaders.store.merge import period_key
 
-    missing = [c for c in AREA_CLASS_COLUMNS if c not in units]
-    previous = read_previous_units(previous_dir, level) if missing else None
-    if previous is None:
-        return units
-    key = KEY_COLUMN[level]
-    carried = [c for c in missing if c in previous]
-    if not carried:
-        return units
-    if "area_class_source" in previous and "area_class_source" not in units:
-        carried.append("area_class_source")  # say where the carried classes came from (e.g. "heuristic")
-    lookup = pd.DataFrame(previous[[key, *carried]]).drop_duplicates(key).set_index(key)
-    units = units.copy()
-    for column in carried:
-        values = units[key].map(lookup[column])
-        units[column] = values.fillna("" if column in ("ethnic_region", "area_class_source") else False).to_numpy()
-    return units
-
-
-def _with_province_codes(hamlets: gpd.GeoDataFrame, previous_dir: Path) -> gpd.GeoDataFrame:
-    """Hamlet files often carry only the commune code: the province comes from the communes of the dataset."""
-    if "province_code" in hamlets and hamlets["province_code"].notna().all():
-        return hamlets
-    communes = read_previous_units(previous_dir, "commune")
-    lookup = {} if communes is None else dict(zip(communes["commune_code"], communes["province_code"]))
-    hamlets = hamlets.copy()
-    found = hamlets["commune_code"].map(lookup)
-    hamlets["province_code"] = (hamlets["province_code"].fillna(found) if "province_code" in hamlets
-                                else found).astype(object)
-    return hamlets
-
-
-def _joined_rows(units: pd.DataFrame, loads: list[StatsLoad], level: str) -> pd.DataFrame:
-    from loaders.join import join_stats
-
-    table = pd.concat([s.table for s in loads], ignore_index=True)
-    joined = join_stats(units, table, level).table
-    return joined[joined["match"] != "unmatched"].reset_index(drop=True)
-
-
-def _merge(previous: pd.DataFrame | None, new_rows: pd.DataFrame, level: str, details: dict) -> pd.DataFrame:
-    """New figures replace old ones for the same unit and period; everything else in ``previous`` stays."""
-    key = KEY_COLUMN[level]
-    if previous is None or previous.empty:
-        return new_rows
-    replaced = pd.MultiIndex.from_frame(new_rows[[key, PERIOD]].astype(str))
-    old_keys = pd.MultiIndex.from_frame(previous[[key, PERIOD]].astype(str))
-    kept = previous[~old_keys.isin(replaced)]
-    if len(kept) < len(previous):
-        details["notes"].append(f"{len(previous) - len(kept)} {level} rows replaced by the upload")
-    merged = pd.concat([kept, new_rows], ignore_index=True)
-    return merged.sort_values([key, PERIOD], kind="stable").reset_index(drop=True)
-
+    return period_key(period)

@@ -1,28 +1,39 @@
-"""Join statistics to units: ``join_stats(units, stats, level) -> JoinResult`` (SPEC §7.9).
+"""Join statistics to units, right or not at all: ``join_stats(units, stats, level) -> JoinResult`` (SPEC §7.9-7.13).
 
-Order of trust, per statistics row: the official code; then the normalised name within the province (and the
-district when both sides give one), first with diacritics (:func:`~loaders.text.name_key`), then without
-(:func:`~loaders.text.ascii_key`) when that is unambiguous; then, for communes, the pre-2025 register mapping a
-legacy commune to its 2025 unit. Anything else is unmatched, with the closest unit name as a *suggestion* that
-is shown and never applied.
+Per row: impossible values reject it (:mod:`loaders.plausibility`); its era and unit are resolved
+(:mod:`loaders.join_resolve`): a trusted code, else a name within its province and district, else nothing (the
+closest name is suggested, never applied). Pre-2025 communes on 2025 boundaries are mapped to the unit they
+became and their **counts summed** per unit and period, but only when every old commune of that unit is there
+and none was divided with another unit; shares are recomputed from summed numerators and denominators, never
+averaged. Two rows for one unit and period are applied once when they agree and not at all when they differ.
+Every row read ends in one class of :mod:`loaders.join_report`, and the classes add up to the rows read.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
-from loaders.schema import CODE_WIDTH, COUNT_COLUMNS, KEY_COLUMN, NAME_COLUMN, PERIOD, SHARE_COLUMNS
-from loaders.text import ascii_key, is_missing, name_key, strip_diacritics, unit_type_of
-from loaders.numbers import pad_code
+from i18n import Message, Term
+from loaders.join_index import UnitIndex, is_plain, text_of
+from loaders.text import is_missing
+from loaders.join_report import (AMBIGUOUS, APPLIED, CODE, DUPLICATE, IMPLAUSIBLE, INCOMPLETE, LEGACY, NAME,
+                                 NOT_DATA, UNMATCHED, JoinReport, MergedUnit, RowOutcome)
+from loaders.join_resolve import (DIRECT, MAPPED, SPLIT, Eras, Resolution, Resolver, decide_eras, units_era,
+                                  without_remark)
+from loaders.legacy import CURRENT, LEGACY as LEGACY_ERA, parts_of, register
+from loaders.plausibility import check_plausibility
+from loaders.schema import COUNT_COLUMNS, KEY_COLUMN, NAME_COLUMN, PERIOD, SHARE_COLUMNS, SHARE_PARTS
 
-#: How a statistics row found its unit (the ``match`` column of the joined table).
+#: The ``match`` column of the joined table: how an applied row found its unit; every other row is unmatched.
 MATCH_CODE, MATCH_NAME, MATCH_LEGACY, MATCH_NONE = "code", "name", "legacy_2025", "unmatched"
-SUGGESTION_CUTOFF = 70
-_PARENT = {"commune": "province", "hamlet": "commune", "province": None, "district": "province"}
+_MATCH = {CODE: MATCH_CODE, NAME: MATCH_NAME, LEGACY: MATCH_LEGACY}
+_UNIT_COLUMNS = ("province_code", "province_name", "district_code", "district_name", "commune_code",
+                 "commune_name", "commune_type", "hamlet_id", "hamlet_name", "hamlet_type")
 
 
 @dataclass
@@ -32,152 +43,45 @@ class JoinResult:
     Attributes
     ----------
     table : pandas.DataFrame
-        The statistics rows with the unit's key and names filled in from the units (display names as loaded),
-        ``match`` (``code``, ``name``, ``legacy_2025``, ``unmatched``), ``match_note`` and ``source_name``
-        (the name as the statistics file wrote it). Legacy communes mapped to the same 2025 unit and period are
-        summed into one row.
+        One row per applied unit and period (pre-2025 rows summed into one), with the unit's key and names
+        from the units, ``match`` (``code``, ``name``, ``legacy_2025``), ``match_note``, ``source_name``,
+        ``source_rows`` and ``rows_summed``; then the rows not applied, with ``match`` = ``unmatched`` and no unit
+        key, except rows rejected as implausible that are their unit's only row for the period: they keep their
+        unit and ``match`` so that the store can show and refuse them (:attr:`rejected`). ``row_class`` gives every
+        row's class (see :mod:`loaders.join_report`); :attr:`applied` is what may be shown.
     report : dict
-        ``matched_by_code``, ``matched_by_name``, ``matched_legacy``, ``unmatched_stats`` ([{name, suggestion}]),
-        ``units_without_stats``, ``duplicates`` and ``rows`` (per row: sheet, row, name, match, key).
+        :meth:`JoinReport.to_dict`: SPEC §8 ``join`` fields and the full accounting.
+    summary : JoinReport
+        The same report as an object (lines in words, counts).
     """
 
     table: pd.DataFrame
     report: dict = field(default_factory=dict)
+    summary: JoinReport | None = None
 
+    @property
+    def applied(self) -> pd.DataFrame:
+        """Only the rows that give figures to units (what a map or an export may show)."""
+        return self.table[self.table["row_class"].isin(APPLIED)].reset_index(drop=True)
 
-def _is_plain(name) -> bool:
-    """True when a name carries no diacritics at all (typed in plain ASCII letters)."""
-    text = "" if is_missing(name) else str(name)
-    return strip_diacritics(text) == text
-
-
-def _text(value) -> str:
-    return "" if is_missing(value) else str(value).strip()
-
-
-class _UnitIndex:
-    """Units of one level, indexed by key and by name within their parent (province or commune)."""
-
-    def __init__(self, units: pd.DataFrame, level: str):
-        self.level, self.key, self.name = level, KEY_COLUMN[level], NAME_COLUMN[level]
-        self.units = units.reset_index(drop=True)
-        for column in (self.key, self.name):
-            if column not in self.units:  # shapes with codes only, or names only
-                self.units[column] = None
-        self.keys = {k: i for i, k in enumerate(self.units[self.key]) if not is_missing(k)}
-        # (kind, prefix stripped) -> name key -> [(scope, unit position, name has no diacritics)]: one dict
-        # lookup per statistics row, whatever the number of units
-        self.lookup: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for i, row in enumerate(self.units.to_dict("records")):
-            scope, name = self.scope_of(row), row[self.name]
-            if is_missing(name):
-                continue
-            plain = _is_plain(name)
-            for kind, key_of in (("name", name_key), ("ascii", ascii_key)):
-                for strip in (True, False):
-                    self.lookup[(kind, strip)][key_of(name, level, strip)].append((scope, i, plain))
-
-    def scope_of(self, row) -> str:
-        parent = _PARENT[self.level]
-        return _text(row.get(KEY_COLUMN[parent])) if parent else ""
-
-    def in_scopes(self, scopes) -> list[int]:
-        if scopes is None:
-            return list(range(len(self.units)))
-        parent_key = KEY_COLUMN[_PARENT[self.level]] if _PARENT[self.level] else None
-        if parent_key is None:
-            return list(range(len(self.units)))
-        return [i for i, s in enumerate(self.units[parent_key]) if s in scopes]
-
-    #: Lookups tried in order until one finds units: (kind, note, [(unit key stripped, query key stripped)]).
-    #: Prefix-stripped keys first; then keys that keep a first word looking like a prefix ("Xa Dung");
-    #: then without diacritics, where a name written with diacritics only meets a unit written without.
-    TIERS = (
-        ("name", "", ((True, True),)),
-        ("name", "", ((False, True), (True, False), (False, False))),
-        ("ascii", "without diacritics", ((True, True),)),
-        ("ascii", "without diacritics", ((False, True), (True, False), (False, False))),
-    )
-
-    def by_names(self, name, scopes, district=None, unit_type=None, typed_plain=False) -> tuple[list[int], str]:
-        """Units whose name matches within the scopes: (indices, "" or "without diacritics").
-
-        Several matches are narrowed by district, then by unit type (Xã vs Phường of the same name).
-        ``typed_plain``: the whole file was typed without diacritics, so "Thanh An" may be Thanh An or Thạnh An
-        and is only looked up without diacritics (both are found, nothing is guessed).
-        """
-        plain_query = _is_plain(name)
-        for kind, note, pairs in self.TIERS[2:] if typed_plain else self.TIERS:
-            key_of = name_key if kind == "name" else ascii_key
-            found: list[int] = []
-            for unit_strip, query_strip in pairs:
-                for scope, i, plain in self.lookup[(kind, unit_strip)].get(key_of(name, self.level, query_strip), ()):
-                    if (scopes is None or scope in scopes) and (kind == "name" or plain_query or plain) \
-                            and i not in found:
-                        found.append(i)
-            found = self._narrow(found, "district_name", district, "district")
-            found = self._narrow(found, f"{self.level}_type", unit_type, None)
-            if found:
-                return found, note
-        return [], ""
-
-    def _narrow(self, found: list[int], column: str, wanted, level) -> list[int]:
-        if len(found) < 2 or not wanted or column not in self.units:
-            return found
-        wanted_key = ascii_key(wanted, level) if level else ascii_key(wanted)
-        narrowed = [i for i in found if (ascii_key(self.units.at[i, column], level) if level
-                                         else ascii_key(self.units.at[i, column])) == wanted_key]
-        return narrowed or found
-
-    def label(self, i: int) -> str:
-        row = self.units.iloc[i]
-        parent = _PARENT[self.level]
-        where = _text(row.get(NAME_COLUMN[parent])) if parent else ""
-        kind = _text(row.get(f"{self.level}_type"))
-        name = _text(row[self.name])
-        shown = name if not kind or name.lower().startswith(kind.lower()) else f"{kind} {name}"
-        return f"{shown} ({_text(row[self.key])}{', ' + where if where else ''})"
-
-    def suggest(self, name, scopes) -> str:
-        candidates = self.in_scopes(scopes) or list(range(len(self.units)))
-        choices = {i: ascii_key(self.units.at[i, self.name], self.level) for i in candidates}
-        best = process.extractOne(ascii_key(name, self.level), choices, scorer=fuzz.ratio,
-                                  score_cutoff=SUGGESTION_CUTOFF)
-        return self.label(best[2]) if best else ""
-
-
-class _Provinces:
-    """Province codes of the units, found by code or by name (without diacritics or prefix)."""
-
-    def __init__(self, units: pd.DataFrame):
-        codes = units["province_code"] if "province_code" in units else pd.Series(dtype=object)
-        names = units["province_name"] if "province_name" in units else pd.Series(None, index=codes.index)
-        self.codes = {c for c in codes if not is_missing(c)}
-        self.by_name: dict[str, set] = defaultdict(set)
-        for code, name in set(zip(codes, names)):
-            if not is_missing(name):
-                self.by_name[ascii_key(name, "province")].add(code)
-
-    def scopes(self, row) -> set[str] | None:
-        """The province codes a statistics row may belong to (None = it does not say)."""
-        code = pad_code(row.get("province_code"), 2)
-        if code and code in self.codes:
-            return {code}
-        name = _text(row.get("province_name"))
-        if name:
-            return self.by_name.get(ascii_key(name, "province")) or {"?"}
-        return None
+    @property
+    def rejected(self) -> pd.DataFrame:
+        """Rows of one unit each whose values cannot be true: kept with their unit for the store's preview,
+        which lists them with the reason and refuses to apply them until the officer excludes them."""
+        return self.table[(self.table["row_class"] == IMPLAUSIBLE) & (self.table["match"] != MATCH_NONE)] \
+            .reset_index(drop=True)
 
 
 def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResult:
-    """Attach each statistics row to a unit and report how.
+    """Attach each statistics row to a unit, or say why not.
 
     Parameters
     ----------
     units : pandas.DataFrame or geopandas.GeoDataFrame
         Canonical units (e.g. ``read_boundaries(...).units``).
-    stats : pandas.DataFrame or StatsLoad
-        Canonical statistics (``read_stats(...).table``).
+    stats : pandas.DataFrame, StatsLoad or list of StatsLoad
+        Canonical statistics; a :class:`~loaders.stats.StatsLoad` also brings the rows that are not data, so the
+        report accounts for every row read.
     level : {"province", "commune", "hamlet"}, optional
         Defaults to the units' ``level`` column.
 
@@ -185,144 +89,287 @@ def join_stats(units: pd.DataFrame, stats, level: str | None = None) -> JoinResu
     -------
     JoinResult
     """
-    stats = getattr(stats, "table", stats)
+    table, skipped = _stats_table(stats)
     level = level or (units["level"].iloc[0] if "level" in units and len(units) else "commune")
-    index = _UnitIndex(pd.DataFrame(units.drop(columns="geometry", errors="ignore")), level)
-    communes = _UnitIndex(index.units.drop_duplicates("commune_code"), "commune") if level == "hamlet" else None
-    provinces = _Provinces(index.units)
-    names = [n for n in stats.get(NAME_COLUMN[level], pd.Series(dtype=object)) if not is_missing(n)]
-    typed_plain = bool(names) and all(_is_plain(n) for n in names)
-    rows = []
-    for row in stats.to_dict("records"):
-        matched = _match_row(row, level, index, communes, provinces, typed_plain)
-        matched.update(sheet=row.get("source_sheet"), row=row.get("source_row"))
-        rows.append(matched)
-    table = stats.copy().reset_index(drop=True)
-    table["source_name"] = stats[NAME_COLUMN[level]].values if NAME_COLUMN[level] in stats else None
-    for column in ("match", "match_note", "unit_index"):
-        table[column] = [r[column] for r in rows]
-    table = _fill_from_units(table, index, level)
-    table, duplicates = _combine(table, index.key)
-    report = _report(table, rows, index, duplicates)
-    return JoinResult(table=table.drop(columns="unit_index"), report=report)
+    index = UnitIndex(pd.DataFrame(units.drop(columns="geometry", errors="ignore")), level)
+    outcomes, resolutions, eras = _resolve_rows(table, index, level)
+    findings = check_plausibility(table)
+    for finding in findings:
+        outcomes[finding.position].cls = IMPLAUSIBLE
+        outcomes[finding.position].note = finding.message
+    _settle_duplicates(table, outcomes, resolutions, index)
+    merged = _settle_legacy(table, outcomes, resolutions, index)
+    joined = _joined_table(table, outcomes, resolutions, merged, index)
+    applied_units = {r.position for o, r in zip(outcomes, resolutions) if o.cls in APPLIED}
+    without = [index.label(i) for i in range(len(index.units)) if i not in applied_units]
+    not_data = [RowOutcome(s.get("file"), s.get("sheet"), s.get("row"), s.get("label", ""), NOT_DATA,
+                           note=s["reason"]) for s in skipped]
+    era = eras.message() if eras is not None and (eras.file == LEGACY_ERA or eras.only_legacy) else None
+    report = JoinReport(level=level, outcomes=outcomes + not_data, merged=[m for m, _ in merged.values()],
+                        units_without=without, era=era, findings=findings)
+    return JoinResult(table=joined, report=report.to_dict(), summary=report)
 
 
-def _match_row(row, level, index: _UnitIndex, communes, provinces: _Provinces, typed_plain: bool) -> dict:
-    name = _text(row.get(index.name))
-    width = CODE_WIDTH.get(index.key)
-    key = pad_code(row.get(index.key), width) if width else (_text(row.get(index.key)) or None)
-    if key and key in index.keys:
-        found = index.keys[key]
-        loaded = index.units.at[found, index.name]
-        differs = name and name_key(name, index.level) != name_key(loaded, index.level)
-        note = f"name differs: the boundaries call {key} '{loaded}'" if differs else ""
-        return {"match": MATCH_CODE, "match_note": note, "unit_index": found, "name": name}
-    scopes = provinces.scopes(row) if level in ("commune", "district") else None
+def _stats_table(stats) -> tuple[pd.DataFrame, list[dict]]:
+    loads = stats if isinstance(stats, (list, tuple)) else [stats]
+    if all(hasattr(s, "table") for s in loads):
+        frames = [s.table.assign(source_file=Path(s.info.get("path", "")).name) if "source_file" not in s.table
+                  else s.table for s in loads]
+        skipped = [entry for s in loads for entry in getattr(s, "skipped", [])]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), skipped
+    return stats.reset_index(drop=True), []
+
+
+def _resolve_rows(table: pd.DataFrame, index: UnitIndex, level: str):
+    records = [without_remark(record) for record in table.to_dict("records")]
+    name_column = NAME_COLUMN[level]
+    names = [r.get(name_column) for r in records if text_of(r.get(name_column))]
+    typed_plain = bool(names) and all(is_plain(n) for n in names)
+    eras = None
     if level == "hamlet":
-        parent = _match_row(row, "commune", communes, None, provinces, typed_plain)
-        if parent["unit_index"] is None:
-            return {**parent, "name": name or parent["name"], "suggestion": parent.get("suggestion", "")}
-        scopes = {communes.units.at[parent["unit_index"], "commune_code"]}
-    unit_type = _text(row.get(f"{index.level}_type")) or unit_type_of(name, index.level) if name else None
-    found, note = (index.by_names(name, scopes, _text(row.get("district_name")), unit_type, typed_plain)
-                   if name else ([], ""))
-    if len(found) == 1:
-        return {"match": MATCH_NAME, "match_note": note, "unit_index": found[0], "name": name}
-    if len(found) > 1:
-        labels = "; ".join(index.label(i) for i in found[:3])
-        return {"match": MATCH_NONE, "match_note": "ambiguous", "unit_index": None, "name": name,
-                "suggestion": labels}
-    if level == "commune":
-        mapped = _legacy(row, key, name)
-        if mapped and mapped["commune_code"] in index.keys:
-            return {"match": MATCH_LEGACY, "unit_index": index.keys[mapped["commune_code"]], "name": name,
-                    "match_note": f"pre-2025 {mapped['legacy']} → 2025 {mapped['commune_name']}"}
-    return {"match": MATCH_NONE, "match_note": "", "unit_index": None, "name": name or (key or ""),
-            "suggestion": index.suggest(name, scopes) if name else ""}
+        communes = UnitIndex(index.units.drop_duplicates("commune_code"), "commune")
+        eras = decide_eras(records, units_era(communes))
+        resolutions = _resolve_hamlets(records, index, communes, eras, typed_plain)
+    else:
+        if level == "commune":
+            eras = decide_eras(records, units_era(index))
+        resolver = Resolver(index, eras or Eras(units="other", file=CURRENT, rows=[CURRENT] * len(records)),
+                            typed_plain)
+        resolutions = [resolver.resolve(r, eras.rows[i] if eras else CURRENT) for i, r in enumerate(records)]
+        if level == "commune":
+            _within_the_file_province(records, resolutions, resolver, eras, index)
+    written = table.to_dict("records")  # outcomes name rows as the file wrote them
+    outcomes = [_outcome(r, res, index, level) for r, res in zip(written, resolutions)]
+    return outcomes, resolutions, eras
 
 
-def _legacy(row, key, name) -> dict | None:
-    from loaders.register import map_legacy_to_2025
-
-    if key:
-        mapped = map_legacy_to_2025(legacy_code=key)
-        if mapped:
-            return mapped
-    if name:
-        return map_legacy_to_2025(name, _text(row.get("province_name")) or None,
-                                  _text(row.get("district_name")) or None)
-    return None
+#: A file names no province: the province of at least this share of its rows that found one unit, counted
+#: over at least MIN_ROWS rows, is the file's, and its other names are looked up there.
+PROVINCE_SHARE, MIN_ROWS = 0.9, 5
 
 
-def _fill_from_units(table: pd.DataFrame, index: _UnitIndex, level: str) -> pd.DataFrame:
-    """Take key and names from the matched unit, so joined rows carry the boundary file's spelling."""
-    unit_columns = [c for c in index.units.columns if c not in ("level",) and not c.startswith("is_")
-                    and c in ("province_code", "province_name", "district_code", "district_name", "commune_code",
-                              "commune_name", "commune_type", "hamlet_id", "hamlet_name", "hamlet_type")]
-    matched = table["unit_index"].notna()
-    positions = table.loc[matched, "unit_index"].astype(int)
-    for column in unit_columns:
-        if column not in table:
-            table[column] = None
-        table[column] = table[column].astype(object)
-        table.loc[matched, column] = index.units[column].to_numpy()[positions.to_numpy()]
-    return table
+def _within_the_file_province(records, resolutions, resolver: Resolver, eras, index: UnitIndex) -> None:
+    """Rows that name no province and found no single unit are looked up again within the file's province."""
+    if "province_code" not in index.units:
+        return
+    provinces = index.units["province_code"].tolist()
+    found = [provinces[r.position] for r in resolutions if r.kind in (DIRECT, MAPPED) and r.position is not None]
+    if len(found) < MIN_ROWS:
+        return
+    province, count = max(((p, found.count(p)) for p in set(found)), key=lambda pair: pair[1])
+    if count < PROVINCE_SHARE * len(found) or is_missing(province):
+        return
+    for i, (row, resolution) in enumerate(zip(records, resolutions)):
+        names_province = text_of(row.get("province_code")) or text_of(row.get("province_name"))
+        if resolution.kind not in ("ambiguous", "unmatched") or names_province:
+            continue
+        again = resolver.resolve({**row, "province_code": province}, eras.rows[i] if eras else CURRENT)
+        if again.kind in (DIRECT, MAPPED, SPLIT):
+            detail = Message("join.paren", {"note": again.note}) if again.note else ""
+            again.note = Message("join.note_file_province", {"province": _province_name(index, province),
+                                                              "n": count, "detail": detail})
+            resolutions[i] = again
 
 
-def _combine(table: pd.DataFrame, key: str) -> tuple[pd.DataFrame, list[str]]:
-    """Sum legacy rows that became one 2025 unit; keep the first of true duplicates (reported)."""
-    duplicates = []
-    period = table[PERIOD] if PERIOD in table else pd.Series("", index=table.index)
-    matched = table["unit_index"].notna()
-    legacy = table["match"] == MATCH_LEGACY
-    direct_keys = set(zip(table.loc[matched & ~legacy, key], period[matched & ~legacy]))
-    superseded = legacy & pd.Series([(k, p) in direct_keys for k, p in zip(table[key], period)], index=table.index)
-    if superseded.any():
-        duplicates.append(f"{int(superseded.sum())} pre-2025 row(s) ignored: the 2025 unit has its own row")
-    keep = table[~superseded]
-    merged = []
-    group_keys = [key, PERIOD] if PERIOD in keep else [key]
-    for _, group in keep[keep["match"] == MATCH_LEGACY].groupby(group_keys, dropna=False, sort=False):
-        first = group.iloc[0].copy()
-        for column in (c for c in COUNT_COLUMNS if c in group):
-            first[column] = group[column].sum(min_count=1)
-        if len(group) > 1:
-            for column in (c for c in SHARE_COLUMNS if c in group):
-                first[column] = float("nan")  # shares of several communes cannot be combined without weights
-            first["match_note"] = "; ".join(group["match_note"])
-            first["source_name"] = ", ".join(_text(n) for n in group["source_name"])
-        merged.append(first)
-    others = keep[keep["match"] != MATCH_LEGACY]
-    dup_mask = others["unit_index"].notna() & others.duplicated(
-        [key, PERIOD] if PERIOD in others else [key], keep="first")
-    for _, row in others[dup_mask].iterrows():
-        where = f" (sheet '{row['source_sheet']}' row {row['source_row']})" if _text(row.get("source_sheet")) else ""
-        period = f" for {row[PERIOD]}" if _text(row.get(PERIOD)) else ""
-        duplicates.append(f"second row for {key} {row[key]}{period} ignored{where}")
-    combined = pd.concat([others[~dup_mask], pd.DataFrame(merged)], ignore_index=False).sort_index()
-    return combined.reset_index(drop=True), duplicates
+def _province_name(index: UnitIndex, code: str) -> str:
+    names = index.units.loc[index.units["province_code"] == code, "province_name"] \
+        if "province_name" in index.units else []
+    return text_of(next(iter(names), None)) or code
 
 
-def _report(table: pd.DataFrame, rows: list[dict], index: _UnitIndex, duplicates: list[str]) -> dict:
-    counts = defaultdict(int)
-    for r in rows:
-        counts[r["match"]] += 1
-    matched_units = {i for r in rows if r["unit_index"] is not None for i in [r["unit_index"]]}
-    unmatched = [{"name": r["name"], "suggestion": r.get("suggestion", "")} for r in rows
-                 if r["match"] == MATCH_NONE]
-    without = [index.label(i) for i in range(len(index.units)) if i not in matched_units]
-    return {
-        "matched_by_code": counts[MATCH_CODE],
-        "matched_by_name": counts[MATCH_NAME],
-        "matched_legacy": counts[MATCH_LEGACY],
-        "unmatched_stats": unmatched,
-        "units_without_stats": len(without),
-        "units_without_stats_sample": without[:20],
-        "duplicates": duplicates,
-        "code_name_differs": [f"{r['name']}: {r['match_note']}" for r in rows
-                              if r["match"] == MATCH_CODE and r["match_note"]],
-        "rows": [{"sheet": r["sheet"], "row": r["row"], "name": r["name"], "match": r["match"],
-                  "note": r["match_note"],
-                  "key": None if r["unit_index"] is None else index.units.at[r["unit_index"], index.key]}
-                 for r in rows],
-    }
+def _resolve_hamlets(records, index: UnitIndex, communes: UnitIndex, eras: Eras, typed_plain) -> list[Resolution]:
+    """A hamlet row: its commune first (any era), then its name among that commune's hamlets."""
+    resolver = Resolver(communes, eras, typed_plain)
+    resolutions = []
+    for i, row in enumerate(records):
+        hamlet_id = text_of(row.get("hamlet_id"))
+        if hamlet_id and hamlet_id in index.keys:
+            resolutions.append(Resolution(DIRECT, position=index.keys[hamlet_id], by="code"))
+            continue
+        parent = resolver.resolve(row, eras.rows[i])
+        scopes = ({communes.key_list[parent.position]} if parent.kind in (DIRECT, MAPPED)
+                  else set(parent.targets) if parent.kind == SPLIT else None)
+        name = text_of(row.get("hamlet_name"))
+        if scopes is None or not name:
+            resolutions.append(Resolution(parent.kind if parent.kind not in (DIRECT, MAPPED) else "unmatched",
+                                          candidates=parent.candidates, suggestion=parent.suggestion,
+                                          note=parent.note))
+            continue
+        found, how = index.by_names(name, scopes, typed_plain=typed_plain)
+        if len(found) == 1:
+            resolutions.append(Resolution(DIRECT, position=found[0], by="name",
+                                          note=Message("join.note_without_diacritics") if how == "ascii" else None))
+        elif found:
+            resolutions.append(Resolution("ambiguous", candidates=[index.label(f) for f in found],
+                                          note=Message("join.note_same_name", {"n": len(found)})))
+        else:
+            resolutions.append(Resolution("unmatched", suggestion=index.suggest(name, scopes)))
+    return resolutions
+
+
+def _outcome(row: dict, resolution: Resolution, index: UnitIndex, level: str) -> RowOutcome:
+    name = text_of(row.get(NAME_COLUMN[level])) or text_of(row.get(KEY_COLUMN[level]))
+    outcome = RowOutcome(file=text_of(row.get("source_file")) or None, sheet=text_of(row.get("source_sheet")) or None,
+                         row=_int(row.get("source_row")), name=name, cls=UNMATCHED,
+                         period=text_of(row.get(PERIOD)) or None, note=resolution.note,
+                         suggestion=resolution.suggestion)
+    if resolution.position is not None:
+        outcome.key = index.key_list[resolution.position]
+        outcome.unit = index.label(resolution.position)
+    if resolution.kind == DIRECT:
+        outcome.cls = CODE if resolution.by == "code" else NAME
+    elif resolution.kind == MAPPED:
+        outcome.cls = LEGACY
+        outcome.note = Message("join.note_legacy_to", {"old": register(LEGACY_ERA).label(resolution.legacy),
+                                                       "unit": outcome.unit})
+    elif resolution.kind == SPLIT:
+        outcome.cls = INCOMPLETE
+        outcome.note = Message("join.note_divided", {"old": register(LEGACY_ERA).label(resolution.legacy),
+                                                     "units": [register(CURRENT).label(t) for t in resolution.targets]})
+    elif resolution.kind == AMBIGUOUS:
+        outcome.cls = AMBIGUOUS
+        outcome.suggestion = "; ".join(resolution.candidates[:4])
+    return outcome
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _figures(table: pd.DataFrame, position: int) -> tuple:
+    columns = [c for c in (*COUNT_COLUMNS, *SHARE_COLUMNS) if c in table]
+    return tuple(None if pd.isna(v) else float(v) for v in table.iloc[position][columns])
+
+
+def _settle_duplicates(table, outcomes, resolutions, index) -> None:
+    """Two rows about one unit (or one pre-2025 commune) and period: applied once if they agree, else neither."""
+    groups = defaultdict(list)
+    for position, (outcome, resolution) in enumerate(zip(outcomes, resolutions)):
+        if outcome.cls in (CODE, NAME):
+            groups[("unit", resolution.position, outcome.period)].append(position)
+        elif outcome.cls == LEGACY:
+            groups[("legacy", resolution.legacy, outcome.period)].append(position)
+    direct_rows = {(key, period): rows for (kind, key, period), rows in groups.items() if kind == "unit"}
+    for (kind, _, period), rows in groups.items():
+        if len(rows) > 1:
+            first = outcomes[rows[0]]
+            if len({_figures(table, p) for p in rows}) == 1:
+                for p in rows[1:]:
+                    outcomes[p].cls = DUPLICATE
+                    outcomes[p].note = Message("join.note_same_figures", {"where": first.where()})
+            else:
+                for p in rows:
+                    outcomes[p].cls = AMBIGUOUS
+                    outcomes[p].note = Message("join.note_conflicting_rows", {"n": len(rows)})
+                    outcomes[p].suggestion = ""
+    for position, outcome in enumerate(outcomes):
+        own = direct_rows.get((resolutions[position].position, outcome.period))
+        if outcome.cls == LEGACY and own and outcomes[own[0]].cls in (CODE, NAME):
+            outcome.cls = DUPLICATE
+            outcome.note = Message("join.note_unit_has_own_row", {"where": outcomes[own[0]].where()})
+
+
+def _settle_legacy(table, outcomes, resolutions, index) -> dict:
+    """Group mapped pre-2025 rows per 2025 unit and period; apply a group only when it is the whole unit."""
+    groups = defaultdict(list)
+    for position, (outcome, resolution) in enumerate(zip(outcomes, resolutions)):
+        if resolution.kind == MAPPED:
+            groups[(resolution.target, outcome.period)].append(position)
+    old = register(LEGACY_ERA)
+    merged = {}
+    for (target, period), rows in groups.items():
+        usable = [p for p in rows if outcomes[p].cls == LEGACY]
+        whole, divided = parts_of(target)
+        present = {resolutions[p].legacy for p in usable}
+        reason = None
+        if divided:
+            reason = Message("join.note_unit_has_divided_part", {"old": [old.label(c) for c in sorted(divided)]})
+        elif present != set(whole):
+            missing = sorted(whole - present)
+            reason = Message("join.note_unit_missing_parts", {"n": len(missing), "total": len(whole),
+                                                              "old": [old.label(c) for c in missing[:6]]})
+        if reason is not None:
+            for p in usable:
+                outcomes[p].cls = INCOMPLETE
+                outcomes[p].note = Message("join.note_not_summed", {"unit": outcomes[p].unit, "reason": reason})
+            continue
+        unit = outcomes[usable[0]].unit
+        sums, notes = _sum_rows(table, usable)
+        merged[(target, period)] = (MergedUnit(key=target, unit=unit, period=period,
+                                               sources=[old.label(resolutions[p].legacy) for p in usable],
+                                               rows=[outcomes[p].row for p in usable], notes=notes), (usable, sums))
+    return merged
+
+
+def _sum_rows(table: pd.DataFrame, rows: list[int]) -> tuple[dict, list[Message]]:
+    """Counts summed (only when every row has the figure) and shares recomputed from their parts."""
+    part = table.iloc[rows]
+    sums, notes = {}, []
+    for column in (c for c in COUNT_COLUMNS if c in part):
+        values = part[column]
+        if values.notna().all():
+            sums[column] = float(values.sum())
+        else:
+            sums[column] = math.nan
+            if values.notna().any():
+                notes.append(Message("join.note_count_incomplete", {"column": Term(f"columns.{column}")}))
+    for share in (c for c in SHARE_COLUMNS if c in part):
+        numerator, denominator = SHARE_PARTS[share]
+        top, bottom = sums.get(numerator, math.nan), sums.get(denominator, math.nan)
+        if math.isnan(top) and denominator in part and part[denominator].notna().all() and part[share].notna().all():
+            top = float((part[share] * part[denominator] / 100).sum())
+        if not math.isnan(top) and not math.isnan(bottom) and bottom > 0:
+            sums[share] = 100 * top / bottom
+        else:
+            sums[share] = math.nan
+            if part[share].notna().any():
+                notes.append(Message("join.note_share_not_aggregable", {"column": Term(f"columns.{share}")}))
+    return sums, notes
+
+
+def _joined_table(table, outcomes, resolutions, merged, index: UnitIndex) -> pd.DataFrame:
+    out = table.copy().reset_index(drop=True)
+    name_column = NAME_COLUMN[index.level]
+    out["source_name"] = out[name_column] if name_column in out else None
+    out["row_class"] = [o.cls for o in outcomes]
+    out["match"] = [_MATCH.get(o.cls, MATCH_NONE) for o in outcomes]
+    out["match_note"] = [o.note.text("en") if o.note and o.cls not in APPLIED else "" for o in outcomes]
+    out["source_rows"] = [f"{o.sheet or ''}:{o.row}" for o in outcomes]
+    out["rows_summed"] = 1
+    applied = [p for p, o in enumerate(outcomes) if o.cls in APPLIED and resolutions[p].position is not None]
+    taken = {(resolutions[p].position, outcomes[p].period) for p in applied}
+    for p, outcome in enumerate(outcomes):  # an impossible row stays with its unit, for the store to refuse
+        resolution = resolutions[p]
+        if outcome.cls == IMPLAUSIBLE and resolution.kind == DIRECT and (resolution.position, outcome.period) \
+                not in taken:
+            out.at[p, "match"] = MATCH_CODE if resolution.by == "code" else MATCH_NAME
+            applied.append(p)
+            taken.add((resolution.position, outcome.period))
+    applied.sort()
+    positions = [resolutions[p].position for p in applied]
+    for column in (c for c in _UNIT_COLUMNS if c in index.units):
+        values = (out[column] if column in out else pd.Series(None, index=out.index)).astype(object).to_numpy(copy=True)
+        values[applied] = index.units[column].to_numpy()[positions]
+        out[column] = values
+    if index.key in out:  # rows not applied carry no unit
+        out.loc[~out.index.isin(applied), index.key] = None
+    for position in applied:
+        if outcomes[position].cls != LEGACY and outcomes[position].note is not None:
+            out.at[position, "match_note"] = outcomes[position].note.text("en")
+    keep = [p for p, o in enumerate(outcomes) if o.cls != LEGACY]
+    for (target, period), (unit, (rows, sums)) in merged.items():
+        first = rows[0]
+        for column, value in sums.items():
+            out.at[first, column] = value
+        out.at[first, "source_name"] = ", ".join(text_of(out.at[p, "source_name"]) for p in rows)
+        out.at[first, "source_rows"] = ", ".join(out.at[p, "source_rows"] for p in rows)
+        out.at[first, "rows_summed"] = len(rows)
+        out.at[first, "match_note"] = Message("join.line_merged", {"unit": unit.unit, "n": len(rows),
+                                                                   "period": "", "sources": unit.sources}).text("en")
+        keep.append(first)
+    keep.sort()
+    order = [p for p in keep if out.at[p, "match"] != MATCH_NONE] + [p for p in keep if out.at[p, "match"] == MATCH_NONE]
+    return out.iloc[order].drop(columns=["source_period"], errors="ignore").reset_index(drop=True)

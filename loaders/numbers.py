@@ -96,12 +96,21 @@ def parse_number(value, decimal: str = ",", whole: bool = False) -> float:
         return math.nan
 
 
+#: Columns at least this long first try to read every cell as a plain whole number in one go.
+FAST_PATH_ROWS = 200
+
+
 def parse_number_series(series: pd.Series, whole: bool = False) -> tuple[pd.Series, int]:
     """Parse a whole column; return the floats and how many non-empty cells were not numbers.
 
     ``whole=True`` for count columns (see :func:`parse_number`).
     """
     values = series.tolist()
+    if len(values) >= FAST_PATH_ROWS:  # whole numbers written plainly, the common case in long files: at once
+        plain = pd.to_numeric(series, errors="coerce")
+        text = series.astype(str).str.strip()
+        if plain.notna().sum() == series.notna().sum() and text[series.notna()].str.fullmatch(r"-?\d+").all():
+            return plain.astype("float64"), 0
     decimal = detect_decimal(values)
     parsed = pd.Series([parse_number(v, decimal, whole) for v in values], index=series.index, dtype="float64")
     not_numbers = int(sum(1 for v, p in zip(values, parsed) if math.isnan(p) and not is_missing_marker(v)))
@@ -113,8 +122,8 @@ def pad_code(value, width: int) -> str | None:
 
     Examples
     --------
-    >>> pad_code(1234, 5), pad_code("1234.0", 5), pad_code(" 01 ", 2), pad_code("", 5)
-    ('01234', '01234', '01', None)
+    >>> pad_code(1234, 5), pad_code("1234.0", 5), pad_code(" 01 ", 2), pad_code("", 5), pad_code(0, 5)
+    ('01234', '01234', '01', None, None)
     """
     if is_missing_marker(value):
         return None
@@ -127,6 +136,8 @@ def pad_code(value, width: int) -> str | None:
         text = text.split(".")[0]
     if not re.fullmatch(r"[0-9]+", text) or len(text) > width:  # ASCII digits only: "12²" is not a code
         return None
+    if int(text) == 0:  # a numeric field left at 0 (shapefiles have no "empty" number): no code, not "00000"
+        return None
     return text.zfill(width)
 
 
@@ -138,6 +149,11 @@ _MONTH_FIRST = re.compile(r"\b(?:thang|t)\s*(\d{1,2})\s*[-_/. ]+\s*(?:nam\s*)?((
 _MONTH_SLASH = re.compile(r"(?<!\d)(\d{1,2})\s*[/-]\s*((?:19|20)\d\d)(?!\d)")
 _YEAR_MONTH = re.compile(r"((?:19|20)\d\d)\s*[-_/.]\s*(\d{1,2})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+#: A quarter or month written with a number that no quarter or month has ("Quý 5/2025", "Tháng 13/2025").
+_BAD_QUARTER = re.compile(r"\b(?:quy|q)\s*(\d+)\b|((?:19|20)\d\d)\s*[-_/. ]*\s*(?:quy|q)\s*(\d+)\b")
+_BAD_MONTH = re.compile(r"\b(?:thang|t)\s*(\d+)\s*[-_/. ]+\s*(?:nam\s*)?(?:19|20)\d\d|"
+                        r"(?<![\d/.-])(\d+)\s*[/-]\s*(?:19|20)\d\d(?!\d)|"
+                        r"(?:19|20)\d\d\s*-\s*(\d{1,2})$")
 
 
 def _month(year: str, month: str) -> str | None:
@@ -158,6 +174,8 @@ def period_from_text(value) -> str | None:
         value = str(int(value))
     text = " ".join(re.split(r"[^\w/.-]+", strip_diacritics(str(value)).lower()))
     text = text.replace("_", " ")
+    if _names_no_real_period(text):
+        return None
     if match := _QUARTER_FIRST.search(text):
         quarter = match.group(1)
         quarter = _ROMAN_QUARTERS.get(quarter, quarter)
@@ -172,6 +190,19 @@ def period_from_text(value) -> str | None:
     if match := _YEAR.search(text):
         return match.group(1)
     return None
+
+
+def _names_no_real_period(text: str) -> bool:
+    """True when the text names a quarter outside 1-4 or a month outside 1-12 (it must not become a year)."""
+    for match in _BAD_QUARTER.finditer(text):
+        number = match.group(1) or match.group(3)
+        if number and not 1 <= int(number) <= 4:
+            return True
+    for match in _BAD_MONTH.finditer(text):
+        number = match.group(1) or match.group(2) or match.group(3)
+        if number and not 1 <= int(number) <= 12:
+            return True
+    return False
 
 
 def period_from_parts(year, quarter=None, month=None) -> str | None:

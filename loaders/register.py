@@ -2,7 +2,8 @@
 
 * ``admin_units``: the 3,321 commune-level units of 1 July 2025 (34 provinces) with their official codes.
 * ``admin_units_legacy``: the ~10,000 communes before the reform (63 provinces, with districts).
-* ``convert_address`` maps a legacy commune to the 2025 unit it became part of.
+* the package's converter data maps a legacy commune to the 2025 unit(s) it went into (read by
+  :mod:`loaders.legacy`).
 
 Used by the join to recognise official 2025 codes and names, and to map statistics still keyed by pre-2025
 communes onto 2025 units (always reported as such, never silently).
@@ -65,17 +66,34 @@ def official_units() -> pd.DataFrame:
     return table.sort_values("commune_code", ignore_index=True)
 
 
+#: The package writes the type in brackets after names that two units of one district share.
+_TYPE_REMARK = r"\s*\((?:Thị trấn|Xã|Phường|Huyện|Quận|Thị xã|Thành phố)\)\s*$"
+
+
 @lru_cache(maxsize=1)
 def legacy_units() -> pd.DataFrame:
-    """The pre-2025 register: ``legacy_code``, ``commune_name``, ``commune_fullname``, ``district_name``,
-    ``district_fullname``, ``province_name``, ``province_fullname`` and the name keys used to look names up."""
+    """The pre-2025 register: one row per commune before 1 July 2025.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``legacy_code``, ``commune_name``, ``commune_type``, ``commune_fullname``, ``district_code``,
+        ``district_name``, ``district_fullname``, ``province_code`` (pre-2025), ``province_name``,
+        ``province_fullname``, the package's keys (``province_key``/``district_key``/``ward_key``, used to read
+        its converter) and the name keys used to look names up (``district_ascii``, ``commune_key``,
+        ``commune_ascii``). Island districts without communes are left out.
+    """
     table = _register_table("admin_units_legacy", {
-        "wardCode": "legacy_code", "wardShort": "commune_name", "ward": "commune_fullname",
-        "districtShort": "district_name", "district": "district_fullname", "provinceShort": "province_name",
-        "province": "province_fullname",
+        "wardCode": "legacy_code", "wardShort": "commune_name", "wardType": "commune_type", "ward": "commune_fullname",
+        "districtCode": "district_code", "districtShort": "district_name", "district": "district_fullname",
+        "provinceCode": "province_code", "provinceShort": "province_name", "province": "province_fullname",
+        "provinceKey": "province_key", "districtKey": "district_key", "wardKey": "ward_key",
     })
-    table["province_key"] = table["province_name"].map(lambda n: ascii_key(n, "province"))
-    table["district_key"] = table["district_name"].map(lambda n: ascii_key(n, "district"))
+    table = table[table["legacy_code"].notna()].reset_index(drop=True)
+    for column in ("commune_name", "district_name"):  # "Hát Lót (Thị trấn)" next to "Hát Lót (Xã)": the type
+        table[column] = table[column].str.replace(_TYPE_REMARK, "", regex=True)  # is a column of its own
+    table["province_ascii"] = table["province_name"].map(lambda n: ascii_key(n, "province"))
+    table["district_ascii"] = table["district_name"].map(lambda n: ascii_key(n, "district"))
     table["commune_key"] = table["commune_name"].map(lambda n: name_key(n, "commune"))
     table["commune_ascii"] = table["commune_name"].map(lambda n: ascii_key(n, "commune"))
     return table
@@ -92,22 +110,6 @@ def is_official_code(code) -> bool:
     return padded is not None and padded in _official_codes()
 
 
-def _convert(address: str) -> dict | None:
-    """Run the package's legacy → 2025 converter; ``None`` when it finds no 2025 commune."""
-    from vietnamadminunits import convert_address
-
-    try:
-        unit = convert_address(address)
-    except Exception:  # noqa: BLE001 - the third-party parser raises assorted errors on unparseable text
-        return None
-    if not getattr(unit, "ward_code", None):
-        return None
-    return {
-        "commune_code": unit.ward_code, "commune_name": nfc(unit.short_ward), "province_code": unit.province_code,
-        "province_name": nfc(unit.short_province),
-    }
-
-
 def find_legacy(commune_name=None, province_name=None, district_name=None, legacy_code=None) -> pd.DataFrame:
     """Rows of the legacy register matching a code, or a commune name within a province (and district).
 
@@ -120,9 +122,9 @@ def find_legacy(commune_name=None, province_name=None, district_name=None, legac
         return table.iloc[0:0]
     candidates = table
     if province_name:
-        candidates = candidates[candidates["province_key"] == ascii_key(province_name, "province")]
+        candidates = candidates[candidates["province_ascii"] == ascii_key(province_name, "province")]
     if district_name:
-        candidates = candidates[candidates["district_key"] == ascii_key(district_name, "district")]
+        candidates = candidates[candidates["district_ascii"] == ascii_key(district_name, "district")]
     exact = candidates[candidates["commune_key"] == name_key(commune_name, "commune")]
     if len(exact) or strip_diacritics(str(commune_name)) != str(commune_name):
         return exact  # a name written with diacritics must match them: "Chiềng Hoà" is not "Chiềng Hoa"
@@ -130,7 +132,7 @@ def find_legacy(commune_name=None, province_name=None, district_name=None, legac
 
 
 def map_legacy_to_2025(commune_name=None, province_name=None, district_name=None, legacy_code=None) -> dict | None:
-    """Map a pre-2025 commune to the 2025 unit it is now part of.
+    """Map a pre-2025 commune to the 2025 unit it went into whole.
 
     Parameters
     ----------
@@ -142,19 +144,26 @@ def map_legacy_to_2025(commune_name=None, province_name=None, district_name=None
     Returns
     -------
     dict or None
-        ``commune_code``, ``commune_name``, ``province_code``, ``province_name`` of the 2025 unit and
-        ``legacy`` (e.g. ``"Xã Đông La, Huyện Hoài Đức, Thành phố Hà Nội"``), or ``None`` when the legacy unit is
-        unknown or ambiguous (the same name in two districts and no district given).
+        ``commune_code``, ``commune_name``, ``province_code``, ``province_name`` of the 2025 unit,
+        ``legacy`` (e.g. ``"Xã Đông La, Huyện Hoài Đức, Thành phố Hà Nội"``) and ``legacy_code``; ``None`` when
+        the legacy unit is unknown or ambiguous (the same name in two districts and no district given), or was
+        divided between several 2025 units (its figures cannot be given to one). The mapping is the one the
+        join uses (:func:`loaders.legacy.crosswalk`).
     """
+    from loaders.legacy import targets_of
+
     matches = find_legacy(commune_name, province_name, district_name, legacy_code)
     if len(matches) != 1:
         return None
     row = matches.iloc[0]
-    legacy = f"{row['commune_fullname']}, {row['district_fullname']}, {row['province_fullname']}"
-    mapped = _convert(legacy)
-    if mapped is None:
+    targets = targets_of(row["legacy_code"])
+    if len(targets) != 1:
         return None
-    return {**mapped, "legacy": legacy, "legacy_code": row["legacy_code"]}
+    unit = official_units().set_index("commune_code").loc[targets[0][0]]
+    legacy = f"{row['commune_fullname']}, {row['district_fullname']}, {row['province_fullname']}"
+    return {"commune_code": targets[0][0], "commune_name": unit["commune_name"],
+            "province_code": unit["province_code"], "province_name": unit["province_name"],
+            "legacy": legacy, "legacy_code": row["legacy_code"]}
 
 
 def check_against_register(units: pd.DataFrame) -> dict:

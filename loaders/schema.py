@@ -69,3 +69,14 @@ SHARE_COLUMNS = (
 
 PERIOD = "period"  # "YYYY", "YYYY-Qn" or "YYYY-MM"
 PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+
+#: Each share and the counts it is made of (numerator, denominator): shares of several units are recomputed
+#: from summed parts, never averaged.
+SHARE_PARTS = {
+    "smartphone_share": ("smartphone_users", "population_15plus"),
+    "vneid_share": ("vneid_level2", "population_15plus"),
+    "cashless_share": ("cashless_users", "population_15plus"),
+    "digital_skills_share": ("digital_skills", "population_15plus"),
+    "online_service_share": ("online_dossiers", "total_dossiers"),
+    "team_presence": ("hamlets_with_team", "hamlets"),
+}

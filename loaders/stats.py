@@ -1,42 +1,35 @@
-"""Read statistics tables (CSV, XLSX) into canonical columns: ``read_stats(path) -> StatsLoad`` (SPEC §7.5-7.8).
+"""Read statistics tables (CSV, XLSX) into canonical columns: ``read_stats(path) -> StatsLoad`` (SPEC §7.5-7.13).
 
-Real monthly reports have title rows above the header, two-row merged headers, a numbering row ("(1) (2) ..."),
-a totals row, several sheets, Vietnamese number formats and codes whose leading zeros Excel ate. Each grid (a CSV
-or one sheet) is read cell by cell as text or numbers, the header is found by the alias table, and every cleaning
-step that changes or drops something leaves a line in ``info["problems"]``.
+Real monthly reports have title rows above the header, two- and three-row merged headers, a numbering row
+("(1) (2) ..."), totals and group rows, a signature block under the table, several sheets, Vietnamese number
+formats and codes whose leading zeros Excel ate. Each grid (a CSV or one sheet) is read cell by cell
+(:func:`read_grids`), interpreted by :func:`loaders.sheet.parse_grid` (header by meaning, identity columns by
+values, every row accounted for), cleaned here, and checked for impossible values
+(:func:`loaders.plausibility.check_plausibility`). Every step that changes, drops or doubts something leaves a
+:class:`~i18n.Message` in ``info["messages"]`` (``info["problems"]`` holds the same in English).
 """
 
 from __future__ import annotations
 
 import csv
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from loaders.aliases import canonical_for, canonical_for_pair, is_ignored_header, is_total_label
+from i18n import Message, Term
 from loaders.errors import LoaderError
 from loaders.encodings import decode, decode_text_file, legacy_font_encoding
 from loaders.numbers import pad_code, parse_number_series, period_from_parts, period_from_text
+from loaders.plausibility import Finding, check_plausibility
 from loaders.schema import CODE_WIDTH, COUNT_COLUMNS, PERIOD, SHARE_COLUMNS
-from loaders.text import canonical_type, is_missing, nfc, split_unit_type, unit_type_of
+from loaders.sheet import IDENTITY_COLUMNS, parse_grid
+from loaders.text import canonical_type, is_missing, nfc, unit_type_of
 
-#: Columns that identify a row's unit; a row with none of them is not data.
-IDENTITY_COLUMNS = (
-    "province_code", "province_name", "district_code", "district_name", "commune_code", "commune_name",
-    "hamlet_id", "hamlet_name",
-)
 TEXT_COLUMNS = ("province_name", "district_name", "commune_name", "commune_type", "hamlet_name", "hamlet_type",
                 "ethnic_region")
-#: Name column of a table → (level, column) of the units that group its rows in legacy reports.
-GROUP_OF = {"commune_name": ("district", "district_name"), "hamlet_name": ("commune", "commune_name")}
-GROUP_TYPES = {"district": ("Huyện", "Quận", "Thị xã", "Thành phố"),
-               "commune": ("Xã", "Phường", "Thị trấn", "Đặc khu")}
-#: How many rows from the top of a grid may hold the header.
-HEADER_SEARCH_ROWS = 30
-_NUMBERING_CELL = re.compile(r"^\(?\s*([0-9]{1,2}|[A-Za-z])\s*\)?$")
+__all__ = ["IDENTITY_COLUMNS", "StatsLoad", "read_stats", "read_grids", "Grid"]
 
 
 @dataclass
@@ -46,15 +39,30 @@ class StatsLoad:
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per unit and period: identity columns, ``period``, counts and shares (floats, NaN = no figure),
-        ``source_sheet`` and ``source_row`` (1-based row in the sheet, for messages).
+        One row per data row of the file: identity columns, ``period``, counts and shares (floats, NaN = no
+        figure), ``source_sheet``, ``source_row`` (the row number the file shows) and ``source_period`` (the
+        period cell as written, when there is one).
     info : dict
-        ``path``, ``rows``, ``periods``, ``columns`` (canonical columns found), ``problems`` (plain sentences),
-        ``level`` (``commune``, ``hamlet`` or ``province``) and ``sheets``.
+        ``path``, ``rows`` (data rows), ``rows_read`` (non-empty rows under the headers: data + not data),
+        ``periods``, ``columns`` (canonical columns found), ``problems`` (English sentences), ``messages``
+        (the same as :class:`~i18n.Message`), ``level`` (``commune``, ``hamlet``, ``district`` or
+        ``province``) and ``sheets``.
+    skipped : list of dict
+        Rows under a header that are not data (numbering, totals, group rows, signature blocks, notes):
+        ``file``, ``sheet``, ``row``, ``label``, ``reason`` (Message).
+    findings : list of Finding
+        Impossible values, row by row (see :mod:`loaders.plausibility`).
     """
 
     table: pd.DataFrame
     info: dict = field(default_factory=dict)
+    skipped: list[dict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def can_apply(self) -> bool:
+        """True when at least one row is free of impossible values (rows with findings are never applied)."""
+        return len(self.table) > len({f.position for f in self.findings})
 
 
 def read_stats(path) -> StatsLoad:
@@ -77,33 +85,37 @@ def read_stats(path) -> StatsLoad:
     """
     path = Path(path)
     grids = read_grids(path)
-    frames, problems, sheets = [], [], []
+    frames, messages, sheets, skipped = [], [], [], []
     for grid in grids:
-        problems.extend(grid.notes)
-        parsed = _parse_grid(grid, problems)
-        if parsed is not None:
-            frames.append(parsed)
+        messages.extend(Message("common.untranslated", {"text": note}) for note in grid.notes)
+        parsed = parse_grid(grid.name, grid.rows)
+        messages.extend(parsed.messages)
+        skipped.extend({"file": path.name, **entry} for entry in parsed.skipped)
+        if parsed.frame is not None:
+            frames.append(_clean_columns(parsed.frame, grid.name, messages))
             sheets.append(grid.name)
     if not frames:
-        where = "in any sheet" if len(grids) > 1 else ""
-        raise LoaderError(
-            f"no recognisable header row {where} (expected columns such as 'Mã xã', 'Tên xã/phường', "
-            "'Số tổ CNSCĐ', 'Số thành viên')", path)
+        key = "stats.no_header_any_sheet" if len(grids) > 1 else "stats.no_header"
+        raise LoaderError(key, path)
     table = pd.concat(frames, ignore_index=True)
     if table.empty:
-        problems.append("no data rows under the header")
-    table = _fill_periods(table, path, problems)
-    columns = [c for c in table.columns if c not in ("source_sheet", "source_row")]
+        messages.append(Message("stats.no_data_rows"))
+    table = _fill_periods(table, path, messages)
+    findings = check_plausibility(table.assign(source_file=path.name))
+    messages += [Message("stats.finding", {"where": f.where(), "finding": f.message}) for f in findings]
+    columns = [c for c in table.columns if c not in ("source_sheet", "source_row", "source_period")]
     info = {
         "path": str(path),
         "rows": int(len(table)),
+        "rows_read": int(len(table) + len(skipped)),
         "periods": sorted(p for p in table[PERIOD].dropna().unique()),
         "columns": columns,
-        "problems": problems,
+        "problems": [m.text("en") for m in messages],
+        "messages": messages,
         "level": _level_of(columns),
         "sheets": sheets,
     }
-    return StatsLoad(table=table, info=info)
+    return StatsLoad(table=table, info=info, skipped=skipped, findings=findings)
 
 
 # -- grids: the cells of a CSV or of each sheet ----------------------------------------------------------------------
@@ -203,112 +215,8 @@ def _level_of(columns) -> str:
     return "province"
 
 
-# -- header ----------------------------------------------------------------------------------------------------------
-def _row_mapping(labels: list) -> dict[int, str]:
-    """Column index → canonical name for one header row (first column wins when two say the same)."""
-    mapping, seen = {}, set()
-    for index, label in enumerate(labels):
-        canonical = canonical_for(label)
-        if canonical and canonical not in seen:
-            mapping[index] = canonical
-            seen.add(canonical)
-    return mapping
-
-
-def _pair_mapping(parents: list, children: list) -> dict[int, str]:
-    mapping, seen = {}, set()
-    for index in range(max(len(parents), len(children))):
-        parent = parents[index] if index < len(parents) else None
-        child = children[index] if index < len(children) else None
-        canonical = canonical_for_pair(parent, child)
-        if canonical and canonical not in seen:
-            mapping[index] = canonical
-            seen.add(canonical)
-    return mapping
-
-
-def _usable(mapping: dict[int, str]) -> bool:
-    names = set(mapping.values())
-    return bool(names & set(IDENTITY_COLUMNS)) and len(names) >= 2
-
-
-def find_header(rows: list[list]) -> tuple[int, int, dict[int, str]] | None:
-    """Find the header: (first header row, first data row, column index → canonical), or None.
-
-    Tries every row near the top alone and paired with the row below (two-row merged headers) and keeps the
-    reading that recognises the most columns.
-    """
-    best = None
-    for top in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        candidates = [(top, top + 1, _row_mapping(rows[top]))]
-        if top + 1 < len(rows):
-            candidates.append((top, top + 2, _pair_mapping(rows[top], rows[top + 1])))
-        for start, data_start, mapping in candidates:
-            if _usable(mapping) and (best is None or len(mapping) > len(best[2])):
-                best = (start, data_start, mapping)
-    return best
-
-
-# -- rows ------------------------------------------------------------------------------------------------------------
-def _is_numbering_row(row: list) -> bool:
-    cells = [c for c in row if not is_missing(c) and str(c).strip()]
-    return len(cells) >= 2 and all(_NUMBERING_CELL.match(str(c).strip()) for c in cells)
-
-
-def _parse_grid(grid: Grid, problems: list[str]) -> pd.DataFrame | None:
-    header = find_header(grid.rows)
-    if header is None:
-        if grid.rows:
-            problems.append(f"sheet '{grid.name}': no recognisable header, skipped")
-        return None
-    _, data_start, mapping = header
-    unmapped = [str(c) for i, c in enumerate(grid.rows[data_start - 1]) if i not in mapping
-                and not is_missing(c) and str(c).strip() and not is_ignored_header(c)]
-    if unmapped:
-        problems.append(f"sheet '{grid.name}': columns not recognised, ignored: " + ", ".join(unmapped))
-    records, groups = [], {}
-    for offset, row in enumerate(grid.rows[data_start:]):
-        row_number = data_start + offset + 1
-        cells = {name: (row[i] if i < len(row) else None) for i, name in mapping.items()}
-        if all(is_missing(v) or not str(v).strip() for v in row):
-            continue
-        if offset < 2 and _is_numbering_row(row):
-            continue
-        label = next((str(v) for v in row if isinstance(v, str) and v.strip()), "")
-        if is_total_label(label) or any(is_total_label(cells.get(c)) for c in IDENTITY_COLUMNS):
-            problems.append(f"sheet '{grid.name}' row {row_number}: totals row '{nfc(label)}' dropped")
-            continue
-        if all(is_missing(cells.get(c)) or not str(cells.get(c)).strip() for c in IDENTITY_COLUMNS):
-            problems.append(f"sheet '{grid.name}' row {row_number}: no code or name, skipped")
-            continue
-        group = _group_row(cells, mapping)
-        if group:
-            groups[group[0]] = group[1]
-            problems.append(f"sheet '{grid.name}' row {row_number}: group row '{nfc(label)}' (subtotal) skipped; "
-                            f"the rows below it are taken to be in {nfc(label)}")
-            continue
-        records.append({**groups, **cells, "source_sheet": grid.name, "source_row": row_number})
-    columns = [*mapping.values(), *groups, "source_sheet", "source_row"]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    return _clean_columns(frame, grid.name, problems)
-
-
-def _group_row(cells: dict, mapping: dict[int, str]) -> tuple[str, str] | None:
-    """A row naming the unit above the level of the table ("Huyện Mường La" among communes, "Xã An Khánh" among
-    hamlets): (column it names, bare name), or None. Such rows carry subtotals, not a unit of the table."""
-    for name_column, (group_level, group_column) in GROUP_OF.items():
-        name = cells.get(name_column)
-        code_column = {"commune_name": "commune_code", "hamlet_name": "hamlet_id"}[name_column]
-        if name_column not in mapping.values() or group_column in mapping.values() or is_missing(name) \
-                or not is_missing(cells.get(code_column)):
-            continue
-        kind, bare = split_unit_type(name, group_level)
-        if kind in GROUP_TYPES[group_level]:
-            return group_column, bare
-    return None
-
-
-def _clean_columns(frame: pd.DataFrame, sheet: str, problems: list[str]) -> pd.DataFrame:
+# -- cleaning --------------------------------------------------------------------------------------------------------
+def _clean_columns(frame: pd.DataFrame, sheet: str, messages: list[Message]) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for column in frame.columns:
         values = frame[column]
@@ -316,17 +224,16 @@ def _clean_columns(frame: pd.DataFrame, sheet: str, problems: list[str]) -> pd.D
             padded = values.map(lambda v, w=CODE_WIDTH[column]: pad_code(v, w))
             bad = [str(v) for v, p in zip(values, padded) if p is None and not is_missing(v) and str(v).strip()]
             if bad:
-                problems.append(f"sheet '{sheet}': {len(bad)} {column} value(s) are not codes, e.g. '{bad[0]}'")
+                messages.append(Message("stats.not_codes", {"sheet": sheet, "n": len(bad),
+                                                            "column": Term(f"columns.{column}"), "example": bad[0]}))
             out[column] = padded.astype(object)
         elif column in COUNT_COLUMNS or column in SHARE_COLUMNS or column == "area_km2":
             parsed, not_numbers = parse_number_series(values, whole=column in COUNT_COLUMNS)
             if not_numbers:
-                problems.append(f"sheet '{sheet}': {not_numbers} cell(s) of {column} are not numbers, left empty")
-            if column in SHARE_COLUMNS and (parsed > 100).any():
-                problems.append(f"sheet '{sheet}': {int((parsed > 100).sum())} value(s) of {column} above 100 %")
+                messages.append(Message("stats.not_numbers", {"sheet": sheet, "n": not_numbers,
+                                                              "column": Term(f"columns.{column}")}))
             if column in SHARE_COLUMNS and parsed.max() > 0 and parsed.max() <= 1:
-                problems.append(f"sheet '{sheet}': every {column} value is at most 1: fractions rather than "
-                                "percentages? (0,85 should be written 85)")
+                messages.append(Message("stats.fractions", {"sheet": sheet, "column": Term(f"columns.{column}")}))
             out[column] = parsed
         elif column in ("commune_type", "hamlet_type"):
             out[column] = values.map(canonical_type).astype(object)
@@ -340,32 +247,36 @@ def _clean_columns(frame: pd.DataFrame, sheet: str, problems: list[str]) -> pd.D
 
 
 # -- periods ---------------------------------------------------------------------------------------------------------
-def _fill_periods(table: pd.DataFrame, path: Path, problems: list[str]) -> pd.DataFrame:
-    """Give every row a ``period``: its own column, year + quarter/month columns, the sheet name or file name."""
+def _fill_periods(table: pd.DataFrame, path: Path, messages: list[Message]) -> pd.DataFrame:
+    """Give every row a ``period``: its own column, year + quarter/month columns, the sheet name or file name.
+
+    A period cell that names no real period ("Tháng 13/2025") stays without one and keeps its text in
+    ``source_period``, so the plausibility check can point at it.
+    """
     periods = pd.Series([None] * len(table), index=table.index, dtype=object)
+    written = pd.Series([None] * len(table), index=table.index, dtype=object)
     if PERIOD in table:
+        written = table[PERIOD].map(lambda v: None if is_missing(v) else str(v).strip() or None).astype(object)
         periods = table[PERIOD].map(period_from_text).astype(object)
-        unreadable = table[PERIOD][periods.isna() & table[PERIOD].notna()]
+        unreadable = table[PERIOD][periods.isna() & written.notna()]
         if len(unreadable):
-            problems.append(f"{len(unreadable)} period value(s) not understood, e.g. '{unreadable.iloc[0]}' "
-                            "(use YYYY, YYYY-Qn or YYYY-MM)")
+            messages.append(Message("stats.period_unreadable", {"n": len(unreadable),
+                                                                "example": str(unreadable.iloc[0])}))
     elif "year" in table:
-        periods = pd.Series([period_from_parts(y, q, m) for y, q, m in zip(
-            table["year"], table.get("quarter", [None] * len(table)), table.get("month", [None] * len(table)))],
-            index=table.index, dtype=object)
-    missing = periods.isna()
+        parts = zip(table["year"], table.get("quarter", [None] * len(table)), table.get("month", [None] * len(table)))
+        periods = pd.Series([period_from_parts(y, q, m) for y, q, m in parts], index=table.index, dtype=object)
+    missing = periods.isna() & written.isna()
     if missing.any():
-        by_sheet = table.loc[missing, "source_sheet"].map(period_from_text)
-        periods[missing] = by_sheet
-    missing = periods.isna()
+        periods[missing] = table.loc[missing, "source_sheet"].map(period_from_text)
+    missing = periods.isna() & written.isna()
     if missing.any():
         from_file = period_from_text(path.stem)
         if from_file:
             periods[missing] = from_file
         else:
-            problems.append(f"no period for {int(missing.sum())} row(s): add a 'period' column (YYYY, YYYY-Qn or "
-                            "YYYY-MM) or put the period in the sheet or file name")
+            messages.append(Message("stats.no_period", {"n": int(missing.sum())}))
     table = table.drop(columns=[c for c in ("year", "quarter", "month") if c in table])
     table[PERIOD] = periods
-    ordered = [c for c in table.columns if c not in ("source_sheet", "source_row")]
-    return table[ordered + ["source_sheet", "source_row"]]
+    table["source_period"] = written
+    ordered = [c for c in table.columns if c not in ("source_sheet", "source_row", "source_period")]
+    return table[ordered + ["source_sheet", "source_row", "source_period"]]

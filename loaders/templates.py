@@ -1,8 +1,8 @@
 """Downloadable XLSX templates for the monthly figures communes send (issue 7).
 
-The headers are the *first alias* of each canonical column in :data:`loaders.aliases.HEADER_ALIASES`, so a
-filled template is read by :func:`loaders.stats.read_stats` with every column recognised: the template and the
-loader can never drift apart. A template may be pre-filled with the units of the current dataset (codes and
+The headers come from :data:`loaders.aliases.TEMPLATE_HEADERS`, and a test reads each one back through
+:func:`loaders.columns.meaning`, so a filled template is read by :func:`loaders.stats.read_stats` with every
+column recognised: the template and the loader can never drift apart. A template may be pre-filled with the units of the current dataset (codes and
 names), so the data officer only types figures.
 """
 
@@ -12,7 +12,9 @@ import io
 
 import pandas as pd
 
-from loaders.aliases import HEADER_ALIASES
+from i18n import t
+
+from loaders.aliases import TEMPLATE_HEADERS
 from loaders.schema import ADOPTION_COUNTS, PERIOD, POPULATION_COUNTS
 
 #: Columns of each template, in order (canonical names).
@@ -28,24 +30,14 @@ TEMPLATE_COLUMNS = {
         *POPULATION_COUNTS, *ADOPTION_COUNTS,
     ),
 }
-TITLES = {
-    "commune": ("Mẫu số liệu Tổ công nghệ số cộng đồng - cấp xã, phường, đặc khu",
-                "Community digital technology teams - commune template"),
-    "hamlet": ("Mẫu số liệu Tổ công nghệ số cộng đồng - cấp thôn, tổ dân phố",
-               "Community digital technology teams - hamlet template"),
-}
-INSTRUCTIONS = (
-    "Mỗi dòng một đơn vị cho một kỳ. Kỳ báo cáo ghi dạng 2025-Q3 (quý), 2025-09 (tháng) hoặc 2025 (năm). "
-    "Ghi số người, số hộ (không ghi tỷ lệ); để trống nếu chưa có số liệu. Không đổi tên cột.",
-)
 FILE_NAMES = {"commune": "mau_so_lieu_cap_xa.xlsx", "hamlet": "mau_so_lieu_cap_thon.xlsx"}
 HEADER_ROW = 4  # rows 1-2: title and instructions (read_stats skips title rows above the header)
 _IDENTITY_TEXT = ("province_code", "commune_code", "hamlet_id", "province_name", "commune_name", "hamlet_name")
 
 
 def template_headers(level: str) -> list[str]:
-    """The Vietnamese header of each template column: the first alias of its canonical column."""
-    return [HEADER_ALIASES[column][0] for column in TEMPLATE_COLUMNS[level]]
+    """The Vietnamese header of each template column."""
+    return [TEMPLATE_HEADERS[column] for column in TEMPLATE_COLUMNS[level]]
 
 
 def _prefill_rows(level: str, units: pd.DataFrame | None, period: str | None) -> list[list]:
@@ -86,8 +78,8 @@ def build_template(level: str, units: pd.DataFrame | None = None, period: str | 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "So lieu"
-    sheet.cell(row=1, column=1, value=TITLES[level][0]).font = Font(bold=True, size=14)
-    sheet.cell(row=2, column=1, value=INSTRUCTIONS[0]).font = Font(italic=True)
+    sheet.cell(row=1, column=1, value=t(f"templates.title_{level}", "vi")).font = Font(bold=True, size=14)
+    sheet.cell(row=2, column=1, value=t("templates.instructions", "vi")).font = Font(italic=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for index, header in enumerate(headers, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=index, value=header)
@@ -106,7 +98,7 @@ def build_template(level: str, units: pd.DataFrame | None = None, period: str | 
                 sheet[f"{letter}{row}"].number_format = "@"
         else:
             rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                  error="Chỉ nhập số nguyên không âm", errorTitle="Số liệu không hợp lệ")
+                                  error=t("templates.whole_numbers", "vi"), errorTitle=t("templates.invalid", "vi"))
             rule.add(f"{letter}{HEADER_ROW + 1}:{letter}{last_row}")
             sheet.add_data_validation(rule)
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)

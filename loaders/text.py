@@ -60,6 +60,11 @@ def nfc(value):
     """Return ``value`` as NFC with runs of whitespace collapsed and the ends stripped; non-strings unchanged."""
     if not isinstance(value, str):
         return value
+    return _nfc(value)
+
+
+@lru_cache(maxsize=65536)
+def _nfc(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
@@ -106,7 +111,11 @@ def split_unit_type(name, level: str | None = None) -> tuple[str | None, str]:
         The type as written in the canonical ``*_type`` columns (``"Xã"``, ``"Tổ dân phố"``, ...) or ``None``,
         and the rest of the name (NFC, tidy spacing). A prefix is only split when something is left after it.
     """
-    text = nfc(str(name))
+    return _split_unit_type(nfc(str(name)), level)
+
+
+@lru_cache(maxsize=65536)
+def _split_unit_type(text: str, level: str | None) -> tuple[str | None, str]:
     levels = (level,) if level else ("commune", "hamlet", "district", "province")
     lowered = text.lower()
     # "X." / "P." / "TT." / "TDP" (with or without the dot, followed by a space or a dot)

@@ -7,18 +7,19 @@ Everything in it is JSON-safe (no NaN, no numpy types).
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from i18n import Message
 from loaders.boundaries import all_names_nfc, read_boundaries
+from loaders.errors import LoaderError
 from loaders.join import join_stats
 from loaders.stats import read_stats
 
 #: How many rows of the joined table the report shows.
 SAMPLE_ROWS = 5
-_SAMPLE_DROP = ("geometry", "source_sheet", "unit_index")
+_SAMPLE_DROP = ("geometry", "source_sheet", "unit_index", "source_file", "source_rows", "row_class")
 
 
 def json_safe(value):
@@ -66,6 +67,29 @@ def _units_for(units: pd.DataFrame, level: str, stats_level: str) -> tuple[pd.Da
     return units.drop_duplicates(key).assign(level=stats_level), stats_level
 
 
+def _read_all(paths) -> tuple[list, list[LoaderError]]:
+    """Read every statistics file; a file that cannot be used becomes one error, never a traceback."""
+    loads, errors = [], []
+    for path in paths:
+        try:
+            loads.append(read_stats(path))
+        except LoaderError as error:
+            errors.append(error)
+        except Exception as error:  # noqa: BLE001 - a hostile file must give a message, never a traceback
+            errors.append(LoaderError("stats.unreadable", path, detail=type(error).__name__))
+    return loads, errors
+
+
+def _stats_entry(load) -> dict:
+    info = load.info
+    entry = {key: info[key] for key in ("path", "rows", "rows_read", "periods", "columns", "problems", "level")}
+    entry["messages"] = [m.to_json() for m in info["messages"]]
+    entry["not_data"] = len(load.skipped)
+    entry["findings"] = [f.to_json() for f in load.findings]
+    entry["can_apply"] = load.can_apply
+    return entry
+
+
 def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
     """Load a boundary file and any statistics files, join them, and report in the SPEC §8 shape.
 
@@ -84,14 +108,17 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
     -------
     dict
         ``boundaries`` (features, crs_in, reprojected, invalid_fixed, encoding, empty, level, layer, names_nfc,
-        problems, path), ``stats`` (one entry per file: path, rows, periods, columns, problems, level), ``join``
-        (matched_by_code, matched_by_name, matched_legacy, unmatched_stats, units_without_stats, duplicates) and
-        ``sample`` (first rows of the joined table, or of the units when no statistics were given).
+        problems, path), ``stats`` (one entry per file: path, rows, rows_read, periods, columns, problems,
+        messages, level, not_data, findings, can_apply), ``join`` (matched_by_code, matched_by_name,
+        matched_legacy, unmatched_stats, units_without_stats, duplicates, and the full accounting of
+        :meth:`loaders.join_report.JoinReport.to_dict`: rows_read, classes, can_apply, legacy_units, rows,
+        findings, lines), ``errors`` (statistics files that could not be used: path, message) and ``sample``
+        (first rows of the joined table, or of the units when no statistics were given).
 
     Raises
     ------
     LoaderError
-        When a file cannot be used at all.
+        When the boundaries cannot be used, or when every statistics file given is unusable.
     """
     load = read_boundaries(boundaries, level=level, crs=crs)
     units, info = load.units, load.info
@@ -105,6 +132,7 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
         "stats": [],
         "join": {"matched_by_code": 0, "matched_by_name": 0, "matched_legacy": 0, "unmatched_stats": [],
                  "units_without_stats": int(len(units)), "duplicates": []},
+        "errors": [],
         "sample": _sample(pd.DataFrame(units)),
     }
     if info["level"] == "commune":
@@ -113,29 +141,24 @@ def validate(boundaries, stats=(), level: str | None = None, crs=None) -> dict:
         register = check_against_register(units)
         report["boundaries"]["register_2025"] = register
         if register["not_official"]:
-            report["boundaries"]["problems"].append(
-                f"{register['not_official']} of {len(units)} commune codes are not in the 2025 register "
-                "(pre-2025 boundaries or other codes?)")
-    loads = [read_stats(path) for path in stats]
+            report["boundaries"]["problems"].append(Message("validate.not_in_register", {
+                "n": register["not_official"], "total": len(units)}).text("en"))
+    stats = list(stats)
+    loads, errors = _read_all(stats)
+    if errors and not loads:
+        raise errors[0]
+    report["errors"] = [{"path": e.path, "message": e.message.to_json(), "text": e.text("en")} for e in errors]
     if not loads:
         return json_safe(report)
-    report["stats"] = [
-        {key: stats_load.info[key] for key in ("path", "rows", "periods", "columns", "problems", "level")}
-        for stats_load in loads
-    ]
+    report["stats"] = [_stats_entry(s) for s in loads]
     stats_level = loads[0].info["level"]
     target = _units_for(units, info["level"], stats_level)
     if target is None:
-        report["join"]["problems"] = [
-            f"{stats_level} statistics cannot be joined to {info['level']} boundaries: give {stats_level} "
-            "boundaries or statistics per " + info["level"]]
+        report["join"]["problems"] = [Message("validate.levels_do_not_join", {
+            "stats": stats_level, "units": info["level"]}).text("en")]
         return json_safe(report)
     join_units, join_level = target
-    table = pd.concat([s.table.assign(source_file=Path(s.info["path"]).name) for s in loads], ignore_index=True)
-    result = join_stats(join_units, table, join_level)
-    report["join"] = {key: result.report[key] for key in (
-        "matched_by_code", "matched_by_name", "matched_legacy", "unmatched_stats", "units_without_stats",
-        "duplicates", "code_name_differs")}
-    report["join"]["level"] = join_level
-    report["sample"] = _sample(result.table)
+    result = join_stats(join_units, loads, join_level)
+    report["join"] = {**result.report, "level": join_level}
+    report["sample"] = _sample(result.applied)
     return json_safe(report)

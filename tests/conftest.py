@@ -104,3 +104,18 @@ def streamlit_app(browser) -> str:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+# --- the data store (issues 12, 17): a throwaway PostgreSQL + PostGIS cluster ----------------------------------
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL cluster with PostGIS for this test session; skipped with the reason when not installed."""
+    import pg_cluster as cluster_module
+
+    reason = cluster_module.missing_reason()
+    if reason:
+        pytest.skip(reason)
+    cluster = cluster_module.Cluster().start()
+    yield cluster
+    cluster.stop()

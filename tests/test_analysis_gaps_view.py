@@ -6,7 +6,7 @@ import pytest
 
 from i18n.numbers import format_number, format_percent
 from analysis.gaps import NO_TEAM, find_gaps
-from analysis.view import ViewSpec, build_view_table, province_stats_for_areas, resolve_unit
+from analysis.view import ViewSpec, build_view_table, province_stats_for_areas
 from loaders.settings import load_settings
 
 TARGETS = load_settings(environ={}).targets
@@ -77,15 +77,6 @@ def test_province_stats_for_areas_sums_only_chosen_communes():
     assert latest.loc["14", "population_15plus"] == 15000
 
 
-def test_resolve_unit_by_code_or_name():
-    units = communes()
-    assert resolve_unit(units, "province", "14") == "14"
-    assert resolve_unit(units, "commune", "4003") == "04003"
-    assert resolve_unit(units, "province", "  sơn  LA ") == "14"
-    assert resolve_unit(units, "commune", "Xã Mường La") == "04000"
-    assert resolve_unit(units, "commune", "Atlantis") is None
-
-
 def test_gaps_rank_by_people_affected_with_reasons_in_words():
     table = build_view_table(communes(), commune_stats(), ViewSpec(period="2025-Q3"))
     gaps = find_gaps(table, ["smartphone_share"], level="commune", targets=TARGETS)
@@ -123,8 +114,3 @@ def test_vietnamese_and_english_number_formats():
     assert format_percent(85.5) == "85,5 %" and format_percent(85.5, "en") == "85.5%"
     assert format_number(1234567.25, decimals=2) == "1.234.567,25"
     assert format_percent(float("nan")) == "không có dữ liệu"
-
-
-def test_resolve_unit_tolerates_old_tone_placement():
-    units = pd.DataFrame({"commune_code": ["02000"], "commune_name": ["Hòa Bình"]})
-    assert resolve_unit(units, "commune", "Phường Hoà Bình") == "02000"

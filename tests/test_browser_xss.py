@@ -20,6 +20,7 @@ import pytest
 from loaders.archive import stage_files
 from loaders.ingest import apply_upload, check_upload
 from loaders.store import DatasetStore
+from loaders.store.plan import ApplyOptions
 from upload_fixtures import XSS_NAME, commune_boundaries
 
 pytestmark = pytest.mark.browser
@@ -47,7 +48,7 @@ def xss_store(tmp_path_factory) -> DatasetStore:
         staged = stage_files([path], store.staging_dir())
         check = check_upload(staged, store)
         assert check.usable, [str(e) for e in check.errors]
-        apply_upload(store, staged, check)
+        apply_upload(store, staged, check, options=ApplyOptions(replace_level=True))  # instead of the demo data
     return store
 
 

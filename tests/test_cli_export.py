@@ -100,7 +100,7 @@ def test_hamlet_files_are_mapped_at_their_own_level(data_dir, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--indicator", "bogus"], "unknown indicator 'bogus'"),
-    (["--indicator", "smartphone_share", "--province", "Atlantis"], "unknown province 'Atlantis'"),
+    (["--indicator", "smartphone_share", "--province", "Atlantis"], "no province called 'Atlantis'"),
     (["--indicator", "smartphone_share", "--period", "2025-13"], "bad period '2025-13'"),
     (["--indicator", "smartphone_share", "--period", "2019"], "no figures for 2019"),
     (["--indicator", "smartphone_share", "--area", "desert"], "unknown area 'desert'"),

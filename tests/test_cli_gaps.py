@@ -58,7 +58,7 @@ def test_several_indicators_and_csv_out(data_dir, tmp_path, capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["--indicator", "bogus"], "unknown indicator 'bogus'"),
-    (["--province", "Atlantis"], "unknown province 'Atlantis'"),
+    (["--province", "Atlantis"], "no province called 'Atlantis'"),
     (["--period", "Q4"], "bad period 'Q4'"),
     (["--top", "-1"], "--top must be"),
 ])

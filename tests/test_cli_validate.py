@@ -58,8 +58,13 @@ def test_text_report_is_readable(capsys, small_dataset):
     shp, csv = small_dataset
     code, out, _ = _run(capsys, "--boundaries", str(shp), "--stats", str(csv))
     assert code == 0
-    assert "Ranh giới (boundaries): xa.shp" in out and "Bảng mã (encoding): TCVN3" in out
-    assert "Ba Vìì → gợi ý (suggestion): Xã Ba Vì (09700)" in out
+    assert "Boundaries: xa.shp" in out and "encoding: TCVN3" in out
+    assert ("3 rows read: 1 matched by code, 1 by name, 0 pre-2025 rows summed into 0 2025 units, 0 pre-2025 "
+            "rows not summable, 0 ambiguous, 0 duplicates, 1 unmatched, 0 rejected as implausible, 0 not data") in out
+    assert "so_lieu_2025-Q3.csv row 4: 'Ba Vìì' not found → suggestion (not applied): Xã Ba Vì (09700)" in out
+    code, out, _ = _run(capsys, "--boundaries", str(shp), "--stats", str(csv), "--lang", "vi")
+    assert code == 0 and "Ranh giới: xa.shp" in out and "bảng mã: TCVN3" in out
+    assert "so_lieu_2025-Q3.csv dòng 4: không tìm thấy 'Ba Vìì' → gợi ý (không tự áp dụng): Xã Ba Vì (09700)" in out
 
 
 @pytest.mark.real_data
@@ -167,19 +172,29 @@ def test_codes_outside_the_2025_register_are_reported(capsys, tmp_path):
 
 @pytest.mark.real_data
 def test_pre_2025_report_on_real_2025_boundaries(capsys, tmp_path, real_communes_path):
+    """An archive keyed by pre-2025 names, grouped by district: whole merges are summed, the rest is said."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Quý 4-2024"
-    for row in (["Tỉnh", "Đơn vị", "Số tổ"], ["Hà Nội", "Huyện Hoài Đức", 5], ["Hà Nội", "Xã Đông La", 3],
-                ["Hà Nội", "Xã An Thượng", 2], ["Hà Nội", "Quận Ba Đình", 1], ["Hà Nội", "Phường Quán Thánh", 1]):
+    for row in (["Tỉnh", "Đơn vị", "Số tổ"], ["Hà Nội", "Huyện Sóc Sơn", 20], ["Hà Nội", "Xã Trung Giã", 3],
+                ["Hà Nội", "Xã Bắc Sơn", 2], ["Hà Nội", "Xã Hồng Kỳ", 4], ["Hà Nội", "Xã Nam Sơn", 1],
+                ["Hà Nội", "Xã Minh Trí", 5], ["Hà Nội", "Xã Tân Dân", 2], ["Hà Nội", "Xã Minh Phú", 3],
+                ["Hà Nội", "Huyện Hoài Đức", 3], ["Hà Nội", "Xã Đông La", 3], [None, "Tổng cộng", 23]):
         sheet.append(row)
     report_file = tmp_path / "bao_cao_2024.xlsx"
     workbook.save(report_file)
     code, out, _ = _run(capsys, "--boundaries", str(real_communes_path), "--stats", str(report_file), "--json")
     join = json.loads(out)["join"]
     assert code == 0
-    assert join["matched_legacy"] == 3 and join["matched_by_name"] == 0 and join["unmatched_stats"] == []
+    assert join["rows_read"] == 11 and sum(join["classes"].values()) == 11
+    assert join["classes"] == {"code": 0, "name": 0, "legacy": 7, "legacy_incomplete": 1, "ambiguous": 0,
+                               "duplicate": 0, "unmatched": 0, "implausible": 0, "not_data": 3}
+    assert join["matched_legacy"] == 7 and join["unmatched_stats"] == []
     assert join["units_without_stats"] == 3321 - 2
+    summed = {unit["commune_code"]: unit for unit in join["legacy_units"]}
+    assert summed["00385"]["rows_summed"] == 4 and summed["00382"]["rows_summed"] == 3
     sample = {row["commune_code"]: row for row in json.loads(out)["sample"]}
-    assert sample["09877"]["commune_name"] == "An Khánh" and sample["09877"]["teams"] == 5
-    assert sample["00004"]["commune_name"] == "Ba Đình" and sample["00004"]["match"] == "legacy_2025"
+    assert sample["00385"]["commune_name"] == "Trung Giã" and sample["00385"]["teams"] == 10
+    assert sample["00382"]["commune_name"] == "Kim Anh" and sample["00382"]["match"] == "legacy_2025"
+    incomplete = [row for row in join["rows"] if row["class"] == "legacy_incomplete"]
+    assert [row["name"] for row in incomplete] == ["Xã Đông La"] and "An Khánh" in incomplete[0]["note"]["en"]

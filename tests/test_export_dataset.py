@@ -117,7 +117,7 @@ def test_province_and_commune_resolve_by_name_or_code(dataset):
     spec = resolve_place(source, ViewSpec(level="hamlet"), None, "Chiềng Hoa")
     assert (spec.province, spec.commune) == ("14", "04003")
     assert resolve_place(source, ViewSpec(), "1", None).province == "01"
-    with pytest.raises(LoaderError, match="unknown province"):
+    with pytest.raises(LoaderError, match="no province called"):
         resolve_place(source, ViewSpec(), "Atlantis", None)
 
 

@@ -19,6 +19,7 @@ from loaders.archive import MB, ArchiveLimits, stage_files
 from loaders.errors import LoaderError
 from loaders.ingest import IngestError, apply_upload, check_upload, error_text
 from loaders.store import DatasetStore, active_data_dir
+from loaders.store.plan import ApplyOptions
 from upload_fixtures import commune_boundaries, commune_stats_csv, tree_hashes
 
 LIMITS = ArchiveLimits(max_upload_bytes=20 * MB, max_unpacked_bytes=50 * MB, max_ratio=100)
@@ -131,12 +132,12 @@ CORPUS = {
     "zip with a symlink": (_symlink_zip, "liên kết"),
     "zip bomb": (_zip_bomb, "bom ZIP"),
     "geojson that is not json": (_geojson_not_json, "JSON"),
-    "xlsx without header": (_xlsx_without_header, "header"),
+    "xlsx without header": (_xlsx_without_header, "tiêu đề"),
     "csv of binary garbage": (_binary_csv, "not a text"),
     "xlsx that is text": (_fake_xlsx, "XLSX"),
     "file over the cap": (_huge, "quá lớn"),
     "projected coordinates, no CRS": (_projected_without_crs, "CRS"),
-    "wrong columns": (_wrong_columns, "header"),
+    "wrong columns": (_wrong_columns, "tiêu đề"),
     "unknown file type": (_unknown_type, "không được hỗ trợ"),
     "header only": (_header_only, "không có dòng dữ liệu"),
 }
@@ -149,7 +150,8 @@ def prepared_store(tmp_path_factory) -> Path:
     store = DatasetStore(folder / "store")
     for path in (commune_boundaries(folder / "ranh_gioi.geojson"), commune_stats_csv(folder / "q3.csv")):
         staged = stage_files([path], store.staging_dir())
-        apply_upload(store, staged, check_upload(staged, store))
+        # these replace the embedded demo layers (an explicit choice; a merge would keep the demo rows)
+        apply_upload(store, staged, check_upload(staged, store), options=ApplyOptions(replace_level=True))
     return store.root
 
 

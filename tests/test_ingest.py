@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from loaders import store as store_module
 from loaders.archive import stage_files
+from loaders.dataset import DEFAULT_DATA_DIR
 from loaders.ingest import IngestError, apply_upload, check_upload
 from loaders.stats import read_stats
-from loaders.store import DatasetStore, active_data_dir
+from loaders.store import DirectoryStore, active_data_dir
 from loaders.templates import TEMPLATE_COLUMNS, build_template, template_headers
 from loaders.validate import validate
 from upload_fixtures import (COMMUNES, XSS_NAME, commune_boundaries, commune_stats_csv, hamlet_boundaries,
@@ -25,15 +25,14 @@ from upload_fixtures import (COMMUNES, XSS_NAME, commune_boundaries, commune_sta
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> DatasetStore:
+def store(tmp_path) -> DirectoryStore:
     empty = tmp_path / "no-default-data"
     empty.mkdir()
     # the embedded data is not part of these tests: an empty store falls back to an empty directory
-    monkeypatch.setattr(store_module, "default_data_dir", lambda: empty)
-    return DatasetStore(tmp_path / "store")
+    return DirectoryStore(tmp_path / "store", default_dir=empty)
 
 
-def upload(store: DatasetStore, *paths, **check_args) -> dict:
+def upload(store: DirectoryStore, *paths, **check_args) -> dict:
     staged = stage_files(list(paths), store.staging_dir())
     check = check_upload(staged, store, **check_args)
     assert check.usable, [str(e) for e in check.errors]
@@ -41,7 +40,7 @@ def upload(store: DatasetStore, *paths, **check_args) -> dict:
 
 
 @pytest.fixture
-def with_boundaries(store, tmp_path) -> DatasetStore:
+def with_boundaries(store, tmp_path) -> DirectoryStore:
     upload(store, commune_boundaries(tmp_path / "ranh_gioi_xa.geojson"))
     return store
 
@@ -118,27 +117,20 @@ def test_zipped_shapefile_upload(store, tmp_path):
     assert [s["name"] for s in entry["sources"]] == ["ranh_gioi.zip"]  # the zip as received, not its parts
 
 
-def test_demo_figures_are_replaced_not_mixed_with_real_ones(with_boundaries, tmp_path):
-    shapes = active_data_dir(with_boundaries) / "geo"
-
-    def demo_dataset(new_dir: Path, _previous: Path) -> None:
-        (new_dir / "geo").mkdir()
-        (new_dir / "stats").mkdir()
-        for name in ("communes.parquet", "provinces.parquet"):
-            (new_dir / "geo" / name).write_bytes((shapes / name).read_bytes())
-        (new_dir / "stats/commune_stats.csv").write_text(
-            "commune_code,commune_name,province_code,province_name,period,teams\n"
-            "00004,Phường Ba Đình,01,Thành phố Hà Nội,2024-Q1,77\n", encoding="utf-8")
-        (new_dir / "metadata.json").write_text(json.dumps({"demo": True, "periods": ["2024-Q1"]}))
-
-    with_boundaries.apply(demo_dataset, [])
-    upload(with_boundaries, commune_stats_csv(tmp_path / "that.csv"))
-    version = active_data_dir(with_boundaries)
+def test_demo_figures_are_kept_and_the_data_stays_marked_demo(tmp_path):
+    # issue 12: an upload over the embedded demo data adds to it; nothing the user had disappears
+    store = DirectoryStore(tmp_path / "store")  # over the embedded demo data
+    before = pd.read_csv(DEFAULT_DATA_DIR / "stats/commune_stats.csv", dtype=str)
+    path = tmp_path / "q1_2026.csv"
+    path.write_text("Mã xã,Kỳ báo cáo,Số tổ CNSCĐ\n03980,2026-Q1,3\n", encoding="utf-8")
+    upload(store, path)
+    version = active_data_dir(store)
     stats = pd.read_csv(version / "stats/commune_stats.csv", dtype=str)
-    assert set(stats["period"]) == {"2025-Q3"} and len(stats) == 3  # the synthetic 2024-Q1 row is gone
+    assert len(stats) == len(before) + 1
+    assert stats[stats["period"] != "2026-Q1"].sort_values(["commune_code", "period"]).reset_index(drop=True) \
+        .equals(before.sort_values(["commune_code", "period"]).reset_index(drop=True))
     metadata = json.loads((version / "metadata.json").read_text(encoding="utf-8"))
-    assert metadata["demo"] is True  # the shapes are still demo shapes
-    assert metadata["demo_files"] == ["geo/communes.parquet", "geo/provinces.parquet"]
+    assert metadata["demo"] is True and metadata["latest_period"] == "2026-Q1"
 
 
 def test_statistics_without_a_period_are_refused(with_boundaries, tmp_path):
@@ -226,12 +218,12 @@ def test_hamlet_figures_are_checked_within_their_provinces(with_boundaries, tmp_
 def test_metadata_counts_follow_the_uploaded_layers(with_boundaries):
     metadata = json.loads((active_data_dir(with_boundaries) / "metadata.json").read_text(encoding="utf-8"))
     assert metadata["counts"] == {"provinces": 2, "communes": 4}
-    assert metadata["uploads"][0]["boundaries"] == "ranh_gioi_xa.geojson"
+    assert with_boundaries.versions()[0]["sources"][0]["name"] == "ranh_gioi_xa.geojson"  # the ledger says which file
 
 
 @pytest.mark.real_data
 def test_real_2025_boundaries_become_a_version(real_communes_path, tmp_path):
-    store = DatasetStore(tmp_path / "store")  # over the embedded demo data: its area classes are carried
+    store = DirectoryStore(tmp_path / "store")  # over the embedded demo data: its area classes are carried
     entry = upload(store, real_communes_path)
     version = active_data_dir(store)
     communes = gpd.read_parquet(version / "geo/communes.parquet")
@@ -240,7 +232,7 @@ def test_real_2025_boundaries_become_a_version(real_communes_path, tmp_path):
     assert communes.geometry.is_valid.all()  # the 76 invalid shapes were repaired
     assert entry["validation"]["boundaries"]["features"] == 3321
     assert real_communes_path.read_bytes() == (version / "sources" / real_communes_path.name).read_bytes()
-    if (store_module.default_data_dir() / "geo/communes.parquet").exists():
+    if (DEFAULT_DATA_DIR / "geo/communes.parquet").exists():
         assert communes["is_island"].sum() > 0
         assert all(s == "" or s.endswith("heuristic") for s in communes["area_class_source"])
 

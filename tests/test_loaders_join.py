@@ -88,19 +88,26 @@ def test_near_miss_is_suggested_never_joined(communes):
     ]
 
 
-def test_pre_2025_communes_map_to_their_2025_unit_and_are_summed(communes):
-    stats = _stats([
-        (None, "Hà Nội", None, "Xã Đông La", 3, "2025-Q1"),      # legacy, now part of An Khánh
-        (None, "Hà Nội", None, "Xã An Thượng", 2, "2025-Q1"),    # legacy, now part of An Khánh
-        (None, "Hà Nội", "13", "Quán Thánh", 1, "2025-Q1"),      # legacy code 00013, now part of Ba Đình
-    ])
-    result = join_stats(communes, stats, "commune")
-    table = result.table.set_index("commune_code")
-    assert result.report["matched_legacy"] == 3
-    assert table.loc["09877", "teams"] == 5.0 and table.loc["09877", "match"] == "legacy_2025"
-    assert "Xã Đông La, Huyện Hoài Đức" in table.loc["09877", "match_note"]
-    assert table.loc["00004", "teams"] == 1.0
-    assert len(result.table) == 2
+def test_pre_2025_communes_are_summed_only_into_a_whole_2025_unit():
+    """Tô Hiệu (Sơn La, 2025) is old Chiềng Lề + Tô Hiệu + Quyết Thắng + Quyết Tâm: summed only when all four
+    are there; An Khánh (Hà Nội) took parts of divided communes, so old rows never make its figure."""
+    units = official_units().assign(level="commune")
+    rows = [("Sơn La", "Phường Chiềng Lề", 3, "2024-Q4"), ("Sơn La", "Phường Tô Hiệu", 2, "2024-Q4"),
+            ("Sơn La", "Phường Quyết Thắng", 4, "2024-Q4"), ("Sơn La", "Phường Quyết Tâm", 1, "2024-Q4"),
+            ("Sơn La", "Phường Chiềng Lề", 3, "2025-Q1"), ("Hà Nội", "Xã Đông La", 3, "2024-Q4")]
+    stats = pd.DataFrame(rows, columns=["province_name", "commune_name", "teams", "period"]).assign(
+        source_sheet="s", source_row=range(2, 2 + len(rows)))
+    result = join_stats(units, stats, "commune")
+    applied = result.applied.set_index(["commune_code", "period"])
+    assert applied.loc[("03646", "2024-Q4"), "teams"] == 10.0 and len(applied) == 1
+    assert applied.loc[("03646", "2024-Q4"), "rows_summed"] == 4
+    assert applied.loc[("03646", "2024-Q4"), "commune_name"] == "Tô Hiệu"
+    assert [r["class"] for r in result.report["rows"]] == ["legacy"] * 4 + ["legacy_incomplete"] * 2
+    assert result.report["rows"][4]["note"]["en"] == (
+        "Phường Tô Hiệu (03646, Sơn La) cannot be summed: 3 of its 4 pre-2025 communes are missing (Phường Tô Hiệu "
+        "(03649, Sơn La), Phường Quyết Thắng (03652, Sơn La), Phường Quyết Tâm (03655, Sơn La))")
+    assert "divided" in result.report["rows"][5]["note"]["en"]
+    assert result.report["matched_legacy"] == 4 and result.summary.can_apply
 
 
 def test_register_knows_2025_codes_and_legacy_units():
@@ -157,3 +164,40 @@ def test_every_real_commune_found_by_name_in_old_tones_nfd_and_abbreviations(rea
     assert result.report["matched_by_name"] == 3321 and result.report["unmatched_stats"] == []
     assert result.table["commune_code"].tolist() == units["commune_code"].tolist()
     assert result.report["units_without_stats"] == 0
+
+
+def test_a_file_without_province_is_read_within_the_province_of_its_other_rows():
+    """"An Khánh" is a commune of four provinces; in a file whose other rows are all in Hà Nội it is Hà Nội's,
+    and the report says why. In a file spread over several provinces it stays ambiguous."""
+    units = official_units().assign(level="commune")
+    ha_noi = units[units["province_code"] == "01"].head(8)
+    stats = pd.DataFrame({"commune_name": [*ha_noi["commune_name"], "An Khánh"], "teams": 1, "period": "2025-Q3"})
+    row = join_stats(units, stats, "commune").report["rows"][-1]
+    assert (row["class"], row["key"]) == ("name", "09877")
+    assert row["note"]["en"].startswith("the file names no province: looked up in Hà Nội")
+    spread = units.groupby("province_code").head(1).head(8)
+    stats = pd.DataFrame({"commune_name": [*spread["commune_name"], "An Khánh"], "teams": 1, "period": "2025-Q3"})
+    assert join_stats(units, stats, "commune").report["rows"][-1]["class"] == "ambiguous"
+
+
+def test_a_remark_after_a_name_is_not_the_name_and_may_give_the_district():
+    units = official_units().assign(level="commune")
+    stats = pd.DataFrame({"province_name": "Hà Nội", "teams": 1, "period": "2025-Q3",
+                          "commune_name": ["Xã Kim Anh (xã nông thôn mới)", "Xã Trung Giã (*)"]})
+    rows = join_stats(units, stats, "commune").report["rows"]
+    assert [(r["class"], r["key"], r["name"]) for r in rows] == [
+        ("name", "00382", "Xã Kim Anh (xã nông thôn mới)"), ("name", "00385", "Xã Trung Giã (*)")]
+
+
+def test_an_impossible_row_is_never_applied_but_keeps_its_unit_for_the_store_to_refuse():
+    units = official_units().assign(level="commune")
+    stats = pd.DataFrame({"commune_code": ["03646", "03664", "03664"], "teams": [2, -1, 3],
+                          "team_members": [10, 5, 15], "period": ["2025-Q3", "2025-Q3", "2025-Q3"]})
+    result = join_stats(units, stats, "commune")
+    assert [r["class"] for r in result.report["rows"]] == ["code", "implausible", "code"]
+    assert result.applied["commune_code"].tolist() == ["03646", "03664"]
+    assert result.applied["teams"].tolist() == [2.0, 3.0]
+    assert result.rejected.empty  # 03664 has a plausible row for the period: the impossible one is not offered
+    alone = join_stats(units, stats.iloc[:2], "commune")
+    assert alone.rejected[["commune_code", "teams"]].values.tolist() == [["03664", -1.0]]
+    assert alone.applied["commune_code"].tolist() == ["03646"]

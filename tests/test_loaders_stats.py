@@ -50,7 +50,10 @@ def test_xlsx_report_with_title_rows_merged_header_and_totals(tmp_path):
     assert load.info["rows"] == 2 and load.info["periods"] == ["2025-Q3"]
     assert {"commune_code", "commune_name", "teams", "team_members", "smartphone_share"} <= set(
         load.info["columns"])
-    assert any("totals row 'Tổng cộng' dropped" in p for p in load.info["problems"])
+    # rows that are not data are accounted for, with the row number the file shows
+    assert [(r["row"], r["reason"].key) for r in load.skipped] == [(6, "stats.row_numbering"), (9, "stats.row_total")]
+    assert load.skipped[1]["reason"].text("en") == "totals row 'Tổng cộng', not a unit"
+    assert load.info["rows_read"] == 4
 
 
 def test_several_sheets_each_with_its_period_and_a_cover_sheet(tmp_path):
@@ -120,7 +123,10 @@ def test_shares_above_100_are_flagged_not_clipped(tmp_path):
     path.write_text("Mã xã,Tỷ lệ sử dụng điện thoại thông minh (%)\n02800,112\n", encoding="utf-8")
     load = read_stats(path)
     assert load.table["smartphone_share"].tolist() == [112.0]
-    assert any("above 100 %" in p for p in load.info["problems"])
+    assert any("smartphone share = 112% is outside 0–100%" in p for p in load.info["problems"])
+    [finding] = load.findings
+    assert (finding.sheet, finding.row, finding.column, finding.value) == ("2025", 2, "smartphone_share", 112.0)
+    assert not load.can_apply
 
 
 @pytest.mark.parametrize("name, content, message", [
@@ -196,7 +202,10 @@ def test_legacy_report_grouped_by_district_keeps_the_district_and_drops_subtotal
     assert table["commune_name"].tolist() == ["Xã Đông La", "Xã An Thượng", "Phường Quán Thánh"]
     assert table["district_name"].tolist() == ["Hoài Đức", "Hoài Đức", "Ba Đình"]
     assert table["teams"].tolist() == [3.0, 2.0, 1.0]
-    assert sum("group row" in p for p in load.info["problems"]) == 2
+    assert [(r["row"], r["reason"].key) for r in load.skipped] == [
+        (2, "stats.row_group"), (5, "stats.row_group"), (7, "stats.row_total")]
+    assert load.skipped[0]["reason"].text("vi") == (
+        "dòng nhóm 'Huyện Hoài Đức' (cộng của Hoài Đức); các dòng dưới được hiểu là thuộc Hoài Đức")
 
 
 def test_excel_text_typed_in_a_tcvn3_font_is_converted(tmp_path):

@@ -124,13 +124,20 @@ def test_numbered_wards_ignore_leading_zeros(number, prefix):
 
 # -- codes ------------------------------------------------------------------------------------------------------------
 @given(st.integers(min_value=1, max_value=6).flatmap(
-    lambda w: st.tuples(st.just(w), st.integers(min_value=0, max_value=10 ** w - 1))))
+    lambda w: st.tuples(st.just(w), st.integers(min_value=1, max_value=10 ** w - 1))))
 def test_pad_code_restores_leading_zeros_from_every_excel_form(width_and_number):
     width, number = width_and_number
     expected = str(number).zfill(width)
     for form in (number, float(number), str(number), f"{number}.0", f" {number} ", expected, f"{expected}.00"):
         assert pad_code(form, width) == expected
     assert len(expected) == width and expected.isdigit()
+
+
+@given(st.integers(min_value=1, max_value=6))
+def test_a_code_of_zero_is_no_code(width):
+    # a DBF numeric field has no empty value: 0 is what a shapefile holds for "no code", never "00000"
+    for form in (0, 0.0, "0", "0.0", "0" * width):
+        assert pad_code(form, width) is None
 
 
 @given(st.integers(min_value=1, max_value=5), st.integers(min_value=0))

@@ -13,6 +13,7 @@ from loaders.archive import stage_files
 from loaders.dataset import DEFAULT_DATA_DIR
 from loaders.ingest import apply_upload, check_upload
 from loaders.store import DatasetStore
+from loaders.store.plan import ApplyOptions
 from upload_fixtures import commune_boundaries, commune_stats_csv, tree_hashes
 
 REPO_DATA = DEFAULT_DATA_DIR
@@ -31,8 +32,12 @@ def panel_app():
 def store(tmp_path, monkeypatch) -> DatasetStore:
     monkeypatch.setenv("COVERAGE_MAP_STORE", str(tmp_path / "store"))
     store = DatasetStore(tmp_path / "store")
-    staged = stage_files([commune_boundaries(tmp_path / "ranh_gioi.geojson")], store.staging_dir())
-    apply_upload(store, staged, check_upload(staged, store))
+    # real boundaries and figures replace the embedded demo ones (an explicit choice: replace_level)
+    for path in (commune_boundaries(tmp_path / "ranh_gioi.geojson"),
+                 commune_stats_csv(tmp_path / "so_lieu_2025-Q2.csv", "2025-Q2")):
+        staged = stage_files([path], store.staging_dir())
+        check = check_upload(staged, store)
+        apply_upload(store, staged, check, options=ApplyOptions(replace_level=True))
     return store
 
 
@@ -56,7 +61,7 @@ def _button(app: AppTest, key: str):
 def test_upload_report_apply_and_rollback(store, tmp_path):
     data_before = tree_hashes(REPO_DATA)
     app = _run()
-    assert "v0001" in _texts(app)
+    assert "v0002" in _texts(app)
     csv = commune_stats_csv(tmp_path / "so_lieu_2025-Q3.csv").read_bytes()
     app.file_uploader[0].set_value(("so_lieu_2025-Q3.csv", csv, "text/csv"))
     app.run()
@@ -73,22 +78,23 @@ def test_upload_report_apply_and_rollback(store, tmp_path):
     apply.click()
     app.run()
     assert not app.exception, app.exception
-    assert store.active_id() == "v0002"
-    assert "Đã áp dụng: phiên bản v0002" in _texts(app)
+    assert store.active_id() == "v0003"
+    assert "Đã áp dụng: phiên bản v0003" in _texts(app)
     history = app.dataframe[-1].value
-    assert history["Phiên bản"].tolist() == ["v0002", "v0001"] and history["Đang dùng"].tolist() == ["✔", ""]
-    assert history["Nội dung"].tolist() == ["số liệu xã, phường, đặc khu 2025-Q3",
+    assert history["Phiên bản"].tolist() == ["v0003", "v0002", "v0001"]
+    assert history["Đang dùng"].tolist() == ["✔", "", ""]
+    assert history["Nội dung"].tolist() == ["số liệu xã, phường, đặc khu 2025-Q3", "số liệu xã, phường, đặc khu 2025-Q2",
                                             "ranh giới xã, phường, đặc khu (4)"]
-    assert history["Tệp gốc"].tolist() == ["so_lieu_2025-Q3.csv", "ranh_gioi.geojson"]
+    assert history["Tệp gốc"].tolist() == ["so_lieu_2025-Q3.csv", "so_lieu_2025-Q2.csv", "ranh_gioi.geojson"]
     assert list((store.root / ".tmp").glob("upload-*")) == []
     _button(app, "upload_rollback").click()
     app.run()
-    assert store.active_id() == "v0001" and "Đã quay lại: v0001" in _texts(app)
+    assert store.active_id() == "v0002" and "Đã quay lại: v0002" in _texts(app)
     assert tree_hashes(REPO_DATA) == data_before  # the repository's data/ is never written
 
 
 def test_a_broken_upload_is_explained_and_cannot_be_applied(store, tmp_path):
-    before = tree_hashes(store.version_dir("v0001"))
+    before = tree_hashes(store.version_dir("v0002"))
     manifest = (store.root / "manifest.json").read_bytes()
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
@@ -101,7 +107,7 @@ def test_a_broken_upload_is_explained_and_cannot_be_applied(store, tmp_path):
     assert "đường dẫn không an toàn" in errors and "ranh\\_gioi\\.zip" in errors
     assert _button(app, "upload_apply").disabled
     assert (store.root / "manifest.json").read_bytes() == manifest
-    assert tree_hashes(store.version_dir("v0001")) == before
+    assert tree_hashes(store.version_dir("v0002")) == before
     assert not (tmp_path / "evil.shp").exists()
 
 
@@ -164,7 +170,7 @@ def test_a_program_error_while_applying_is_a_sentence_and_changes_nothing(store,
         raise RuntimeError("bug")
 
     monkeypatch.setattr(panel, "apply_upload", broken)
-    before = tree_hashes(store.root / "v0001")
+    before = tree_hashes(store.root / "v0002")
     app = _run()
     app.file_uploader[0].set_value(("q3.csv", commune_stats_csv(tmp_path / "q3.csv").read_bytes(), "text/csv"))
     app.run()
@@ -172,4 +178,4 @@ def test_a_program_error_while_applying_is_a_sentence_and_changes_nothing(store,
     app.run()
     assert not app.exception
     assert any("dữ liệu đang dùng không thay đổi" in e.value for e in app.error)
-    assert store.active_id() == "v0001" and tree_hashes(store.root / "v0001") == before
+    assert store.active_id() == "v0002" and tree_hashes(store.root / "v0002") == before

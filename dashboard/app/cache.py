@@ -24,15 +24,41 @@ def settings() -> Settings:
     return load_settings()
 
 
+@st.cache_resource(show_spinner=False)
+def store():
+    """The data store (a directory or PostGIS), one per server."""
+    from loaders.store import open_store
+
+    return open_store(settings())
+
+
+def identity():
+    """Who is reading (login off: the local operator, who sees everything)."""
+    from loaders.store import identity_for
+
+    return identity_for(None, settings())
+
+
 def source_key() -> str:
-    """The key of the data in use, resolved on every rerun (cheap): a new upload is seen at once."""
-    return str(query.active_data_dir(settings()))
+    """The key of the data in use, resolved on every rerun (cheap: the store's token), so an upload applied on this
+    or another server is seen at once; it includes the provinces the reader may see."""
+    if settings()["data.pinned"]:
+        return f"pinned:{settings()['data.pinned']}"
+    provinces = identity().read_provinces
+    return f"{store().token()}|{'all' if provinces is None else ','.join(sorted(provinces))}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _source(key: str) -> query.DataSource:
-    """One source object per dataset, shared by the sessions (it keeps the frames it has read)."""
-    return query.DatasetSource(key)
+    """One source object per dataset and reader, shared by the sessions (it keeps the frames it has read)."""
+    from loaders.store import Identity
+
+    if key.startswith("pinned:"):
+        return query.DatasetSource(key.removeprefix("pinned:"))
+    provinces = key.rsplit("|", 1)[1]
+    reader = None if provinces == "all" else Identity(role="provincial_viewer", limit_reads=True,
+                                                      provinces=frozenset(provinces.split(",")))
+    return query.resolve_source(settings(), store=store(), identity=reader)
 
 
 def source(key: str | None = None) -> query.DataSource:
@@ -52,15 +78,6 @@ def gap_view(key: str, spec: ViewSpec) -> query.ShownView:
 @st.cache_data(show_spinner=False, max_entries=32)
 def compare_views(key: str, spec: ViewSpec) -> query.Comparison:
     return query.compare_views(_source(key), spec, settings())
-
-
-def view_for_page(key: str, spec: ViewSpec, page: str) -> query.ShownView:
-    """The map a page shows, from the caches above (the same object its downloads export)."""
-    if page == "gaps":
-        return gap_view(key, spec)
-    if page == "change":
-        return compare_views(key, spec).change
-    return indicator_view(key, spec)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)

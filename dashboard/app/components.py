@@ -20,7 +20,7 @@ from dashboard.app import state as S
 from dashboard.query import ShownView
 from dashboard.render import formats
 from dashboard.render.legend import Outline
-from i18n import Period, format_number, format_percent, format_period, format_value, t
+from i18n import Period, format_number, format_percent, format_period, format_value, lang_column, t
 from i18n.catalogue import catalogue, has_key
 
 #: Every page: a compact head, so the map starts above the fold on a 1366×768 laptop.
@@ -86,7 +86,7 @@ def start_page(title: str, subtitle: str | None = None, *, page: str | None = No
     meta = cache.source().metadata
     line = [md_escape(subtitle)] if subtitle else []
     if meta.get("demo"):
-        note = meta.get("notice_en" if lang == "en" else "notice_vi") or t("demo_note", lang)
+        note = meta.get(lang_column("notice", lang)) or t("demo_note", lang)
         badge = t("demo_badge", lang)
         # The dataset's notice usually starts with the badge's words ("Dữ liệu minh họa: …"): say them once.
         rest = note[len(badge):].lstrip(" :—-") if note.lower().startswith(badge.lower()) else note

@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "export": ("dashboard.cli.export", "write a map image, an interactive map or a table"),
     "gaps": ("dashboard.cli.gaps", "print the ranked list of gaps"),
     "demo": ("dashboard.cli.demo", "regenerate the embedded demo data"),
+    "store": ("dashboard.cli.store", "the data store: init, status, apply, rollback, use, history, diff"),
 }
 
 

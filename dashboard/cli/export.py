@@ -19,17 +19,18 @@ MAP_FORMATS = ("png", "pdf", "svg", "html")
 TABLE_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 FORMATS = (*MAP_FORMATS, *TABLE_FORMATS)
 _SUFFIXES = {"htm": "html", "json": "geojson", "zip": "zip"}
-#: --map: which map of the view (the map page's indicator, the gap page's gaps, the compare page's change).
-MAPS = ("indicator", "gaps", "change")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--indicator", metavar="KEY",
                         help="e.g. smartphone_share, team_presence; gap_score for the gap map (default: the "
                              "link's, else smartphone_share)")
-    parser.add_argument("--map", choices=MAPS, help="which map of the view: the indicator (default), the gaps "
-                                                    "(people affected, reasons), or the change since --since")
-    parser.add_argument("--since", metavar="P", help="--map change: the earlier period (default: the one before)")
+    parser.add_argument("--map", choices=("indicator", "gaps", "compare-a", "compare-b", "change"),
+                        help="which map of the view, as the pages show them: the indicator (Bản đồ; default), the "
+                             "gaps (Vùng trống), or the compare page's map A, map B or change (So sánh; with "
+                             "--link to that page the default is the change)")
+    parser.add_argument("--since", metavar="P", help="--map change/compare-a: the earlier period (default: the one "
+                                                     "before)")
     parser.add_argument("--gap-indicators", metavar="KEYS",
                         help="--map gaps: indicators whose shortfall counts, comma-separated (default smartphone_share)")
     add_view_arguments(parser)
@@ -120,11 +121,10 @@ def shown_view(args: argparse.Namespace, settings):
         if args.gap_indicators:
             spec = replace(spec, gap_indicators=tuple(k.strip() for k in args.gap_indicators.split(",") if k.strip()))
         if args.since:
-            spec = replace(spec, period_a=args.since)
+            spec = replace(spec, period_a=args.since, compare="periods")
     except (ValueError, KeyError) as error:
         raise CliError(str(error.args[0])) from None
-    page = {"indicator": "map", "gaps": "gaps", "change": "change"}[kind]
-    return source, view_for_page(source, spec, page, settings, strict=True)
+    return source, view_for_page(source, spec, kind, settings, strict=True)
 
 
 def render(args: argparse.Namespace, fmt: str, settings) -> tuple[bytes, str]:

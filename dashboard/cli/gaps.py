@@ -11,7 +11,7 @@ import argparse
 import json
 import math
 
-from i18n import format_number, t
+from i18n import format_number, lang_column, t
 from analysis.gaps import DEFAULT_GAP_INDICATORS
 from dashboard.cli import CliError
 from dashboard.cli.view_args import add_view_arguments, data_source, view_spec
@@ -63,7 +63,7 @@ def format_text(records: list[dict], level: str, total: int, lang: str) -> str:
         place = record[name] + (f" ({record['province_name']})" if record.get("province_name") and level != "province"
                                 else "")
         score = format_number(record["gap_score"], lang)
-        reason = record["reason_en" if lang == "en" else "reason_vi"]
+        reason = record[lang_column("reason", lang)]
         lines.append(f"{record['rank']:>4}. {record[key]:<8} {place:<42} {score:>10}  {reason}")
     return "\n".join(lines)
 

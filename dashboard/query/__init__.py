@@ -5,13 +5,14 @@ call them as they are.
 """
 
 from dashboard.query.geometry import PreparedShapes, area_outline, prepared_shapes, province_borders, scale_of
-from dashboard.query.shown import (Comparison, ShownView, ViewError, change_view, compare_views, data_periods,
-                                   gap_view, has_data, indicator_view, resolve_spec, view_for_page)
-from dashboard.query.sources import DatasetSource, DataSource, FileSource, active_data_dir, resolve_source
+from dashboard.query.shown import (MAPS, Comparison, ShownView, ViewError, change_view, compare_views, data_periods,
+                                   gap_view, has_data, indicator_view, period_coverage, resolve_spec,
+                                   view_for_page)
+from dashboard.query.sources import DatasetSource, DataSource, FileSource, StoreSource, resolve_source
 
 __all__ = [
-    "Comparison", "DataSource", "DatasetSource", "FileSource", "PreparedShapes", "ShownView", "ViewError",
-    "active_data_dir", "area_outline", "change_view", "compare_views", "data_periods", "gap_view", "has_data",
-    "indicator_view", "prepared_shapes", "province_borders", "resolve_source", "resolve_spec", "scale_of",
+    "MAPS", "Comparison", "DataSource", "DatasetSource", "FileSource", "PreparedShapes", "ShownView", "StoreSource", "ViewError",
+    "area_outline", "change_view", "compare_views", "data_periods", "gap_view", "has_data",
+    "indicator_view", "period_coverage", "prepared_shapes", "province_borders", "resolve_source", "resolve_spec", "scale_of",
     "view_for_page",
 ]

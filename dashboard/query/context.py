@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from analysis.simplify import ViewScale, simplify_geometries
+from i18n import lang_column
 from loaders.context import context_path, load_context
 
 #: Kinds drawn as land (the rest are label points).
@@ -64,7 +65,7 @@ class MapContext:
         return MapContext(self.kinds[keep], self.codes[keep], shapes[keep], self.decimals, self.labels)
 
     def name_column(self, lang: str) -> str:
-        return "name_en" if lang == "en" else "name_vi"
+        return lang_column("name", lang)
 
 
 def _data_dir(source) -> Path | None:

@@ -1,11 +1,15 @@
-"""Places named by people ("Sơn La", "son la", "14", "Xã Vân Khánh") turned into the codes a view holds."""
+"""Places named by people ("Sơn La", "son la", "14", "Xã Vân Khánh") turned into the codes a view holds.
+
+The matching itself (diacritics, unit types, old province names, suggestions) is :func:`loaders.places.resolve_place`;
+here it is applied to the data source of the view.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from analysis.view import ViewSpec, resolve_unit
-from loaders.errors import LoaderError
+from analysis.view import ViewSpec
+from loaders.places import resolve_place as find_code
 
 
 def _province_table(source):
@@ -21,20 +25,15 @@ def resolve_place(source, spec: ViewSpec, province: str | None, commune: str | N
     Raises
     ------
     LoaderError
-        No such province or commune (the message names what was asked).
+        No such province or commune, or a name that fits several (the message lists the closest names).
     """
     changes = {}
     if province:
-        code = resolve_unit(_province_table(source), "province", province)
-        if code is None:
-            raise LoaderError("place.unknown_province", None, name=province)
-        changes["province"] = code
+        changes["province"] = find_code(province, _province_table(source), "province")
     if commune:
         level = "commune" if source.has_level("commune") else source.levels()[0]
         communes = source.units(level, changes.get("province") or spec.province)
-        code = resolve_unit(communes.drop_duplicates("commune_code"), "commune", commune)
-        if code is None:
-            raise LoaderError("place.unknown_commune", None, name=commune)
+        code = find_code(commune, communes, "commune")
         changes["commune"] = code
         if not (changes.get("province") or spec.province):
             row = communes[communes["commune_code"].astype(str) == code]

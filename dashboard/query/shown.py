@@ -25,7 +25,7 @@ from analysis.classify import (Classification, change_classification, classify_i
                                gap_classification)
 from analysis.gaps import find_gaps
 from analysis.indicators import Indicator, check_targets, get_indicator
-from analysis.view import ViewSpec, build_view_table, province_stats_for_areas
+from analysis.view import ViewSpec, build_view_table, province_stats_for_areas, select_units
 from dashboard.query.no_team import mark_no_team
 from i18n import Message, Period, Term
 from loaders.errors import LoaderError
@@ -156,6 +156,46 @@ def resolve_spec(source, spec: ViewSpec, strict: bool = False) -> tuple[ViewSpec
     return spec, tuple(notices)
 
 
+def period_coverage(source, spec: ViewSpec, settings) -> pd.DataFrame:
+    """Per period, how many units of the area shown have figures (``period``, ``units_with_data``,
+    ``units_total``, ``share``, ``partial``), oldest first: the period list and the default period use it."""
+    from analysis.periods import period_coverage as coverage_of
+
+    units = source.units(spec.level, spec.province, spec.commune if spec.level == "hamlet" else None)
+    if spec.areas:
+        communes = None
+        if spec.level == "hamlet" and "is_mountainous" not in units.columns and source.has_level("commune"):
+            communes = source.units("commune", spec.province)
+        units = select_units(pd.DataFrame(units.drop(columns=units.geometry.name)), replace(spec, commune=None)
+                             if spec.level != "hamlet" else spec, communes)
+    return coverage_of(source.stats(spec.level), units, spec.level, settings["data.complete_share"])
+
+
+def _shown_period(source, spec: ViewSpec, settings) -> tuple[str | None, tuple[Message, ...]]:
+    """The period a view shows: the one asked for, else the latest reasonably complete one for the area shown;
+    and notices when it is partial, or when a newer partial period was passed over."""
+    from analysis.periods import default_period
+
+    coverage = period_coverage(source, spec, settings)
+    if not len(coverage):
+        return spec.period, ()
+    period = default_period(coverage, spec.period)
+    rows = coverage.set_index("period")
+    notices = []
+    level = Term(f"level_word.{spec.level}")
+    if period in rows.index and bool(rows.loc[period, "partial"]):
+        notices.append(Message("view.partial_period", {"period": Period(period), "level": level,
+                                                       "with_data": int(rows.loc[period, "units_with_data"]),
+                                                       "total": int(rows.loc[period, "units_total"])}))
+    latest = coverage["period"].iloc[-1]
+    if spec.period is None and latest != period:
+        notices.append(Message("view.newer_partial", {"latest": Period(latest), "period": Period(period),
+                                                      "level": level,
+                                                      "with_data": int(rows.loc[latest, "units_with_data"]),
+                                                      "total": int(rows.loc[latest, "units_total"])}))
+    return period, tuple(notices)
+
+
 def _codes(source, level: str, province: str | None = None) -> set[str]:
     column = KEY_COLUMN[level]
     if level == "province" and not source.has_level("province"):
@@ -220,7 +260,9 @@ def indicator_view(source, spec: ViewSpec, settings, *, template: Classification
         Refuse a view the data cannot show (:class:`ViewError`) instead of adapting it.
     """
     spec, notices = resolve_spec(source, spec, strict)
-    table = _table(source, spec)
+    period, period_notes = _shown_period(source, spec, settings)
+    table = _table(source, replace(spec, period=period))
+    notices += period_notes
     indicator = get_indicator(spec.indicator)
     target = check_targets(settings.targets).get(indicator.key)
     classification = classify_indicator(table["value"], spec.scheme, spec.k, target=target,
@@ -234,7 +276,9 @@ def indicator_view(source, spec: ViewSpec, settings, *, template: Classification
 def gap_view(source, spec: ViewSpec, settings, *, strict: bool = False) -> ShownView:
     """Every unit of the view with its gap score (people affected) and reasons; gaps ranked first."""
     spec, notices = resolve_spec(source, spec, strict)
-    table = _table(source, spec)
+    period, period_notes = _shown_period(source, spec, settings)
+    table = _table(source, replace(spec, period=period))
+    notices += period_notes
     gaps = find_gaps(table, spec.gap_indicators, level=spec.level, targets=check_targets(settings.targets),
                      include_all=True)
     gaps = gaps.drop(columns=["gap_reasons"])
@@ -260,7 +304,8 @@ def compare_views(source, spec: ViewSpec, settings, *, strict: bool = False) -> 
     """
     if spec.compare == "indicators":
         a = indicator_view(source, spec, settings, strict=strict)
-        b = indicator_view(source, replace(a.spec, indicator=spec.indicator_b), settings, strict=strict)
+        b = indicator_view(source, replace(a.spec, indicator=spec.indicator_b, period=a.period), settings,
+                           strict=strict)
         return Comparison(a, b, None, shared_legend=False)
     b = indicator_view(source, spec, settings, strict=strict)
     periods = data_periods(source)
@@ -284,16 +329,25 @@ def change_view(a: ShownView, b: ShownView) -> ShownView:
                      b.target, b.band, b.notices, a.period, names=b.names)
 
 
-def view_for_page(source, spec: ViewSpec, page: str, settings, *, strict: bool = False) -> ShownView:
-    """The map a page shows for a view: "map" (the indicator), "gaps", or "change" (the compare page's change).
+#: The maps of the pages: the map page's indicator, the gap page's gaps, the compare page's A, B and change.
+MAPS = ("indicator", "gaps", "compare-a", "compare-b", "change")
 
-    Downloads and ``coverage-map export --link`` use it to export exactly the map the page shows.
+
+def view_for_page(source, spec: ViewSpec, which: str, settings, *, strict: bool = False) -> ShownView:
+    """One of the maps the pages show (:data:`MAPS`), exactly as the page shows it.
+
+    Downloads and ``coverage-map export --map/--link`` use it, so a file is the map on screen.
     """
-    if page == "gaps":
+    if which == "gaps":
         return gap_view(source, spec, settings, strict=strict)
-    if page == "change":
-        change = compare_views(source, replace(spec, compare="periods"), settings, strict=strict).change
-        return change
+    if which in ("compare-a", "compare-b", "change"):
+        comparison = compare_views(source, spec, settings, strict=strict)
+        view = {"compare-a": comparison.a, "compare-b": comparison.b, "change": comparison.change}[which]
+        if view is None:
+            raise ViewError("no_change_map", None)
+        return view
+    if which != "indicator":
+        raise ValueError(f"unknown map {which!r}; choose one of: {', '.join(MAPS)}")
     return indicator_view(source, spec, settings, strict=strict)
 
 

@@ -79,26 +79,21 @@ def _digest(path: str, size: int, mtime_ns: int) -> str:
     return hasher.hexdigest()
 
 
-@dataclass
-class DatasetSource(DataSource):
-    """A dataset directory laid out as in docs/ARCHITECTURE.md (the embedded data or a store version).
+class StoreSource(DataSource):
+    """A version of the data store (or any dataset directory) as seen by one reader.
 
-    Loaded frames are kept for the life of the object (the app keeps one object per dataset key).
+    The store's :class:`~loaders.store.base.Dataset` already leaves out the provinces the reader may not see (and
+    PostGIS enforces it again with row-level security), so every page and file built on this source shows only
+    what the reader may read. Loaded frames are kept for the life of the object (the app keeps one per key).
     """
 
-    data_dir: Path
-    metadata: dict = field(default_factory=dict)
-    _frames: dict = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def __post_init__(self):
-        from loaders import dataset
-
-        self.data_dir = Path(self.data_dir)
-        if not self.data_dir.is_dir():
-            raise LoaderError("data_source.no_dataset", self.data_dir)
-        self.metadata = dataset.dataset_metadata(self.data_dir)
-        self.key = f"dir:{self.data_dir.resolve()}"
+    def __init__(self, dataset):
+        self.dataset = dataset
+        self.metadata = dataset.metadata()
+        limited = sorted(dataset.provinces) if dataset.provinces is not None else "all"
+        self.key = f"{dataset.token}|{limited}"
+        self._frames: dict = {}
+        self._lock = threading.Lock()
 
     def _once(self, key, load):
         with self._lock:
@@ -107,27 +102,36 @@ class DatasetSource(DataSource):
             return self._frames[key]
 
     def units(self, level, province=None, commune=None):
-        from loaders import dataset
-
         commune = commune if level == "hamlet" else None
-        return self._once(("units", level, province, commune),
-                          lambda: dataset.load_units(self.data_dir, level, province_code=province,
-                                                     commune_code=commune))
+        return self._once(("units", level, province, commune), lambda: self.dataset.units(level, province, commune))
 
     def stats(self, level):
-        from loaders import dataset
-
-        return self._once(("stats", level), lambda: dataset.load_stats(self.data_dir, level))
+        return self._once(("stats", level), lambda: self.dataset.stats(level))
 
     def has_level(self, level):
-        from loaders.dataset import UNIT_FILES
-
-        return level in UNIT_FILES and (self.data_dir / UNIT_FILES[level]).exists()
+        return self.dataset.has_units(level)
 
     def geometry_key(self, level):
         from loaders.dataset import UNIT_FILES
 
-        return file_digest(self.data_dir / UNIT_FILES[level])
+        path = getattr(self.dataset, "path", None)  # a directory version: its file's bytes
+        if path is not None and (Path(path) / UNIT_FILES[level]).is_file():
+            return file_digest(Path(path) / UNIT_FILES[level]) + f"|{self.key.split('|')[-1]}"
+        return f"{self.dataset.token}|{level}|{self.key.split('|')[-1]}"
+
+    @property
+    def data_dir(self) -> Path | None:
+        path = getattr(self.dataset, "path", None)
+        return None if path is None else Path(path)
+
+
+def DatasetSource(data_dir: str | Path) -> StoreSource:  # noqa: N802 - reads like the class it builds
+    """A dataset directory laid out as in docs/ARCHITECTURE.md (the embedded data, ``--data-dir``, a pinned one)."""
+    from loaders.store import DirectoryDataset
+
+    if not Path(data_dir).is_dir():
+        raise LoaderError("data_source.no_dataset", data_dir)
+    return StoreSource(DirectoryDataset(Path(data_dir), token=f"dir:{Path(data_dir).resolve()}"))
 
 
 @dataclass
@@ -167,9 +171,7 @@ class FileSource(DataSource):
             if "hamlet_id" in table.columns and level == "commune":
                 table = hamlet_to_commune(table)  # hamlet figures summed per commune
             frames.append(table)
-        joined = join_stats(load.units, pd.concat(frames, ignore_index=True), level).table
-        if "match" in joined.columns:
-            joined = joined[joined["match"] != "unmatched"]
+        joined = join_stats(load.units, pd.concat(frames, ignore_index=True), level).applied
         names = [Path(boundaries).name, *(Path(p).name for p in stats_paths)]
         digests = [file_digest(boundaries), *(file_digest(p) for p in stats_paths)]
         return cls(level, load.units, joined, {"demo": False, "sources": names},
@@ -213,29 +215,27 @@ class FileSource(DataSource):
 
 
 def resolve_source(settings, *, data_dir: str | Path | None = None, boundaries: str | Path | None = None,
-                   stats=(), level: str | None = None) -> DataSource:
+                   stats=(), level: str | None = None, identity=None, store=None) -> DataSource:
     """The data to show: files, else a dataset directory, else the pinned dataset, else the store's active
-    version, else the embedded demo data. The one place this is decided.
+    version (the embedded demo data while nothing was applied). The one place this is decided.
 
     Parameters
     ----------
     settings : loaders.settings.Settings
     data_dir, boundaries, stats, level
         What the user asked for explicitly (CLI options); nothing for the app.
+    identity : loaders.store.Identity, optional
+        Who reads: a provincial reader limited to their provinces sees only those (default: the local operator).
+    store : loaders.store.Store, optional
+        An open store (the app keeps one per server).
     """
     if boundaries:
         return FileSource.read(boundaries, list(stats), level)
     if stats:
         raise LoaderError("data_source.stats_need_boundaries")
-    return DatasetSource(Path(data_dir or active_data_dir(settings)))
+    if data_dir or settings["data.pinned"]:
+        return DatasetSource(data_dir or settings["data.pinned"])
+    from loaders.store import open_store
 
-
-def active_data_dir(settings) -> Path:
-    """The dataset directory in use without explicit files: pinned, else the store's active version (cheap: one
-    small JSON file is read), else the embedded data. Each store version is its own directory."""
-    if settings["data.pinned"]:
-        return Path(settings["data.pinned"])
-    from loaders.store import DatasetStore
-
-    return DatasetStore(settings["data.store"]).active_dir()
-
+    store = store or open_store(settings)
+    return StoreSource(store.dataset(identity=identity))

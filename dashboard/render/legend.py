@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard.query import ShownView
 from dashboard.query.no_team import has_no_team_class
 from dashboard.render import palettes
-from i18n import Period, format_number, format_period, format_value, t
+from i18n import Period, format_number, format_period, format_value, lang_column, t
 from loaders.schema import NAME_COLUMN
 
 #: The unit a name is qualified with in tooltips and lists ("Bản 1 · An Khánh").
@@ -220,7 +220,7 @@ def unit_texts(view: ShownView, lang: str) -> tuple[list[str], list[str]]:
     unit = indicator.unit(lang)
     if view.kind == "gaps":
         values = [format_number(v, lang) if g else "0" for v, g in zip(table["gap_score"], table["is_gap"])]
-        return values, table["reason_en" if lang == "en" else "reason_vi"].fillna("").tolist()
+        return values, table[lang_column("reason", lang)].fillna("").tolist()
     if view.kind == "change":
         change_unit = t("change_unit", lang) if indicator.is_percent else unit
         values = ["" if pd.isna(v) else f"{_signed(v, lang)} {change_unit}" for v in table["value"]]

@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 from pyproj import Transformer
 
 from dashboard.query.context import MapContext
+from i18n import lang_column
 from dashboard.render.webmap_context import NEIGHBOUR_EDGE, NEIGHBOUR_FILL, SEA, VIETNAM_FILL
 
 #: Label styles per kind: colour, italic, size relative to the footer font.
@@ -78,7 +79,7 @@ def label_points(context: MapContext, lang: str, crs: str, xlim, ylim, strip: fl
         if not (xlim[0] + width * inset <= x <= xlim[1] - width * inset
                 and bottom + height * inset <= y <= ylim[1] - height * inset):
             continue
-        found.append((x, y, str(row.name_en if lang == "en" else row.name_vi), row.kind, below))
+        found.append((x, y, str(getattr(row, lang_column("name", lang))), row.kind, below))
     return found
 
 

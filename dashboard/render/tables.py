@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from dashboard.query import ShownView
 from dashboard.render.sheet import as_frame, with_shapes
-from i18n import Period, format_period, has_key, t
+from i18n import Period, format_period, has_key, lang_column, t
 from loaders.schema import (AREA_CLASS_COLUMNS, BOOLEAN_AREA_CLASSES, CODE_WIDTH, COUNT_COLUMNS, KEY_COLUMN,
                             NAME_COLUMN, PERIOD)
 
@@ -124,7 +124,7 @@ def view_frame(view: ShownView, lang: str = "vi") -> pd.DataFrame:
     """
     table = as_frame(view.table)
     columns = export_columns(view)
-    frame = pd.DataFrame({c: table[c] if c != "reason" else table["reason_en" if lang == "en" else "reason_vi"]
+    frame = pd.DataFrame({c: table[c] if c != "reason" else table[lang_column("reason", lang)]
                           for c in columns})
     frame = _pad_codes(frame)
     for column in ("value", "before", "after"):

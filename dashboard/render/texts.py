@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.query import ShownView
-from i18n import Period, format_number, format_value, t
+from i18n import Period, format_number, format_value, lang_column, t
+from i18n.numbers import format_date
 from loaders.text import strip_diacritics
 from analysis.indicators import overall_value
 
@@ -118,14 +119,14 @@ def source_line(metadata: dict | None, lang: str, today: dt.date | None = None) 
     def name(source) -> str:
         if not isinstance(source, dict):
             return str(source)
-        if lang == "vi" and source.get("name_vi"):
-            return source["name_vi"]
+        if source.get(lang_column("name", lang)):  # a source's own name in the reader's language
+            return source[lang_column("name", lang)]
         # "vietnamadminunits (official 2025 register …)" → "vietnamadminunits": the footer is one line.
         return re.sub(r"\s*\(.*$", "", source.get("name") or source.get("title") or "").strip()
 
     names = [text for text in map(name, sources) if text]
     today = today or dt.date.today()
-    exported = t("map_text.exported_on", lang, date=today.isoformat() if lang == "en" else today.strftime("%d/%m/%Y"))
+    exported = t("map_text.exported_on", lang, date=format_date(today, lang))
     return f"{t('source', lang)}: {'; '.join(names)} · {exported}" if names else exported
 
 
@@ -133,7 +134,7 @@ def demo_notice(view: ShownView, lang: str) -> str:
     """The dataset's own notice for demo data ("ranh giới gần đúng …"), or ""."""
     if not view.demo:
         return ""
-    return str(view.metadata.get("notice_en" if lang == "en" else "notice_vi") or t("demo_note", lang))
+    return str(view.metadata.get(lang_column("notice", lang)) or t("demo_note", lang))
 
 
 def info_rows(view: ShownView, lang: str, link: str = "") -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from analysis.view import ViewSpec
 from dashboard.query.context import MapContext
 from dashboard.render.webmap_context import NEIGHBOUR_FILL, SEA
 from dashboard.render.webmap_script import MapScript, add_css
+from i18n import lang_column
 from loaders.text import split_unit_type
 
 #: Base sizes in pixels (× the map's font scale: larger on a projector).
@@ -159,7 +160,7 @@ def context_labels(context: MapContext, lang: str, bounds) -> list[dict]:
             near = parts[shapely.dwithin(parts, shapely.Point(row.lon, row.lat), 1.2)]
             if len(near):
                 lat, below = float(shapely.total_bounds(near)[1]), 1
-        name = row.name_en if lang == "en" else row.name_vi
+        name = getattr(row, lang_column("name", lang))
         items.append({"t": str(name), "la": round(float(lat), 4), "lo": round(float(row.lon), 4), "c": row.kind,
                       "r": 0, "f": 1 if row.rank == 1 else 0, "b": below})
     return items

@@ -12,7 +12,7 @@ from dashboard.app import cache, components, map_cache, navigation
 from dashboard.app import state as S
 from dashboard.query import ShownView
 from dashboard.render.legend import unit_names
-from i18n import Period, format_number, format_value, t
+from i18n import Period, format_number, format_value, lang_column, t
 
 MAP_HEIGHT = 640
 #: Below 1600 px the list and the map stack, so the reasons are never cut off on a laptop.
@@ -61,7 +61,7 @@ def ranked_list(view: ShownView, lang: str) -> pd.DataFrame:
         t("gap_unit", lang): unit_names(table, view.level),
         t("gap_filters.areas_column", lang): _tags(table, lang),
         t("gap_score", lang): [format_number(v, lang) if g else "—" for v, g in zip(table["gap_score"], table["is_gap"])],
-        t("gap_reasons", lang): table["reason_en" if lang == "en" else "reason_vi"].replace("", t("not_a_gap", lang)),
+        t("gap_reasons", lang): table[lang_column("reason", lang)].replace("", t("not_a_gap", lang)),
     })
 
 
