@@ -36,9 +36,21 @@ MARKUP = re.compile(r"\]\([^)]*\)|:[a-z]+(?:-[a-z]+)*\[")
 
 
 @lru_cache(maxsize=1)
+def place_syllables() -> set[str]:
+    """Syllables of the data's place names: "Than" in "Xã Than Uyên" is Vietnamese, not the English "than"."""
+    import pandas as pd
+
+    names = set()
+    for level in ("provinces", "communes", "hamlets"):
+        frame = pd.read_parquet(REPO / "data" / "geo" / f"{level}.parquet", columns=[f"{level[:-1]}_name"])
+        names |= set(frame.iloc[:, 0].astype(str))
+    return {w.lower() for name in names for w in re.findall(r"[^\W\d_]+", name)}
+
+
+@lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    """Words of the app's English labels that no Vietnamese label uses (four letters or more)."""
-    vi_words, en_words = set(), set()
+    """Words of the app's English labels that no Vietnamese label or place name uses (four letters or more)."""
+    vi_words, en_words = set(place_syllables()), set()
     for vi, en in catalogue().values():
         vi_words |= {w.lower() for w in re.findall(r"[^\W\d_]+", vi)}
         en_words |= {w.lower() for w in re.findall(r"[^\W\d_]+", en)}
