@@ -13,7 +13,7 @@ import pandas as pd
 from analysis.aggregate import commune_to_province, latest_period
 from analysis.classify import SCHEME_KEYS
 from analysis.indicators import INDICATORS, compute_indicator, get_indicator
-from loaders.schema import KEY_COLUMN, LEVELS, NAME_COLUMN, PERIOD
+from loaders.schema import KEY_COLUMN, LEVELS, PERIOD
 
 #: One-click area filters (SPEC §4) → how a unit qualifies. Several chosen areas combine with OR
 #: ("mountainous or island"), since planners ask for the hard places together.
@@ -45,9 +45,9 @@ class ViewSpec:
     areas: tuple[str, ...] = field(default_factory=tuple)
     threshold: float | None = None         # keep units whose value is below (or above) this
     threshold_below: bool = True
-    scheme: str = "quantiles"              # one of analysis.classify.SCHEME_KEYS
+    scheme: str = "target"                 # one of analysis.classify.SCHEME_KEYS (gaps first: below / near / at)
     k: int = 5                             # classes of the value-range schemes
-    outlines: tuple[str, ...] = field(default_factory=tuple)   # area classes outlined on the map
+    outlines: tuple[str, ...] = ("mountainous", "island")     # area classes outlined on the map ("none": none)
     gap_indicators: tuple[str, ...] = ("smartphone_share",)    # shortfalls that make a gap (team presence always)
     compare: str = "periods"               # compare page: "periods" or "indicators"
     period_a: str | None = None            # compare page: the earlier period (None: the one before)
@@ -74,10 +74,10 @@ class ViewSpec:
         params: dict[str, str] = {}
         for name, (url_name, kind) in _URL.items():
             value = getattr(self, name)
-            if value == _DEFAULTS[name] or value in (None, ()):
+            if value == _DEFAULTS[name] or value is None:
                 continue
             if kind is tuple:
-                params[url_name] = ",".join(value)
+                params[url_name] = ",".join(value) or "none"  # none, where the default is some
             elif kind is bool:
                 params[url_name] = "1"  # the only non-default: threshold above (threshold_below False)
             elif kind is float:

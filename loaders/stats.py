@@ -11,8 +11,6 @@ values, every row accounted for), cleaned here, and checked for impossible value
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 

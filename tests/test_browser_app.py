@@ -114,10 +114,10 @@ def test_panning_and_zooming_do_not_rerun_the_app(offline):
     offline.page.mouse.up()
     offline.page.wait_for_timeout(2000)  # streamlit-folium debounces its updates by 250 ms
     assert len(offline.sent) == before
-    # The recorder does see the app being asked to rerun: a click on a unit does.
+    # The recorder does see the app being asked to rerun: a click on a unit does (it opens the unit's hamlets).
     frame.evaluate("() => { const layer = Object.values(window.cmChoropleth._layers)[0];"
                    " layer.fire('click', {latlng: layer.getBounds().getCenter()}, true); }")
-    offline.page.wait_for_url("**sel=**", timeout=WAIT_MS)
+    offline.page.wait_for_url("**commune=**", timeout=WAIT_MS)
     assert len(offline.sent) > before
     assert offline.outside == []
 
@@ -141,7 +141,7 @@ def hover_unit(offline, frame, lat: float, lng: float, name: str) -> tuple[float
     raise AssertionError(f"no tooltip for {name} under the mouse")
 
 
-def test_click_on_a_commune_shows_its_details(offline, artifacts_dir):
+def test_click_on_a_commune_opens_its_hamlets_and_shows_its_details(offline, artifacts_dir):
     import geopandas as gpd
 
     communes = gpd.read_parquet(REPO_DATA / "geo" / "communes.parquet")
@@ -154,7 +154,8 @@ def test_click_on_a_commune_shows_its_details(offline, artifacts_dir):
     offline.page.mouse.click(x, y)
     heading = offline.page.get_by_role("heading", name=target["commune_name"])
     heading.first.wait_for(timeout=WAIT_MS)
-    offline.page.wait_for_url(f"**sel={target['commune_code']}**", timeout=WAIT_MS)  # the view is in the link
+    # Drill-down: the commune's hamlets, the view in the link.
+    offline.page.wait_for_url(f"**level=hamlet*commune={target['commune_code']}**", timeout=WAIT_MS)
     details = offline.page.locator('[data-testid="stTable"]').first
     details.wait_for(timeout=WAIT_MS)
     assert "Tỷ lệ người dân dùng điện thoại thông minh" in details.inner_text()

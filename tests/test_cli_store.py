@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from store_fixtures import embedded, stats_csv, stats_table  # noqa: F401

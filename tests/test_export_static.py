@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -62,8 +63,8 @@ def test_figure_holds_title_legend_period_source_and_demo_note(source):
 
 
 def test_legend_numbers_follow_the_language(source):
-    vi = map_view(source, ViewSpec(indicator="smartphone_share"), k=3)
-    en = map_view(source, ViewSpec(indicator="smartphone_share"), k=3, lang="en")
+    vi = map_view(source, ViewSpec(indicator="smartphone_share", scheme="quantiles"), k=3)
+    en = map_view(source, ViewSpec(indicator="smartphone_share", scheme="quantiles"), k=3, lang="en")
     assert "," in vi.legend_labels[0] and "." not in vi.legend_labels[0].split("(")[0]
     assert "." in en.legend_labels[0]
     assert "Q4 2025" in "\n".join(texts(render_map(en)))
@@ -120,6 +121,24 @@ def test_layout_regions_do_not_overlap(source, spec):
                     assert not boxes[a].overlaps(boxes[b]), f"{a} overlaps {b}"
         assert all(0 <= b.x0 and b.x1 <= fig.bbox.width and 0 <= b.y0 and b.y1 <= fig.bbox.height
                    for b in boxes.values())
+
+
+@pytest.mark.parametrize("paper", ["a4", "a3"])
+def test_the_footer_fits_the_page_beside_the_demo_badge(paper):
+    """The embedded data's long source line on A4 and A3: every footer line inside the page, none under the badge."""
+    demo = DatasetSource(Path(__file__).resolve().parents[1] / "data")
+    fig = render_map(map_sheet(indicator_view(demo, ViewSpec(), SETTINGS), demo, "vi"), page_size("pdf", paper=paper))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    badge = next(t for t in fig.texts if t.get_gid() == "demo").get_window_extent(renderer)
+    footer = [t for t in fig.texts if (t.get_gid() or "").startswith(("source", "notice"))]
+    assert len(footer) >= 2 and "Nguồn:" in footer[0].get_text()
+    for text in footer:
+        box = text.get_window_extent(renderer)
+        assert 0 <= box.x0 and box.x1 <= fig.bbox.width and box.y0 >= 0, text.get_text()
+        assert not box.overlaps(badge), text.get_text()
+    words = " ".join(t.get_text() for t in footer)
+    assert "Natural Earth" in words and "Xuất ngày" in words   # wrapped, not cut
 
 
 def test_png_has_the_requested_size_and_is_rgb(source):
@@ -216,7 +235,7 @@ def test_yes_no_values_get_two_classes_by_default(source):
     assert hamlets.classification.names == ("not_met", "met")      # "no team" against "has a team"
     assert hamlets.legend_labels[0].startswith("Chưa có tổ") and hamlets.legend_labels[1].startswith("Có tổ")
     assert sorted(set(hamlets.table["value"].dropna())) == [0.0, 100.0]
-    communes = map_view(source, ViewSpec(indicator="smartphone_share"))
+    communes = map_view(source, ViewSpec(indicator="smartphone_share", scheme="quantiles"))
     assert communes.classification.names == () and communes.classification.k > 2
 
 

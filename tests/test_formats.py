@@ -90,10 +90,10 @@ def test_the_change_download_has_both_periods_and_the_change(source):
 
 
 def test_the_compare_maps_share_the_later_period_s_classes(source):
-    comparison = compare_views(source, ViewSpec(province="14", k=3), SETTINGS)
+    comparison = compare_views(source, ViewSpec(province="14", k=3, scheme="quantiles"), SETTINGS)
     assert comparison.a.period == "2025-Q3" and comparison.b.period == "2025-Q4"
     assert comparison.a.classification.bins == comparison.b.classification.bins
-    alone = indicator_view(source, ViewSpec(province="14", k=3, period="2025-Q3"), SETTINGS)
+    alone = indicator_view(source, ViewSpec(province="14", k=3, period="2025-Q3", scheme="quantiles"), SETTINGS)
     assert alone.classification.bins != comparison.b.classification.bins   # reusing B's bounds changed A
     pngs = [formats.export("png", view, source) for view in (comparison.a, comparison.b, comparison.change)]
     assert len({png.file_name for png in pngs}) == 3

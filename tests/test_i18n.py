@@ -19,10 +19,25 @@ def test_every_entry_has_both_languages_with_the_same_placeholders():
         assert _placeholders(vi) == _placeholders(en), key
 
 
+#: The one namespace whose texts may be Markdown: page help and the About page (no parameters, no data).
+MARKDOWN_NAMESPACE = "help."
+
+
 def test_catalogue_texts_are_plain_text_not_markdown_or_html():
     for key, texts in catalogue().items():
+        if key.startswith(MARKDOWN_NAMESPACE):
+            continue
         for text in texts:
             assert "**" not in text and "](" not in text and "<" not in text.replace("< ", ""), (key, text)
+
+
+def test_help_texts_are_markdown_without_parameters_or_html():
+    helps = {key: texts for key, texts in catalogue().items() if key.startswith(MARKDOWN_NAMESPACE)}
+    assert helps, "the pages have help"
+    for key, texts in helps.items():
+        for text in texts:
+            assert not _placeholders(text), key  # nothing from data can enter a Markdown text
+            assert "<" not in text.replace("< ", "") and "](" not in text, key
 
 
 def test_vietnamese_is_the_default():

@@ -7,7 +7,6 @@ import threading
 
 import pytest
 
-from loaders.store import Identity
 from loaders.store.postgis import PostgisStore
 from store_fixtures import UNITS, apply_file, embedded, stats_csv, stats_table  # noqa: F401
 

@@ -20,18 +20,30 @@ from dashboard.app import state as S
 from dashboard.query import ShownView
 from dashboard.render import formats
 from dashboard.render.legend import Outline
-from i18n import format_number, format_percent, format_period, format_value, lang_column, t
+from i18n import Period, format_number, format_percent, format_value, lang_column, t
+from i18n.catalogue import catalogue, has_key
 
+#: Every page: a compact head, so the map starts above the fold on a 1366×768 laptop.
+_PAGE_CSS = """
+<style>
+.block-container {padding-top: 3.4rem !important; padding-bottom: 2rem !important;}
+h1 {font-size: 2rem !important; padding: 0 0 0.2rem 0 !important;}
+[data-testid="stMetricValue"] {font-size: 1.7rem;}
+[data-testid="stMetric"] {padding: 0;}
+.st-key-search_results button p {text-align: left;}
+</style>
+"""
 #: Presentation mode: no sidebar, no toolbar, large type for a projector.
 _PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
 [data-testid="stToolbar"], header[data-testid="stHeader"] {display: none !important;}
 .block-container {padding-top: 1rem; max-width: 100%;}
-html {font-size: 22px;}
-[data-testid="stMetricValue"] {font-size: 2.6rem;}
-[data-testid="stMetricLabel"] p {font-size: 1.2rem;}
-h1 {font-size: 2.4rem !important;}
+html {font-size: 20px;}
+.block-container {padding-top: 0.6rem !important;}
+[data-testid="stMetricValue"] {font-size: 2.2rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.1rem;}
+h1 {font-size: 2.1rem !important;}
 </style>
 """
 #: Outline style per area class: colours and dashes that stay visible over every palette.
@@ -44,32 +56,45 @@ _OPTIONAL = {"to_widget": lambda v: v or "", "from_widget": lambda v: v or None}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+def help_markdown(name: str, lang: str) -> str:
+    """A ``help.*`` text as written (Markdown, several lines: ``t`` would join them into one line)."""
+    vi, en = catalogue()[f"help.{name}"]
+    return en if lang == "en" else vi
+
+
 def md_escape(text) -> str:
     """Markdown-escaped text, so words from data show literally inside a Markdown line."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-def start_page(title: str, subtitle: str | None = None) -> None:
-    """Common page start: presentation-mode CSS, title, subtitle, and the demo-data notice when it applies."""
+def start_page(title: str, subtitle: str | None = None, *, page: str | None = None) -> None:
+    """Common page start: compact head (presentation mode: large type and the page navigation), the title
+    with the page's help ("Cách dùng") beside it, and one line with the place, period and demo-data notice."""
+    from dashboard.app import navigation
+
     lang, present = S.lang(), S.get("present")
+    st.html(_PAGE_CSS)
     if present:
-        st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
-    st.title(title, anchor=False)
+        st.html(_PRESENT_CSS)
+        if page:
+            navigation.present_nav(page, lang)
+    head, tools = st.columns([5, 1], vertical_alignment="center")
+    head.title(title, anchor=False)
+    if page and has_key(f"help.{page}") and not present:
+        with tools.popover(t("help.title", lang), icon=":material/help:", width="stretch"):
+            st.markdown(help_markdown(page, lang))
     meta = cache.source().metadata
-    demo = ""
+    line = [md_escape(subtitle)] if subtitle else []
     if meta.get("demo"):
         note = meta.get(lang_column("notice", lang)) or t("demo_note", lang)
         badge = t("demo_badge", lang)
         # The dataset's notice usually starts with the badge's words ("Dữ liệu minh họa: …"): say them once.
-        demo = note if note.lower().startswith(badge.lower()) else f"{badge} — {note}"
-    if present:  # one compact line on the projector (the legend repeats "demo data" on the map)
-        st.markdown(" · ".join(md_escape(part) for part in (subtitle, demo) if part)
-                    + f" · [{t('exit_present', lang)}]({S.link(present=False)})")
-        return
-    if subtitle:
-        st.markdown(f"**{md_escape(subtitle)}**")
-    if demo:
-        st.warning(demo, icon=":material/info:")
+        rest = note[len(badge):].lstrip(" :—-") if note.lower().startswith(badge.lower()) else note
+        line.append(f":orange-badge[{md_escape(badge)}] " + (f":orange[{md_escape(rest)}]" if not present else ""))
+    if present:
+        line.append(f"[{t('exit_present', lang)}]({S.link(present=False)})")
+    if line:
+        st.markdown(" · ".join(line))
 
 
 def notices(view: ShownView, lang: str) -> None:
@@ -86,6 +111,13 @@ def place_name(view: ShownView, lang: str) -> str:
     if view.spec.areas:
         name += " · " + ", ".join(t(f"area.{area}", lang) for area in view.spec.areas)
     return name
+
+
+def page_links(pages) -> None:
+    """The pages in the sidebar (the app's own navigation: /ban-do is also the map, but listed once)."""
+    for page in pages:
+        st.sidebar.page_link(page)
+    st.sidebar.divider()
 
 
 def language_switch() -> str:
@@ -115,11 +147,13 @@ def place_filters(key: str, lang: str, *, communes: bool = True, areas: bool = T
                to_widget=list, from_widget=tuple)
 
 
-def indicator_filters(key: str, lang: str, *, level: bool = True, period: bool = True) -> None:
+def indicator_filters(key: str, lang: str, *, indicator: bool = True, level: bool = True,
+                      period: bool = True) -> None:
     """Indicator, level and period (sidebar)."""
     sb = st.sidebar
-    S.bind("indicator", sb.selectbox, t("indicator", lang), options=list(INDICATORS),
-           format_func=lambda k: get_indicator(k).label(lang))
+    if indicator:
+        S.bind("indicator", sb.selectbox, t("indicator", lang), options=list(INDICATORS),
+               format_func=lambda k: get_indicator(k).label(lang))
     if level:
         S.bind("level", sb.radio, t("level", lang), options=["province", "commune", "hamlet"],
                format_func=lambda v: t("level_" + v, lang))
@@ -136,15 +170,20 @@ def indicator_filters(key: str, lang: str, *, level: bool = True, period: bool =
 
 
 def map_options(lang: str) -> None:
-    """Classification, classes, outlines, threshold, basemap (sidebar)."""
+    """Classification, classes, outlines, bubbles, threshold, basemap (sidebar)."""
+    from dashboard.query.counts import BUBBLE_COUNTS
+
     sb = st.sidebar
-    S.bind("scheme", sb.selectbox, t("scheme", lang), options=["quantiles", "equal_interval", "natural_breaks",
-                                                                "target"], format_func=lambda s: t("scheme_" + s, lang))
-    if S.get("scheme") != "target":
+    S.bind("scheme", sb.selectbox, t("scheme", lang), options=["target", "quantiles", "equal_interval",
+                                                                "natural_breaks"],
+           format_func=lambda s: t("scheme_" + s, lang))
+    if S.get("scheme") != "target" or S.get("indicator") not in cache.settings().targets:
         S.bind("k", sb.slider, t("classes", lang), min_value=3, max_value=7)
     S.bind("outlines", sb.multiselect, t("outlines", lang), options=list(AREA_FILTERS),
            placeholder=t("no_outlines", lang), format_func=lambda a: t(f"area.{a}", lang), to_widget=list,
            from_widget=tuple)
+    S.bind("bubbles", sb.selectbox, t("bubble.choose", lang), options=["", *BUBBLE_COUNTS], **_OPTIONAL,
+           format_func=lambda c: t(f"bubble.{c}", lang) if c else t("bubble.none", lang))
     S.bind("threshold", sb.number_input, t("threshold", lang), min_value=0.0, step=5.0,
            help=t("threshold_help", lang), to_widget=lambda v: v or 0.0, from_widget=lambda v: v or None)
     S.bind("basemap", sb.toggle, t("basemap", lang))
@@ -156,35 +195,71 @@ def presentation_link(lang: str) -> None:
     st.sidebar.caption(t("copy_link", lang))
 
 
-def kpi_cards(view: ShownView, lang: str) -> None:
-    """Teams, members, hamlets covered, population 15+, and the indicator's population-weighted average."""
+def capital(text: str) -> str:
+    """First letter upper case, the rest as written ("VNeID mức 2", never "Vneid mức 2")."""
+    return text[:1].upper() + text[1:]
+
+
+def _kpi_values(view: ShownView) -> dict[str, float]:
+    """Teams, members, hamlets covered (count and share), population 15+ and the indicator's average."""
     table = view.table
 
     def total(column):
         return table[column].sum(min_count=1) if column in table.columns else math.nan
 
     hamlets, covered = total("hamlets"), total("hamlets_with_team")
-    coverage = format_number(covered, lang)
-    if not (pd.isna(hamlets) or pd.isna(covered)) and hamlets > 0:
-        coverage = format_percent(100.0 * covered / hamlets, lang)
+    share = 100.0 * covered / hamlets if not (pd.isna(hamlets) or pd.isna(covered)) and hamlets > 0 else math.nan
+    return {"teams": total("teams"), "members": total("team_members"), "hamlets": hamlets, "covered": covered,
+            "share": share, "pop15": total("population_15plus"),
+            "average": overall_value(table, view.indicator.key, view.level)}
+
+
+def _signed(value: float, lang: str, decimals: int = 0) -> str:
+    return ("+" if value > 0 else "") + format_number(value, lang, decimals)
+
+
+def kpi_cards(view: ShownView, lang: str, previous: ShownView | None = None, *, vertical: bool = False) -> None:
+    """Teams, members, hamlets covered, population 15+, and the indicator's population-weighted average, each
+    with its change against the previous period ("+3,2 điểm so với Quý 3/2025") when there is one."""
+    now = _kpi_values(view)
+    before = _kpi_values(previous) if previous is not None else None
     indicator = view.indicator
-    average = overall_value(table, indicator.key, view.level)
+    points = t("kpi.points", lang)
+    average_unit = points if indicator.is_percent else indicator.unit(lang)
+
+    def delta(name: str, unit: str = "", decimals: int = 0):
+        if before is None or pd.isna(now[name]) or pd.isna(before[name]):
+            return None
+        return t("kpi.delta", lang, change=_signed(now[name] - before[name], lang, decimals), unit=unit).strip()
+
+    coverage = format_percent(now["share"], lang) if not pd.isna(now["share"]) else format_number(now["covered"],
+                                                                                                 lang)
     cards = [
-        (t("kpi_teams", lang), format_number(total("teams"), lang), None),
-        (t("kpi_members", lang), format_number(total("team_members"), lang), None),
-        (t("kpi_hamlets", lang), coverage, f"{format_number(covered, lang)} / {format_number(hamlets, lang)}"),
-        (t("kpi_pop15", lang), format_number(total("population_15plus"), lang), None),
-        (indicator.short(lang).capitalize(), format_value(average, indicator.unit(lang), lang),
-         f"{indicator.label(lang)} — {t('kpi_average', lang).lower()}"),
+        (t("kpi_teams", lang), format_number(now["teams"], lang), None, delta("teams"), "normal"),
+        (t("kpi_members", lang), format_number(now["members"], lang), None, delta("members"), "normal"),
+        (t("kpi_hamlets", lang), coverage,
+         f"{format_number(now['covered'], lang)} / {format_number(now['hamlets'], lang)}",
+         delta("share", points, 1), "normal"),
+        (t("kpi_pop15", lang), format_number(now["pop15"], lang), None, delta("pop15"), "off"),
+        (capital(indicator.short(lang)), format_value(now["average"], indicator.unit(lang), lang),
+         f"{indicator.label(lang)} — {t('kpi_average', lang).lower()}", delta("average", average_unit, 1),
+         "normal" if indicator.higher_is_better else "inverse"),
     ]
-    for column, (label, value, help_text) in zip(st.columns(len(cards)), cards):
-        column.metric(label, value, help=help_text)
+    since = t("kpi.since", lang, period=Period(previous.period)) if previous is not None and previous.period else None
+    places = [st.container() for _ in cards] if vertical else st.columns(len(cards))
+    for column, (label, value, help_text, change, colour) in zip(places, cards):
+        column.metric(label, value, delta=change, delta_color=colour, help=help_text,
+                      delta_description=since if change else None)
 
 
 def outlines(key: str, spec: ViewSpec, lang: str) -> list[Outline]:
     """Light province borders when filters hide part of the map, and the area classes the user outlined."""
     result = []
-    if (spec.areas or spec.threshold is not None) and spec.level != "province":
+    if spec.province and spec.level != "province":  # the provinces around one province, in light grey
+        borders = cache.province_borders(key, None)
+        if borders:
+            result.append(Outline(t("province_borders", lang), borders, "#9a9a9a", None, 0.9))
+    elif (spec.areas or spec.threshold is not None) and spec.level != "province":
         borders = cache.province_borders(key, spec.province)
         if borders:
             result.append(Outline(t("province_borders", lang), borders, "#8a8a8a", None, 0.8))
@@ -197,7 +272,7 @@ def outlines(key: str, spec: ViewSpec, lang: str) -> list[Outline]:
 
 
 def web_map(key: str, view: ShownView, lang: str, *, notes=(), lines=(), height: int = 620, widget_key: str,
-            returned=("last_active_drawing",)):
+            returned=("last_active_drawing",), extras=None):
     """The view on the web map (streamlit-folium); returns what the component reports (the clicked unit)."""
     from streamlit_folium import st_folium
 
@@ -207,7 +282,8 @@ def web_map(key: str, view: ShownView, lang: str, *, notes=(), lines=(), height:
     layer = cache.geometry_layer(key, view.level, spec.province, spec.commune)
     style = MapStyle(font_scale=1.6 if S.get("present") else 1.0,
                      border_weight=0.25 if view.level == "commune" and not spec.province else 0.6)
-    m, values = app_map(view, layer, lang, notes=notes, outlines=lines, basemap=S.get("basemap"), style=style)
+    m, values = app_map(view, layer, lang, notes=notes, outlines=lines, basemap=S.get("basemap"), style=style,
+                        extras=extras)
     # The map (its geometry by URL) is the same for every indicator, period, scheme and number of classes of a
     # level and place: streamlit-folium keeps its frame (and zoom) and only evaluates the new values.
     return st_folium(m, key=widget_key, height=height, use_container_width=True, returned_objects=list(returned),

@@ -7,7 +7,6 @@ What "has figures", "partial" and "the default period" mean is decided once (:mo
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st

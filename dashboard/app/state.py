@@ -1,7 +1,8 @@
 """The session's view: a :class:`analysis.view.ViewSpec` plus the page chrome, mirrored in the URL.
 
-The URL is the view's own encoding (``ViewSpec.to_params``) plus three chrome parameters (``lang``,
-``present``, ``basemap``) and the selected unit (``sel``), so a copied link reproduces the view, and
+The URL is the view's own encoding (``ViewSpec.to_params``) plus the chrome parameters (``lang``, ``present``,
+``basemap``, the bubbles' count ``bubbles``, the presentation's ``slides``) and the selected unit (``sel``), so a
+copied link reproduces the view, and
 ``coverage-map export --link`` reads the same address. Widgets have their own keys (``w_<name>``), set from the
 state before they are drawn and copied back when the user changes them, because Streamlit forgets a widget's
 value when a page without that widget runs; the state does not.
@@ -15,10 +16,13 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from analysis.view import ViewSpec
+from dashboard.query.counts import BUBBLE_COUNTS
 
 _SPEC, _CHROME = "_view_spec", "_view_chrome"
 #: Chrome: how the page looks, not what it shows. Name → default.
-CHROME = {"lang": "vi", "present": False, "basemap": False, "sel": None}
+CHROME = {"lang": "vi", "present": False, "basemap": False, "sel": None, "bubbles": None, "slides": None}
+#: Pages a presentation can show, in the app's order (``slides=map,gaps,compare`` in the URL).
+SLIDES = ("map", "gaps", "compare", "data", "about")
 SPEC_FIELDS = tuple(f.name for f in fields(ViewSpec))
 #: Changing one of these makes a selected unit's details stale.
 _RESETS_SELECTION = ("province", "level", "indicator", "period", "commune")
@@ -32,6 +36,11 @@ def chrome_from_params(params) -> dict:
         chrome[flag] = str(params.get(flag) or "") in ("1", "true")
     if params.get("sel"):
         chrome["sel"] = str(params.get("sel"))[:32]
+    if params.get("bubbles") in BUBBLE_COUNTS:
+        chrome["bubbles"] = params.get("bubbles")
+    slides = [name for name in str(params.get("slides") or "").split(",") if name in SLIDES]
+    if slides:
+        chrome["slides"] = ",".join(slides)
     return chrome
 
 
@@ -42,8 +51,9 @@ def chrome_params(chrome: dict) -> dict[str, str]:
     for flag in ("present", "basemap"):
         if chrome.get(flag):
             params[flag] = "1"
-    if chrome.get("sel"):
-        params["sel"] = str(chrome["sel"])
+    for name in ("sel", "bubbles", "slides"):
+        if chrome.get(name):
+            params[name] = str(chrome[name])
     return params
 
 

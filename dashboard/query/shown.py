@@ -27,6 +27,7 @@ from analysis.gaps import find_gaps
 from analysis.indicators import Indicator, check_targets, get_indicator
 from analysis.view import ViewSpec, build_view_table, province_stats_for_areas, select_units
 from dashboard.query.hamlets import areas_notices
+from dashboard.query.no_team import mark_no_team
 from i18n import Message, Period, Term
 from loaders.errors import LoaderError
 from loaders.schema import KEY_COLUMN
@@ -266,6 +267,7 @@ def indicator_view(source, spec: ViewSpec, settings, *, template: Classification
     classification = classify_indicator(table["value"], spec.scheme, spec.k, target=target,
                                          band=settings.near_target_band, higher_is_better=indicator.higher_is_better,
                                          template=template)
+    classification = mark_no_team(classification, table, indicator.key, spec.level)
     return ShownView("indicator", spec, table, classification, table.attrs.get("period"), source.metadata,
                      target, settings.near_target_band, notices, names=_names(source, spec, table))
 

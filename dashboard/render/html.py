@@ -18,6 +18,7 @@ from dashboard.query import ShownView
 from dashboard.render import offline, texts
 from dashboard.render.geofiles import geometry_layer
 from dashboard.render.webmap import web_map
+from dashboard.render.webmap_view import source_extras
 from i18n import t
 
 MIME = "text/html"
@@ -40,7 +41,7 @@ def standalone_html(view: ShownView, source, lang: str = "vi") -> str:
     spec = view.spec
     layer = geometry_layer(source, view.level, spec.province, spec.commune, inline=True)
     notes = [*texts.summary_notes(view, lang), texts.source_line(view.metadata, lang), texts.demo_notice(view, lang)]
-    m = web_map(view, layer, lang, notes=[note for note in notes if note])
+    m = web_map(view, layer, lang, notes=[note for note in notes if note], extras=source_extras(view, source))
     title = texts.title(view, lang)
     root = m.get_root()
     root.title = title

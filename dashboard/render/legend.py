@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.query import ShownView
+from dashboard.query.no_team import has_no_team_class
 from dashboard.render import palettes
 from i18n import Period, format_number, format_period, format_value, lang_column, t
 from loaders.schema import NAME_COLUMN
@@ -77,15 +78,33 @@ class TooltipLabels:
 
 
 def class_colours(view: ShownView) -> list[str]:
-    """One colour per class of the view's classification."""
+    """One colour per class of the view's classification (and the fixed "no team" colour after them)."""
     classes = view.classification
     if view.kind == "gaps":
         return [palettes.NOT_A_GAP_COLOUR, *palettes.sequential(max(classes.k - 1, 0), higher_is_better=False)]
     if view.kind == "change":
         return palettes.diverging(classes.k)
     if classes.names:
-        return palettes.target_colours(classes.names)
-    return palettes.sequential(classes.k, view.indicator.higher_is_better)
+        colours = palettes.target_colours(classes.names)
+        if _yes_no_teams(view):  # "no team" stands out the same way on every map
+            colours = [palettes.NO_TEAM_COLOUR if name == "not_met" else colour
+                       for name, colour in zip(classes.names, colours)]
+    else:
+        colours = palettes.sequential(classes.k, view.indicator.higher_is_better)
+    return colours + ([palettes.NO_TEAM_COLOUR] if has_no_team_class(classes) else [])
+
+
+def _yes_no_teams(view: ShownView) -> bool:
+    return view.level == "hamlet" and view.indicator.key == "team_presence"
+
+
+def _no_team_label(view: ShownView, lang: str) -> list[str]:
+    """The fixed "no team" class's label, when some unit is in it."""
+    classes = view.classification
+    if view.kind != "indicator" or not has_no_team_class(classes):
+        return []
+    count = int((np.asarray(classes.class_of) == classes.k).sum())
+    return [f"{t('class.zero_teams', lang)} ({count})"]
 
 
 def unit_names(table: pd.DataFrame, level: str) -> list[str]:
@@ -108,7 +127,7 @@ def _target_labels(view: ShownView, lang: str) -> list[str]:
     """"Chưa đạt < 70 %", "Gần đạt 70 – 80 %", "Đạt mục tiêu ≥ 80 %"; for yes/no values (hamlets with a team or
     not) the classes say so in words."""
     classes, indicator = view.classification, view.indicator
-    if view.level == "hamlet" and indicator.key == "team_presence":
+    if _yes_no_teams(view):
         words = {"not_met": t("class.no_team", lang), "met": t("class.has_team", lang)}
         return [f"{words[name]} ({count})" for name, count in zip(classes.names, classes.counts())]
     unit = indicator.unit(lang)
@@ -173,6 +192,7 @@ def legend_of(view: ShownView, lang: str, notes: Sequence[str] = (), lines: Sequ
         labels = _target_labels(view, lang)
     else:
         labels = _interval_labels(view, lang)
+    labels = labels + _no_team_label(view, lang)
     title, unit = title_and_unit(view, lang)
     no_data = int((np.asarray(view.classification.class_of) < 0).sum())
     return Legend(title, unit, list(zip(class_colours(view), labels)), f"{t('no_data', lang)} ({no_data})",
@@ -188,7 +208,8 @@ def tooltip_labels(view: ShownView, lang: str) -> TooltipLabels:
         span = f"{format_period(view.period_before, lang)} → {format_period(view.period, lang)}"
         return TooltipLabels(t("change_map", lang), span, "")
     fraction = f"{t('count_' + indicator.numerator, lang)} / {t('count_' + indicator.denominator, lang)}"
-    return TooltipLabels(indicator.short(lang).capitalize(), fraction,
+    short = indicator.short(lang)
+    return TooltipLabels(short[:1].upper() + short[1:], fraction,
                          t("period_line", lang, period=Period(view.period)) if view.period else "")
 
 

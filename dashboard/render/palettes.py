@@ -33,6 +33,9 @@ _PUOR = {
 #: Target classes by name (from PuOr's ends, readable by people with any colour-vision deficiency).
 TARGET_COLOURS = {"not_met": "#e66101", "near": "#fdb863", "met": "#5e3c99"}
 
+#: Units without any team on the team indicators' maps: near-black, in no palette here, so they stand out
+#: whatever the scheme (and distinct from the magenta island and brown mountain outlines).
+NO_TEAM_COLOUR = "#252525"
 #: Units that are not gaps on the gap map: pale, so the gaps stand out.
 NOT_A_GAP_COLOUR = "#f4f4f4"
 NO_DATA_COLOUR = "#d4d4d4"

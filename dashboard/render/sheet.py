@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.query import ShownView
+from dashboard.query.context import MapContext, map_context
 from dashboard.render import texts
 from dashboard.render.legend import Legend, legend_of
 
@@ -34,6 +35,8 @@ class MapSheet:
         Surrounding units drawn in grey (provinces) and the part the view covers (for the locator inset).
     outlines : GeoDataFrame or None
         Boundaries drawn over the map as lines (the communes of a hamlet map).
+    surroundings : MapContext or None
+        The sea, the neighbouring countries and Vietnam's land, with their names (:mod:`dashboard.query.context`).
     """
 
     view: ShownView
@@ -48,6 +51,7 @@ class MapSheet:
     highlight: gpd.GeoDataFrame | None = None
     outlines: gpd.GeoDataFrame | None = None
     extra: dict = field(default_factory=dict)
+    surroundings: MapContext | None = None
 
     # The names the static renderer reads (kept short: it draws many of them).
     @property
@@ -123,7 +127,7 @@ def map_sheet(view: ShownView, source, lang: str = "vi", *, units: gpd.GeoDataFr
         subtitle = " · ".join([place, *subtitle.split(" · ")[1:]])
     return MapSheet(view, lang, with_shapes(view, units), legend_of(view, lang, notes), texts.title(view, lang),
                     subtitle, texts.source_line(view.metadata, lang), texts.demo_notice(view, lang),
-                    context, highlight, outlines)
+                    context, highlight, outlines, surroundings=map_context(source, "province"))
 
 
 def part_of(view: ShownView, mask, **spec_changes) -> ShownView:

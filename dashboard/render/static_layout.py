@@ -57,6 +57,8 @@ class Layout:
     strip: float = FURNITURE_STRIP
     #: Region at the bottom of the side panel for the scale bar and arrow, when the map is narrow.
     furniture: tuple[float, float, float, float] | None = None
+    #: The footer's lines as (gid, text): source and date, then the notice, wrapped to leave room for the badge.
+    footer_lines: tuple[tuple[str, str], ...] = ()
 
     def north_arrow_rect(self, width_in: float, height_in: float) -> tuple[float, float, float, float]:
         """A square region for the north arrow: left end of the furniture region (the scale bar follows it),
@@ -75,8 +77,16 @@ def _wrap(text: str, size_pt: float, width_in: float) -> list[str]:
     return textwrap.wrap(text, chars) or [""]
 
 
+def badge_width(text: str | None, fonts: Fonts, width_in: float) -> float:
+    """Width of the boxed demo badge as a fraction of the page width (0 without a badge)."""
+    if not text:
+        return 0.0
+    return (len(text) * 0.62 * fonts.footer * 1.15 + 2 * fonts.footer) / 72 / width_in
+
+
 def plan_layout(width_in: float, height_in: float, title: str, subtitle: str, fonts: Fonts,
-                with_inset: bool, data_aspect: float | None = None) -> Layout:
+                with_inset: bool, data_aspect: float | None = None, footer: tuple[str, ...] = (),
+                badge: str | None = None) -> Layout:
     """Cut the page into header, map, legend, inset and footer regions.
 
     The header grows with the number of wrapped title and subtitle lines, so long titles push the map down
@@ -87,16 +97,23 @@ def plan_layout(width_in: float, height_in: float, title: str, subtitle: str, fo
     ----------
     data_aspect : float, optional
         Height / width of the data extent (metric CRS, padding included).
+    footer : sequence of str
+        Footer texts (source and date, notice): wrapped to the width the demo ``badge`` leaves, so nothing runs
+        under the badge or off an A4 page; the footer grows by the lines it needs.
     """
     usable_w = 1 - 2 * MARGIN
     title_lines = _wrap(title, fonts.title, width_in * usable_w)
     subtitle_lines = _wrap(subtitle, fonts.subtitle, width_in * usable_w)
     line = 1.35 / (height_in * 72)  # one point as a fraction of the height, times the line spacing
     header_h = (len(title_lines) * fonts.title + len(subtitle_lines) * fonts.subtitle) * line + 0.02
-    footer_h = 2 * fonts.footer * line + 0.01
+    footer_w = width_in * (usable_w - badge_width(badge, fonts, width_in) - 0.015)
+    footer_lines = tuple((gid if index == 0 else f"{gid}_more", wrapped)
+                         for gid, text in zip(("source", "notice"), footer) if text
+                         for index, wrapped in enumerate(_wrap(text, fonts.footer, footer_w)))
+    footer_h = max(len(footer_lines), 2) * fonts.footer * line + 0.01
     top = 1 - MARGIN
     header = (MARGIN, top - header_h, usable_w, header_h)
-    footer = (MARGIN, MARGIN, usable_w, footer_h)
+    footer_box = (MARGIN, MARGIN, usable_w, footer_h)
     body_bottom = MARGIN + footer_h + 0.015
     body_top = top - header_h - 0.015
     body_h = body_top - body_bottom
@@ -124,7 +141,8 @@ def plan_layout(width_in: float, height_in: float, title: str, subtitle: str, fo
         inset = (panel_left, panel_bottom, panel_w, panel_h * 0.38)
     else:
         legend, inset = (panel_left, panel_bottom, panel_w, panel_h), None
-    return Layout(header, map_box, legend, inset, footer, title_lines, subtitle_lines, strip, furniture)
+    return Layout(header, map_box, legend, inset, footer_box, title_lines, subtitle_lines, strip, furniture,
+                  footer_lines)
 
 
 def fit_extent(bounds, box_w_in: float, box_h_in: float, strip: float = FURNITURE_STRIP,
@@ -174,18 +192,29 @@ def draw_header(fig: Figure, layout: Layout, fonts: Fonts) -> None:
         y -= fonts.subtitle * line
 
 
-def draw_footer(fig: Figure, layout: Layout, fonts: Fonts, source_line: str, demo_text: str | None,
-                notice: str = "") -> None:
-    """Source and date (and the demo notice below them) on the left; "Dữ liệu minh họa" boxed on the right."""
+def draw_footer(fig: Figure, layout: Layout, fonts: Fonts, demo_text: str | None) -> None:
+    """Source and date, then the demo notice, on the left (wrapped by :func:`plan_layout`); "Dữ liệu minh họa"
+    boxed on the right. A line that still reaches the badge (a font wider than estimated) is made smaller."""
     left, bottom, width, height = layout.footer
-    fig.text(left, bottom + height, source_line, fontsize=fonts.footer, va="top", color=MUTED_COLOUR,
-             gid="source")
-    if notice:
-        fig.text(left, bottom, notice, fontsize=fonts.footer, va="bottom", color=MUTED_COLOUR, gid="notice")
+    line = 1.35 / (fig.get_figheight() * 72)
+    badge = None
     if demo_text:
-        fig.text(left + width, bottom + height / 2, demo_text, fontsize=fonts.footer * 1.15, va="center",
-                 ha="right", color=DEMO_COLOUR, fontweight="bold", gid="demo",
-                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": DEMO_COLOUR})
+        badge = fig.text(left + width, bottom + height / 2, demo_text, fontsize=fonts.footer * 1.15, va="center",
+                         ha="right", color=DEMO_COLOUR, fontweight="bold", gid="demo",
+                         bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": DEMO_COLOUR})
+    y = bottom + height
+    texts = []
+    for gid, text in layout.footer_lines:
+        texts.append(fig.text(left, y, text, fontsize=fonts.footer, va="top", color=MUTED_COLOUR, gid=gid))
+        y -= fonts.footer * line
+    if badge is None or not texts:
+        return
+    renderer = fig.canvas.get_renderer()
+    limit = badge.get_window_extent(renderer).x0 - 0.006 * fig.bbox.width
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        if extent.x1 > limit and extent.width > 0:
+            text.set_fontsize(fonts.footer * max(0.6, (limit - extent.x0) / extent.width))
 
 
 def legend_handles(colours, labels, no_data_label: str):

@@ -10,7 +10,7 @@ they do not vanish. Text stays text in SVG (``svg.fonttype = 'none'``); PDF embe
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib
 
@@ -30,8 +30,10 @@ from pyproj import Transformer  # noqa: E402
 
 from dashboard.query.hamlets import approximate_rows  # noqa: E402
 from dashboard.render import static_layout as layout_mod  # noqa: E402
+from dashboard.render import static_map_context as static_context  # noqa: E402
 from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_HATCH  # noqa: E402
 from dashboard.render.sheet import MapSheet  # noqa: E402
+from dashboard.render.tiny import tiny_parts as find_tiny  # noqa: E402
 from i18n import t  # noqa: E402
 
 FORMATS = ("png", "pdf", "svg")
@@ -41,8 +43,9 @@ DEFAULT_DPI = 150
 PAPER_MM = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}  # landscape
 #: Text as text in SVG (editable titles); TrueType (Type 42) fonts embedded in PDF.
 SAVE_RC = {"svg.fonttype": "none", "pdf.fonttype": 42, "font.family": "DejaVu Sans"}
-CONTEXT_FILL = "#efefef"
-CONTEXT_EDGE = "#7a7a7a"
+#: Vietnamese provinces around the map: the same near-white as Vietnam's land, with grey province lines.
+CONTEXT_FILL = static_context.VIETNAM_FILL
+CONTEXT_EDGE = "#8a8a8a"
 HIGHLIGHT = "#b2182b"
 
 
@@ -142,28 +145,6 @@ def _collection(geometries, facecolors, **style) -> PathCollection | None:
     return PathCollection(paths, facecolors=facecolor, **style)
 
 
-def _isolated_tiny_units(geometries: np.ndarray, units_per_px: float) -> np.ndarray:
-    """Mask of units under ~2 pixels across with no other unit within 2 pixels: small islands.
-
-    Tiny urban wards are left alone: their neighbours already make the area visible, and dots there would
-    cover the neighbours' colours.
-    """
-    bounds = shapely.bounds(geometries)
-    extent = np.fmax(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
-    tiny = np.flatnonzero(extent < 2 * units_per_px)
-    isolated = np.zeros(len(geometries), dtype=bool)
-    if not len(tiny):
-        return isolated
-    tree = shapely.STRtree(geometries)
-    # "Within 2 pixels" as the unit's box grown by 2 pixels: an exact distance test per pair took ~25 s for the
-    # 67,000 hamlets of the country, all of them tiny at that scale.
-    near = shapely.box(*(bounds[tiny] + np.array([-2, -2, 2, 2]) * units_per_px).T)
-    source, _ = tree.query(near, predicate="intersects")
-    neighbours = np.bincount(source, minlength=len(tiny))  # each unit finds itself once
-    isolated[tiny[neighbours <= 1]] = True
-    return isolated
-
-
 def _draw_units(ax, view: MapSheet, geometries: np.ndarray, units_per_px: float, edge_width: float,
                 crs: str = "EPSG:3405") -> None:
     """The choropleth: class colours, hatched "no data", dots for units too small to see."""
@@ -178,15 +159,15 @@ def _draw_units(ax, view: MapSheet, geometries: np.ndarray, units_per_px: float,
     for collection in (filled, no_data):
         if collection is not None:
             ax.add_collection(collection, autolim=False)
-    # Hamlets known only by a point (SPEC §2) are drawn as markers; tiny islands as small dots.
+    # Hamlets known only by a point (SPEC §2) are drawn as markers; islands under 2 pixels (each part: the
+    # islands of Hoàng Sa and Trường Sa, Bạch Long Vĩ) as small dots.
     is_point = np.isin(shapely.get_type_id(geometries), (0, 4))
-    tiny = _isolated_tiny_units(geometries, units_per_px) & ~is_point
-    for mask, pixels in ((tiny, 3.5), (is_point, 7.0)):
-        if mask.any():
-            points = shapely.get_coordinates(shapely.point_on_surface(geometries[mask]))
-            size_pt = pixels * 72 / ax.figure.dpi
-            ax.scatter(points[:, 0], points[:, 1], s=size_pt ** 2, c=list(colours[mask]), edgecolors="#444444",
-                       linewidths=0.3, zorder=4)
+    tiny = find_tiny(geometries, 2 * units_per_px, 2 * units_per_px, 4 * units_per_px)
+    if is_point.any():
+        points = shapely.get_coordinates(shapely.point_on_surface(geometries[is_point]))
+        _dots(ax, points[:, 0], points[:, 1], colours[is_point], 7.0)
+    if len(tiny.x):
+        _dots(ax, tiny.x, tiny.y, colours[tiny.owner], 3.5)
     # Hamlet areas made from hamlet points (issue 11): the points themselves, where the hamlet really is.
     marked = approximate_rows(view.table) & ~is_point
     if marked.any():
@@ -196,31 +177,9 @@ def _draw_units(ax, view: MapSheet, geometries: np.ndarray, units_per_px: float,
         ax.scatter(x, y, s=size_pt ** 2, c="#222222", linewidths=0, zorder=4)
 
 
-#: Archipelagos named on every map that shows them, as Vietnamese maps do (the units are dots at that scale).
-ARCHIPELAGOS = {"hoàng sa": ("QĐ. Hoàng Sa", "Hoang Sa archipelago"),
-                "trường sa": ("QĐ. Trường Sa", "Truong Sa archipelago")}
-
-
-def _label_archipelagos(ax, view: MapSheet, geometries: np.ndarray, fontsize: float, xlim,
-                        units_per_px: float) -> None:
-    """Name the Hoàng Sa and Trường Sa units just above them, kept inside the frame."""
-    if "commune_name" not in view.table.columns:
-        return
-    names = view.table["commune_name"].astype(str).str.lower().str.replace("đặc khu ", "", regex=False)
-    units_per_pt = units_per_px * ax.figure.dpi / 72
-    for position in np.flatnonzero(names.isin(ARCHIPELAGOS).to_numpy()):
-        label = ARCHIPELAGOS[names.iloc[position]][1 if view.lang == "en" else 0]
-        if shapely.is_empty(geometries[position]):
-            continue
-        minx, _, maxx, maxy = shapely.bounds(geometries[position])
-        x, align = (minx + maxx) / 2, "center"
-        half_width = len(label) * 0.3 * fontsize * units_per_pt
-        if x + half_width > xlim[1]:
-            x, align = maxx, "right"
-        elif x - half_width < xlim[0]:
-            x, align = minx, "left"
-        ax.annotate(label, (x, maxy), xytext=(0, 3), textcoords="offset points", ha=align, va="bottom",
-                    fontsize=fontsize, color=layout_mod.MUTED_COLOUR, style="italic", zorder=5, clip_on=True)
+def _dots(ax, x, y, colours, pixels: float) -> None:
+    size_pt = pixels * 72 / ax.figure.dpi
+    ax.scatter(x, y, s=size_pt ** 2, c=list(colours), edgecolors="#444444", linewidths=0.3, zorder=4)
 
 
 def _draw_context(ax, view: MapSheet, crs: str, xlim, ylim, units_per_px: float, edge_width: float,
@@ -271,8 +230,9 @@ def _label_neighbours(ax, geometries, context, highlight, window, fontsize: floa
                 style="italic", zorder=3, clip_on=True)
 
 
-def _draw_inset(fig: Figure, rect, view: MapSheet, crs: str, page: PageSize) -> None:
-    """Locator: the whole context in grey with the part shown filled in the accent colour."""
+def _draw_inset(fig: Figure, rect, view: MapSheet, crs: str, page: PageSize, fontsize: float) -> None:
+    """Locator: the country on the sea among its neighbours, the part shown filled in the accent colour, and
+    the archipelagos named."""
     ax = fig.add_axes(rect, label="inset")
     ax.set_axis_off()
     # About 200 pixels for the whole country: a tolerance of ~0.02° is plenty before projecting.
@@ -282,10 +242,16 @@ def _draw_inset(fig: Figure, rect, view: MapSheet, crs: str, page: PageSize) -> 
     box_w, box_h = rect[2] * page.width_in, rect[3] * page.height_in
     xlim, ylim = layout_mod.fit_extent(bounds, box_w, box_h, strip=0.0, pad=0.02)
     units_per_px = (xlim[1] - xlim[0]) / (box_w * page.dpi)
+    static_context.draw_land(ax, view.surroundings, crs, xlim, ylim, project, _collection, simplify,
+                             units_per_px)
     for geometries, face, edge in ((context, "#dddddd", "white"), (highlight, HIGHLIGHT, HIGHLIGHT)):
         collection = _collection(simplify(geometries, units_per_px), face, edgecolors=edge, linewidths=0.3)
         if collection is not None:
             ax.add_collection(collection, autolim=False)
+    if view.surroundings is not None:
+        archipelagos = replace(view.surroundings,
+                               labels=view.surroundings.labels[view.surroundings.labels["kind"] == "archipelago"])
+        static_context.draw_labels(ax, archipelagos, view.lang, crs, xlim, ylim, fontsize * 0.75)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
@@ -328,8 +294,10 @@ def render_map(view: MapSheet, page: PageSize | None = None, *, inset: bool = Tr
     projected = _project_coarse(geometries, crs, pixel)
     data_bounds = shapely.total_bounds(projected[has_geometry]) if has_geometry.any() else (0, 0, 1, 1)
     with_inset = inset and view.context is not None and view.highlight is not None and len(view.highlight)
+    badge = t("demo_badge", view.lang) if view.demo else None
     plan = layout_mod.plan_layout(page.width_in, page.height_in, view.title, view.subtitle, fonts,
-                                  bool(with_inset), _aspect(data_bounds))
+                                  bool(with_inset), _aspect(data_bounds), footer=(view.source_line, view.notice),
+                                  badge=badge)
     ax = fig.add_axes(plan.map, label="map")
     ax.set_axis_off()
     box_w, box_h = plan.map[2] * page.width_in, plan.map[3] * page.height_in
@@ -337,9 +305,10 @@ def render_map(view: MapSheet, page: PageSize | None = None, *, inset: bool = Tr
     units_per_px = (xlim[1] - xlim[0]) / (box_w * page.dpi)
     # Borders thin enough not to swallow small communes on the national map, visible on a province map.
     edge_width = float(np.clip(0.6 / np.sqrt(max(len(geometries), 1) / 60), 0.12, 0.6))
+    static_context.draw_land(ax, view.surroundings, crs, xlim, ylim, project, _collection, simplify, units_per_px)
     _draw_context(ax, view, crs, xlim, ylim, units_per_px, edge_width, fonts.footer, plan.strip)
     _draw_units(ax, view, projected, units_per_px, edge_width, crs)
-    _label_archipelagos(ax, view, projected, fonts.footer, xlim, units_per_px)
+    static_context.draw_labels(ax, view.surroundings, view.lang, crs, xlim, ylim, fonts.footer, plan.strip)
     if view.outlines is not None and len(view.outlines):
         lines = _collection(simplify(_project_coarse(view.outlines.geometry.to_numpy(), crs, units_per_px),
                                      units_per_px / 2), "none", edgecolors="#3a3a3a",
@@ -351,15 +320,14 @@ def render_map(view: MapSheet, page: PageSize | None = None, *, inset: bool = Tr
     ax.set_aspect("equal")
     layout_mod.add_scale_bar(ax, fonts, plan)
     layout_mod.add_north_arrow(fig, plan.north_arrow_rect(page.width_in, page.height_in), fonts,
-                               label="B" if view.lang == "vi" else "N")
+                               label=t("map_text.north", view.lang))
     legend = fig.add_axes(plan.legend, label="legend")
     layout_mod.draw_legend(legend, view.legend_title, view.colours, view.legend_labels, view.no_data_label, fonts,
                            view.notes)
     if with_inset:
-        _draw_inset(fig, plan.inset, view, crs, page)
+        _draw_inset(fig, plan.inset, view, crs, page, fonts.footer)
     layout_mod.draw_header(fig, plan, fonts)
-    layout_mod.draw_footer(fig, plan, fonts, view.source_line, t("demo_badge", view.lang) if view.demo else None,
-                           view.notice)
+    layout_mod.draw_footer(fig, plan, fonts, badge)
     # Names come from data: "$" in a name must print as "$", never start matplotlib's math mode.
     for text in fig.findobj(Text):
         text.set_parse_math(False)

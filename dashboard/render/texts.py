@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 import numpy as np
+import pandas as pd
 
 from dashboard.query import ShownView
 from dashboard.query.hamlets import approximate_rows
@@ -79,6 +80,36 @@ def summary_notes(view: ShownView, lang: str) -> list[str]:
     if approximate_rows(view.table).any():  # hamlets from a list: areas made from their points (issue 11)
         notes.append(t("hamlets.areas_short", lang))
     return notes
+
+
+def headline(view: ShownView, lang: str) -> str:
+    """The sentence above the map that answers "where are the gaps": how many units are below the target, and
+    how many of them are mountainous and island units ("952 xã dưới mục tiêu 80 %, trong đó 610 xã miền núi,
+    41 xã đảo"). Empty when the indicator has no target or the view is not an indicator map.
+    """
+    if view.kind != "indicator" or view.target is None or view.table.empty:
+        return ""
+    table, indicator = view.table, view.indicator
+    values = pd.to_numeric(table["value"], errors="coerce")
+    units = t(f"headline.units.{view.level}", lang)
+    if view.level == "hamlet" and indicator.key == "team_presence":
+        below = (values == 0).to_numpy()
+        first = t("headline.no_team", lang, n=format_number(int(below.sum()), lang), units=units)
+    else:
+        below = (values < view.target if indicator.higher_is_better else values > view.target).to_numpy()
+        target = format_value(view.target, indicator.unit(lang), lang)
+        if not below.any():
+            return t("headline.none_below", lang, units=units, target=target)
+        first = t("headline.below", lang, n=format_number(int(below.sum()), lang), units=units, target=target)
+    if not below.any():
+        return first
+    parts = []
+    for area, column in (("mountainous", "is_mountainous"), ("island", "is_island")):
+        if column in table.columns:
+            n = int((table[column].fillna(False).astype(bool).to_numpy() & below).sum())
+            if n:
+                parts.append(t(f"headline.{area}", lang, n=format_number(n, lang), units=units))
+    return f"{first}, {t('headline.of_which', lang, parts=parts)}" if parts else first
 
 
 def source_line(metadata: dict | None, lang: str, today: dt.date | None = None) -> str:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import folium
@@ -41,6 +41,7 @@ from dashboard.render.codec import DECODER_JS, script_safe_json
 from dashboard.render.geofiles import GeometryLayer, publish_text
 from dashboard.render.legend import Legend, Outline, legend_of, tooltip_labels, unit_texts
 from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_CSS, NO_DATA_HATCH
+from dashboard.render.webmap_view import MapExtras, map_css, map_layers, view_layers
 from i18n import t
 
 #: Properties every feature carries (see module docstring).
@@ -179,8 +180,8 @@ CANVAS_FROM = 10_000
 _CLASS_CHARS = np.array(list("0123456789abcdefghijklmnopqrstuvwxyz"))
 
 
-def base_map(layer: GeometryLayer, lang: str = "vi", *, basemap: bool = False, style: MapStyle | None = None
-             ) -> folium.Map:
+def base_map(layer: GeometryLayer, lang: str = "vi", *, basemap: bool = False, style: MapStyle | None = None,
+             extras: MapExtras | None = None) -> folium.Map:
     """The map without a view's values: Leaflet, the layer (its geometry by URL or inline), scale bar, style.
 
     In the app it is the same for every indicator, period, scheme and number of classes of a level and place,
@@ -195,6 +196,8 @@ def base_map(layer: GeometryLayer, lang: str = "vi", *, basemap: bool = False, s
     basemap : bool
         Add the online OpenStreetMap tiles (needs the Internet; off by default).
     style : MapStyle, optional
+    extras : MapExtras, optional
+        Its surroundings (sea, neighbours, Vietnam's land) are drawn with the map; the rest goes with each view.
 
     Returns
     -------
@@ -212,7 +215,11 @@ def base_map(layer: GeometryLayer, lang: str = "vi", *, basemap: bool = False, s
     m._id = "coverage_map"
     if basemap:
         folium.TileLayer("OpenStreetMap", opacity=0.6).add_to(m)
-    m.get_root().header.add_child(Element(_css(style)), name="cm_css")
+    sea_css, surroundings = map_layers(extras, layer.frame())
+    css = _css(style).replace("</style>", map_css(style.font_scale) + sea_css + "</style>")
+    m.get_root().header.add_child(Element(css), name="cm_css")
+    for element in surroundings:
+        m.add_child(element)
     m.add_child(ChoroplethLayer(layer, style, lang))
     m.add_child(MetricScale())
     minx, miny, maxx, maxy = layer.frame()
@@ -281,18 +288,31 @@ def _marks(view: ShownView, rows: np.ndarray) -> list[list[float]]:
     return [[round(x, 6), round(y, 6)] for x, y in zip(lon, lat)]
 
 
+def view_group(view: ShownView, layer: GeometryLayer, lang: str = "vi", *, notes=(), outlines=(),
+               extras: MapExtras | None = None, inline: bool = False) -> folium.FeatureGroup:
+    """A view on a map: its values, then its names, tiny-island dots, bubbles, chosen unit and framing."""
+    values = view_values(view, layer, lang, notes=notes, outlines=outlines, inline=inline)
+    group = folium.FeatureGroup(control=False)
+    group.add_child(ViewValues(values))
+    for element in view_layers(view, lang, extras, values["frame"] or layer.frame()):
+        group.add_child(element)
+    return group
+
+
 def web_map(view: ShownView, layer: GeometryLayer, lang: str = "vi", *, notes=(), outlines=(),
-            basemap: bool = False, style: MapStyle | None = None) -> folium.Map:
+            basemap: bool = False, style: MapStyle | None = None, extras: MapExtras | None = None) -> folium.Map:
     """The view as one map document (the standalone HTML export): the layer and the view's values together."""
-    m = base_map(layer, lang, basemap=basemap, style=style)
-    m.add_child(ViewValues(view_values(view, layer, lang, notes=notes, outlines=outlines, inline=True)))
+    m = base_map(layer, lang, basemap=basemap, style=style, extras=extras)
+    group = view_group(view, layer, lang, notes=notes, outlines=outlines, extras=extras, inline=True)
+    for element in list(group._children.values()):  # on the map itself: one document, nothing to replace
+        m.add_child(element)
     return m
 
 
 def app_map(view: ShownView, layer: GeometryLayer, lang: str = "vi", *, notes=(), outlines=(),
-            basemap: bool = False, style: MapStyle | None = None) -> tuple[folium.Map, folium.FeatureGroup]:
+            basemap: bool = False, style: MapStyle | None = None, extras: MapExtras | None = None
+            ) -> tuple[folium.Map, folium.FeatureGroup]:
     """The map of the app and the view's values apart: pass the group as streamlit-folium's
     ``feature_group_to_add``, so a new view re-sends only the values and the map keeps its frame and zoom."""
-    group = folium.FeatureGroup(control=False)
-    group.add_child(ViewValues(view_values(view, layer, lang, notes=notes, outlines=outlines)))
-    return base_map(layer, lang, basemap=basemap, style=style), group
+    group = view_group(view, layer, lang, notes=notes, outlines=outlines, extras=extras)
+    return base_map(layer, lang, basemap=basemap, style=style, extras=extras), group

@@ -444,7 +444,23 @@
     var started = Date.now(), shown = state.layer.cmApply(values, u);
     window.cmView = {id: values.id, units: state.units.k.length, shown: shown, at: Date.now(),
                      applyMs: Date.now() - started, loadedAt: state.loadedAt, decodeMs: state.decodeMs};
+    var pending = state.pending || [];
+    state.pending = [];
+    pending.forEach(function (fn) { fn(state.map); });
   }
+
+  /**
+   * The view's other layers (names, tiny-island dots, bubbles, the chosen unit, the framing): each runs once the
+   * units are drawn with this view's values (at once if they are), and may leave a cleanup for the next view.
+   */
+  CM.whenShown = function (fn) {
+    var state = current;
+    if (!state) { return; }
+    if (state.units && state.values) { fn(state.map); } else { (state.pending = state.pending || []).push(fn); }
+  };
+  CM.beforeNextView = function (fn) {
+    if (current) { (current.cleanups = current.cleanups || []).push(fn); }
+  };
 
   function setLegend(state, html) {
     if (!state.legend) {
@@ -507,6 +523,11 @@
     var state = current;
     CM.shownAt = Date.now();
     if (!state) { return; }
+    // the previous view's layers go (streamlit-folium removes its group; handlers and controls are ours)
+    var cleanups = state.cleanups || [];
+    state.cleanups = [];
+    state.pending = [];
+    cleanups.forEach(function (fn) { try { fn(state.map); } catch (e) { /* a layer already gone */ } });
     state.values = values;
     setLegend(state, values.legend);
     (values.outlines || []).forEach(function (outline) {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.indicators import INDICATORS, get_indicator, overall_value
-from dashboard.app import cache, components, partial
+from dashboard.app import cache, components, map_cache, navigation, partial
 from dashboard.app import state as S
 from dashboard.query import ShownView
 from i18n import Period, format_period, format_value, t
@@ -16,7 +16,7 @@ MAP_HEIGHT = 480
 def _headline(column, key: str, view: ShownView, lang: str) -> None:
     indicator = view.indicator
     value = format_value(overall_value(view.table, indicator.key, view.level), indicator.unit(lang), lang)
-    column.metric(f"{indicator.short(lang).capitalize()} — {format_period(view.period, lang)}", value)
+    column.metric(f"{components.capital(indicator.short(lang))} — {format_period(view.period, lang)}", value)
     covered = partial.covers(key, view, lang)
     if covered:
         column.caption(covered)
@@ -27,7 +27,14 @@ def _notes(key: str, view: ShownView, lang: str) -> list[str]:
     return notes + list(filter(None, [partial.covers(key, view, lang)]))
 
 
+def _map(key: str, view: ShownView, lang: str, widget_key: str, notes=()) -> None:
+    extras = map_cache.extras(key, view.spec, font_scale=1.6 if S.get("present") else 1.0)
+    components.web_map(key, view, lang, notes=notes, height=MAP_HEIGHT, widget_key=widget_key, returned=(),
+                       extras=extras)
+
+
 def render() -> None:
+    navigation.switch_if_asked()
     lang, key = S.lang(), cache.source_key()
     if not S.get("present"):
         components.language_switch()
@@ -35,14 +42,14 @@ def render() -> None:
         components.indicator_filters(key, lang)
         components.place_filters(key, lang)
     comparison = cache.compare_views(key, S.spec())
-    components.start_page(t("page_compare", lang), components.place_name(comparison.b, lang))
+    components.start_page(t("page_compare", lang), components.place_name(comparison.b, lang), page="compare")
     components.notices(comparison.b, lang)
     S.bind("compare", st.radio, t("compare_mode", lang), options=["periods", "indicators"], horizontal=True,
            format_func=lambda m: t("compare_" + m, lang))
     if S.get("compare") == "periods":
         options = [p for p in cache.periods(key) if p != comparison.b.period]
         if not options:
-            st.info(t("compare_one_period", lang))
+            st.info(t("empty.compare_one_period", lang))
             S.sync_url()
             return
         S.bind("period_a", st.selectbox, t("period_a", lang), options=["", *options],
@@ -59,12 +66,11 @@ def render() -> None:
     for column, view, widget_key in ((columns[0], comparison.a, "compare_a"), (columns[1], comparison.b, "compare_b")):
         _headline(column, key, view, lang)
         with column:
-            components.web_map(key, view, lang, notes=_notes(key, view, lang), height=MAP_HEIGHT, widget_key=widget_key,
-                               returned=())
+            _map(key, view, lang, widget_key, _notes(key, view, lang))
     views = {"A": comparison.a, "B": comparison.b}
     if comparison.change is not None:
         st.subheader(t("change_map", lang), anchor=False)
-        components.web_map(key, comparison.change, lang, height=MAP_HEIGHT, widget_key="compare_change", returned=())
+        _map(key, comparison.change, lang, "compare_change")
         views["Δ"] = comparison.change
     if not S.get("present"):
         components.download_buttons(key, views, lang, formats_shown=("png", "pdf", "svg", "html", "csv", "xlsx"))
