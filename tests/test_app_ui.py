@@ -26,8 +26,10 @@ def run(params: dict | None = None, page: str | None = None) -> AppTest:
 
 
 def map_scripts(at: AppTest) -> list[str]:
-    return [json.loads(el.proto.json_args)["script"] for el in at.get("component_instance")
-            if el.proto.component_name.endswith("st_folium")]
+    """Each map's script with the view's values (sent apart, as streamlit-folium's feature group)."""
+    arguments = [json.loads(el.proto.json_args) for el in at.get("component_instance")
+                 if el.proto.component_name.endswith("st_folium")]
+    return [a["script"] + (a.get("feature_group") or "") for a in arguments]
 
 
 def test_the_start_page_answers_where_the_gaps_are():

@@ -19,7 +19,7 @@ from dashboard.query.no_team import has_no_team_class
 from dashboard.query.previous import previous_view
 from dashboard.query.search import fold, search_units, unit_index
 from dashboard.render import palettes, texts
-from dashboard.render.codec import encode_shapes
+from dashboard.render.geofiles import geometry_layer
 from dashboard.render.legend import legend_of
 from dashboard.render.webmap import web_map
 from dashboard.render.webmap_labels import label_scope, short_name
@@ -89,18 +89,15 @@ def test_tiny_islands_get_dots_and_urban_wards_do_not(source):
 def test_the_web_map_carries_context_names_dots_bubbles_and_the_chosen_unit(source):
     spec = ViewSpec(province="14", commune="04240")
     view = indicator_view(source, spec, SETTINGS)
-    shapes = prepared_shapes(source, "commune", "14")
-    encoded = dict(zip(shapes.keys, encode_shapes(shapes.shapes, shapes.decimals)))
     extras = source_extras(view, source, bubbles="teams", highlight=("04240",))
-    script = web_map(view, shapes, encoded, "vi", extras=extras).get_root().render()
+    layer = geometry_layer(source, "commune", "14", inline=True)
+    script = web_map(view, layer, "vi", extras=extras).get_root().render()
     assert "cmLand" in script and "Lào" in script                              # neighbours drawn and named
     assert "cm-lbl-commune" in script and "Mường Lèo" in script               # the communes named
     assert "Số tổ CNSCĐ" in script and "cmHighlighted" in script and '"04240"' in script
     assert "cm_fit" in script or "cmFit" in script                             # framed clear of the legend
     national = indicator_view(source, ViewSpec(), SETTINGS)
-    national_shapes = prepared_shapes(source, "commune")
-    national_encoded = dict(zip(national_shapes.keys, encode_shapes(national_shapes.shapes, national_shapes.decimals)))
-    script = web_map(national, national_shapes, national_encoded, "vi",
+    script = web_map(national, geometry_layer(source, "commune", inline=True), "vi",
                      extras=source_extras(national, source, bubbles="teams")).get_root().render()
     assert "cộng theo tỉnh" in script                                          # 3321 bubbles would be a smudge
     assert "Quần đảo Hoàng Sa" in script and "Biển Đông" in script
