@@ -215,7 +215,7 @@ def base_map(layer: GeometryLayer, lang: str = "vi", *, basemap: bool = False, s
     m._id = "coverage_map"
     if basemap:
         folium.TileLayer("OpenStreetMap", opacity=0.6).add_to(m)
-    sea_css, surroundings = map_layers(extras, layer.frame())
+    sea_css, surroundings = map_layers(extras, layer.frame(), inline=layer.url is None)
     css = _css(style).replace("</style>", map_css(style.font_scale) + sea_css + "</style>")
     m.get_root().header.add_child(Element(css), name="cm_css")
     for element in surroundings:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dashboard.query.context import MapContext
 from dashboard.render.codec import feature_collection, geojson_geometries
+from dashboard.render.geofiles import publish_text
 from dashboard.render.webmap_script import MapScript, RawJson
 
 SEA = "#dde5ea"
@@ -18,19 +19,22 @@ NEIGHBOUR_EDGE = "#bdb8b0"
 VIETNAM_FILL = "#fbfbf9"
 
 _JS = """
-var map = __MAP__, data = __DATA__;
+var map = __MAP__;
 var pane = map.createPane('cmLand');
 pane.style.zIndex = 250;  // above tiles (200), below the choropleth (overlay pane, 400)
 pane.style.pointerEvents = 'none';
-L.geoJson(data, {
-  pane: 'cmLand', renderer: L.canvas({pane: 'cmLand', padding: 0.5}), interactive: false,
-  style: function(f) { return f.properties; }
-}).addTo(map);
+CM.load(__DATA__).then(function(data) {
+  L.geoJson(data, {
+    pane: 'cmLand', renderer: L.canvas({pane: 'cmLand', padding: 0.5}), interactive: false,
+    style: function(f) { return f.properties; }
+  }).addTo(map);
+});
 """
 
 
-def context_layer(context: MapContext, bounds) -> MapScript:
-    """The land around and under the units, clipped near ``bounds`` (minx, miny, maxx, maxy)."""
+def context_layer(context: MapContext, bounds, inline: bool = False) -> MapScript:
+    """The land around and under the units, clipped near ``bounds`` (minx, miny, maxx, maxy): a file the browser
+    fetches once by URL (the app: the map's script, sent again with every view, stays small), or ``inline``."""
     near = context.clipped(bounds)
     properties = []
     for kind in near.kinds:
@@ -43,7 +47,8 @@ def context_layer(context: MapContext, bounds) -> MapScript:
     order = sorted(range(len(near.kinds)), key=lambda i: near.kinds[i] == "vietnam")
     geometries = geojson_geometries(near.shapes[order], near.decimals)
     data = feature_collection(geometries, [properties[i] for i in order])
-    return MapScript(_JS, RawJson(data), "cm_context", of_view=False)  # the same for every view of the layer
+    source = RawJson('{"data": ' + data + "}") if inline else {"url": publish_text(data, "context")}
+    return MapScript(_JS, source, "cm_context", of_view=False)  # the same for every view of the layer
 
 
 def sea_css() -> str:

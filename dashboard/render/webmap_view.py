@@ -96,11 +96,11 @@ def map_css(font_scale: float = 1.0) -> str:
     return webmap_layers.bubble_css(font_scale) + webmap_labels.label_css(font_scale)
 
 
-def map_layers(extras: MapExtras | None, bounds) -> tuple[str, list]:
+def map_layers(extras: MapExtras | None, bounds, inline: bool = False) -> tuple[str, list]:
     """The map's own extra layer and style: the surroundings (sea, neighbours, Vietnam's land) near ``bounds``."""
     if extras is None or extras.context is None:
         return "", []
-    return webmap_context.sea_css(), [webmap_context.context_layer(extras.context, bounds)]
+    return webmap_context.sea_css(), [webmap_context.context_layer(extras.context, bounds, inline)]
 
 
 def view_layers(view: ShownView, lang: str, extras: MapExtras | None, bounds) -> list:

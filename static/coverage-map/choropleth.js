@@ -35,6 +35,8 @@
   // --- files: fetched once per URL for the life of the document ---------------------------------------------
   var files = {};
   CM.requests = 0;
+  // a file by URL (once per page: later calls share the answer) or data carried in the page
+  CM.load = load;
   function load(source) {
     if (source.data) { return Promise.resolve(source.data); }
     if (!files[source.url]) {
