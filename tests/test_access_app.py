@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from loaders.dataset import DEFAULT_DATA_DIR
 from loaders.store import DirectoryStore
 from officer_fixtures import NEW_PERIOD, embedded_rows, filled_template, new_quarter, stored
+from test_app_pages import drawn_keys as map_keys, maps, shown_keys
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -90,26 +91,15 @@ def open_as(user: str | None, page: str | None = None, params: dict | None = Non
 
 
 def drawn_keys(at: AppTest) -> set[str]:
-    """Unit keys of every map on the page (the encoded layer's ``k`` column)."""
-    keys = set()
-    for element in at.get("component_instance"):
-        if not element.proto.component_name.endswith("st_folium"):
-            continue
-        keys |= _layer_keys(json.loads(element.proto.json_args)["script"])
-    return keys
-
-
-def _layer_keys(script: str) -> set[str]:
-    """Unit keys of the encoded choropleth layer in a map's script (``cmDecode({...})``)."""
-    start = script.index("return cmDecode(") + len("return cmDecode(")
-    layer, _ = json.JSONDecoder().raw_decode(script[start:])
-    return {str(k) for k in layer["p"]["k"]}
+    """Unit keys of every map on the page (the layer's units the view's values show)."""
+    return {str(key) for args in maps(at) for key in map_keys(args)}
 
 
 def codes_in(data: bytes, name: str) -> set[str]:
     """Commune codes (2025 register) in the rows of a downloaded file (cells, properties, the map's layer)."""
     if name.endswith(".html"):
-        return _layer_keys(data.decode("utf-8")) & set(COMMUNES["commune_code"])
+        text = data.decode("utf-8")
+        return set(map(str, shown_keys(text, text))) & set(COMMUNES["commune_code"])
     if name.endswith(".xlsx"):
         frames = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str)
     elif name.endswith(".csv"):

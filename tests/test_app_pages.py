@@ -40,6 +40,37 @@ def values(map_args: dict) -> dict:
     return shown
 
 
+def _json_after(script: str, call: str, skip_argument: bool = False):
+    start = script.index(call) + len(call)
+    if skip_argument:  # CM.layer(map_xyz, {...}): past the map's variable
+        start = script.index(",", start) + 1
+    while script[start] == " ":
+        start += 1
+    found, _ = json.JSONDecoder().raw_decode(script[start:])
+    return found
+
+
+def layer_keys(script: str) -> list[str]:
+    """Unit keys of a map's layer, in its order: from the geometry file it fetches by URL, or carried inline."""
+    from dashboard.render.geofiles import GEO_DIR
+
+    source = _json_after(script, "CM.layer(", skip_argument=True)["source"]
+    if "url" in source:
+        return json.loads((GEO_DIR / source["url"].rsplit("/", 1)[-1]).read_text(encoding="utf-8"))["k"]
+    return source["data"]["k"]
+
+
+def shown_keys(layer_script: str, values_script: str) -> list[str]:
+    """Keys of the units a view draws: the layer's keys whose class character is not a space."""
+    shown = _json_after(values_script, "CM.show(")
+    return [key for key, c in zip(layer_keys(layer_script), shown["c"]) if c != " "]
+
+
+def drawn_keys(map_args: dict) -> list[str]:
+    """Units drawn by one map of the app (its script and its feature group of values)."""
+    return shown_keys(map_args["script"], map_args["feature_group"])
+
+
 def features(map_args: dict) -> int:
     """Units drawn: one class character per unit of the layer, a space for units the view does not show."""
     shown = values(map_args)

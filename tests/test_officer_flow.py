@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.store import DirectoryStore
 from officer_fixtures import LAST_COMPLETE, NEW_PERIOD, embedded_rows, filled_template, new_quarter, stored
+from test_app_pages import values
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -74,6 +75,11 @@ def maps(at: AppTest) -> list:
     return [el for el in at.get("component_instance") if el.proto.component_name.endswith("st_folium")]
 
 
+def legend(element) -> str:
+    """The legend a map shows (sent with the view's values)."""
+    return values(json.loads(element.proto.json_args))["legend"]
+
+
 def same(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
     """Row by row: every cell equal (both empty counts as equal)."""
     return ((a == b) | (a.isna() & b.isna())).all(axis=1)
@@ -120,7 +126,7 @@ def test_a_new_quarter_for_five_communes_keeps_every_row_and_is_marked_partial(s
     assert period_select(at).value == NEW_PERIOD
     assert "Số liệu của 5 / 75 xã" in [c.value for c in at.caption]
     assert "Quý 1/2026 chưa đầy đủ: mới có số liệu của 5 / 75 xã" in [i.value for i in at.info]
-    assert "Số liệu của 5 / 75 xã" in json.loads(maps(at)[0].proto.json_args)["script"]  # in the legend
+    assert "Số liệu của 5 / 75 xã" in legend(maps(at)[0])  # in the legend
 
 
 def test_every_page_says_what_a_partial_period_covers(store):
@@ -129,7 +135,7 @@ def test_every_page_says_what_a_partial_period_covers(store):
     assert store.active_id() == "v0001"
     gaps = open_page("gaps_page", {"period": NEW_PERIOD, "province": "14"})
     assert "Quý 1/2026 chưa đầy đủ: mới có số liệu của 5 / 75 xã" in [i.value for i in gaps.info]
-    assert "Số liệu của 5 / 75 xã" in json.loads(maps(gaps)[0].proto.json_args)["script"]  # in the legend
+    assert "Số liệu của 5 / 75 xã" in legend(maps(gaps)[0])  # in the legend
     for params in ({"period": NEW_PERIOD}, {"pa": NEW_PERIOD}):  # the partial quarter as map B, then as map A
         compare = open_page("compare_page", {**params, "province": "14"})
         assert "Quý 1/2026 chưa đầy đủ: mới có số liệu của 5 / 75 xã" in [i.value for i in compare.info]

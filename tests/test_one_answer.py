@@ -16,8 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard.cli import main
-from dashboard.render.geofiles import GEO_DIR
-from test_app_pages import maps, run_app, values
+from test_app_pages import drawn_keys, maps, run_app, values
 
 #: (page, URL parameters): every page, levels, filters, a chosen commune at commune level, both compare modes,
 #: the gap view with area toggles.
@@ -45,11 +44,9 @@ def screen_maps(at) -> list[dict]:
         # Issue 16: the units are in the geometry file the map fetches by URL; the view sends one class
         # character per unit (a space: not shown) and the legend with its values.
         shown = values(args)
-        url = json.loads(re.search(r"CM\.layer\(map_div, (\{.*?\})\);", args["script"]).group(1))["source"]["url"]
-        keys = json.loads((GEO_DIR / url.rsplit("/", 1)[-1]).read_text(encoding="utf-8"))["k"]
         rows = [unescape(re.sub(r"<[^>]+>", "", row)) for row in re.findall(r"<div class='cm-row'>(.*?)</div>",
                                                                             shown["legend"])]
-        found.append({"keys": [key for key, c in zip(keys, shown["c"]) if c != " "], "legend": rows})
+        found.append({"keys": drawn_keys(args), "legend": rows})
     return found
 
 
