@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from i18n import t
+from i18n import format_period, t
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -113,7 +113,7 @@ def format_report(report: dict, lang: str = "en") -> str:
     _notes(lines, [m[lang] for m in b.get("messages", [])] + [p for p in b["problems"] if p not in worded], lang,
            limit=40 if "placement" in b else 12)
     for stats in report["stats"]:
-        periods = ", ".join(stats["periods"]) or t("validate.no_period", lang)
+        periods = ", ".join(format_period(p, lang) for p in stats["periods"]) or t("validate.no_period", lang)
         lines += [t("validate.stats", lang, file=Path(stats["path"]).name, rows=_n(stats["rows"], lang),
                     read=_n(stats.get("rows_read", stats["rows"]), lang), periods=periods),
                   "  " + t("validate.columns", lang, columns=", ".join(_column(c, lang) for c in stats["columns"]))]
