@@ -115,7 +115,7 @@ def _csv_cp1258(d: Path) -> Path:
 
 @case("csv", "stats")
 def _csv_tcvn3(d: Path) -> Path:
-    text = "M\xb7 x\xb7;T\xaan x\xb7;K\xfa b\xb8o c\xb8o;S\xe8 t\xe6\n00004;Ba \xa7\xddnh;2025-Q3;3\n"
+    text = "M\xb7 x\xb7;T\xaan x\xb7;K\xfa b\xb8o c\xb8o;S\xe8 t\xe6\n00004;Ba \xa7\xd7nh;2025-Q3;3\n"
     (d / "tcvn3.csv").write_bytes(text.encode("latin-1"))
     return d / "tcvn3.csv"
 
@@ -144,7 +144,8 @@ def _csv_nul_bytes_after_the_head(d: Path) -> Path:
     return d / "nul.csv"
 
 
-@case("csv", "stats")
+# names that are not the names of their codes' units: no row is applied (issue 10: code and name must agree)
+@case("csv", "stats", "refused")
 def _csv_formulas_and_markup_in_names(d: Path) -> Path:
     rows = [HEADER, ("00004", "=HYPERLINK(\"http://evil\",\"x\")", "2025-Q3", 1, 1),
             ("00008", "＝1+1 [bấm](http://evil) ![x](http://evil/x.png)", "2025-Q3", 1, 1),
@@ -153,7 +154,7 @@ def _csv_formulas_and_markup_in_names(d: Path) -> Path:
     return d / "chen_ma.csv"
 
 
-@case("csv", "stats", "ok", panel="refused:ingest.no_rows")
+@case("csv", "stats", "refused", panel="refused:ingest.no_rows")  # no row: nothing to apply, as the panel says
 def _csv_header_only(d: Path) -> Path:
     (d / "chi_tieu_de.csv").write_text(csv_text([HEADER]), encoding="utf-8")
     return d / "chi_tieu_de.csv"

@@ -294,7 +294,7 @@ def _xlsx_typed_in_tcvn3(d: Path) -> Path:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "2025-Q3"
-    for row in ([b"M\xb7 x\xb7", b"T\xaan x\xb7", b"S\xe8 t\xe6"], ["00004", b"Ba \xa7\xddnh", 3]):
+    for row in ([b"M\xb7 x\xb7", b"T\xaan x\xb7", b"S\xe8 t\xe6"], ["00004", b"Ba \xa7\xd7nh", 3]):
         sheet.append([v.decode("latin-1") if isinstance(v, bytes) else v for v in row])
     workbook.save(d / "vntime.xlsx")
     return d / "vntime.xlsx"
