@@ -77,6 +77,11 @@ class TooltipLabels:
     period: str
 
 
+
+def counted(label: str, count: int, lang: str) -> str:
+    """A legend row with how many units it has: "Chưa đạt < 70 % (23.583)"."""
+    return f"{label} ({format_number(count, lang)})"
+
 def class_colours(view: ShownView) -> list[str]:
     """One colour per class of the view's classification (and the fixed "no team" colour after them)."""
     classes = view.classification
@@ -104,7 +109,7 @@ def _no_team_label(view: ShownView, lang: str) -> list[str]:
     if view.kind != "indicator" or not has_no_team_class(classes):
         return []
     count = int((np.asarray(classes.class_of) == classes.k).sum())
-    return [f"{t('class.zero_teams', lang)} ({count})"]
+    return [counted(t('class.zero_teams', lang), count, lang)]
 
 
 def unit_names(table: pd.DataFrame, level: str) -> list[str]:
@@ -119,7 +124,7 @@ def unit_names(table: pd.DataFrame, level: str) -> list[str]:
 def _interval_labels(view: ShownView, lang: str) -> list[str]:
     classes, unit = view.classification, view.indicator.unit(lang)
     decimals = 1 if unit == "%" or (classes.k and classes.bins[-1] < 100) else 0
-    return [f"{format_number(low, lang, decimals)} – {format_number(high, lang, decimals)} ({count})"
+    return [counted(f"{format_number(low, lang, decimals)} – {format_number(high, lang, decimals)}", count, lang)
             for (low, high), count in zip(classes.intervals(), classes.counts())]
 
 
@@ -129,7 +134,7 @@ def _target_labels(view: ShownView, lang: str) -> list[str]:
     classes, indicator = view.classification, view.indicator
     if _yes_no_teams(view):
         words = {"not_met": t("class.no_team", lang), "met": t("class.has_team", lang)}
-        return [f"{words[name]} ({count})" for name, count in zip(classes.names, classes.counts())]
+        return [counted(words[name], count, lang) for name, count in zip(classes.names, classes.counts())]
     unit = indicator.unit(lang)
     target, band = view.target, view.band
     low = target - band if indicator.higher_is_better else target + band
@@ -141,7 +146,7 @@ def _target_labels(view: ShownView, lang: str) -> list[str]:
     else:
         ranges = {"not_met": f"> {fmt(target if two else low)}", "near": f"{fmt(target)} – {fmt(low)}",
                   "met": f"≤ {fmt(target)}"}
-    return [f"{t('class.' + name, lang)} {ranges[name]} ({count})"
+    return [counted(f"{t('class.' + name, lang)} {ranges[name]}", count, lang)
             for name, count in zip(classes.names, classes.counts())]
 
 
@@ -156,15 +161,15 @@ def _change_labels(view: ShownView, lang: str) -> list[str]:
     labels = [f"≤ {_signed(bins[0], lang)}"] + [
         f"{_signed(low, lang)} – {_signed(high, lang)}" for low, high in zip(bins[:-2], bins[1:-1])
     ] + [f"> {_signed(bins[-2], lang)}"]
-    return [f"{label} ({count})" for label, count in zip(labels, counts)]
+    return [counted(label, count, lang) for label, count in zip(labels, counts)]
 
 
 def _gap_labels(view: ShownView, lang: str) -> list[str]:
     classes = view.classification
     counts = classes.counts()
-    labels = [f"{t('not_a_gap', lang)} ({counts[0]})"] if counts else []
+    labels = [counted(t('not_a_gap', lang), counts[0], lang)] if counts else []
     lowers = [classes.lower, *classes.bins[1:-1]]
-    labels += [f"{format_number(low, lang)} – {format_number(high, lang)} ({count})"
+    labels += [counted(f"{format_number(low, lang)} – {format_number(high, lang)}", count, lang)
                for low, high, count in zip(lowers, classes.bins[1:], counts[1:])]
     return labels
 
@@ -195,7 +200,7 @@ def legend_of(view: ShownView, lang: str, notes: Sequence[str] = (), lines: Sequ
     labels = labels + _no_team_label(view, lang)
     title, unit = title_and_unit(view, lang)
     no_data = int((np.asarray(view.classification.class_of) < 0).sum())
-    return Legend(title, unit, list(zip(class_colours(view), labels)), f"{t('no_data', lang)} ({no_data})",
+    return Legend(title, unit, list(zip(class_colours(view), labels)), counted(t('no_data', lang), no_data, lang),
                   tuple(notes), tuple(lines))
 
 
