@@ -202,3 +202,20 @@ def test_presentation_mode_has_no_filters():
     at = run_app({"present": "1"})
     assert not at.sidebar.selectbox and not at.sidebar.radio
     assert maps(at)
+
+
+def test_at_hamlet_level_the_hamlet_card_counts_the_hamlets_shown():
+    from analysis.view import ViewSpec
+    from dashboard.query import indicator_view
+    from dashboard.query.sources import resolve_source
+    from i18n import format_percent
+    from loaders.settings import load_settings
+
+    params = {"province": "14", "level": "hamlet", "commune": "03646"}
+    at = run_app(params)
+    settings = load_settings()
+    view = indicator_view(resolve_source(settings), ViewSpec(level="hamlet", province="14", commune="03646"),
+                          settings)
+    teams = view.table["teams"].dropna()
+    assert len(teams) and (teams > 0).any() and (teams == 0).any(), "the commune has hamlets with and without a team"
+    assert metrics(at)["Thôn có tổ"] == format_percent(100 * (teams > 0).sum() / len(teams), "vi")

@@ -208,6 +208,9 @@ def _kpi_values(view: ShownView) -> dict[str, float]:
         return table[column].sum(min_count=1) if column in table.columns else math.nan
 
     hamlets, covered = total("hamlets"), total("hamlets_with_team")
+    if view.level == "hamlet" and "teams" in table.columns:  # one row per hamlet: count the hamlets themselves
+        known = table["teams"].notna()
+        hamlets, covered = (float(known.sum()) or math.nan), float((table["teams"][known] > 0).sum())
     share = 100.0 * covered / hamlets if not (pd.isna(hamlets) or pd.isna(covered)) and hamlets > 0 else math.nan
     return {"teams": total("teams"), "members": total("team_members"), "hamlets": hamlets, "covered": covered,
             "share": share, "pop15": total("population_15plus"),
