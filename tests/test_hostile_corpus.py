@@ -29,6 +29,9 @@ PARAMS = [pytest.param(name, marks=[pytest.mark.slow] if item.slow else [], id=n
 #: Every answer within this many seconds (the issue's bound); the worker's own wall limit is lower.
 ANSWER_S = 60 + 15
 SERVER_MB = 1536
+#: What the app server holds with the embedded data loaded (measured: ~420 MB; benchmarks/bench_hostile.py
+#: measures the whole server's peak in a fresh process).
+BASELINE_MB = 512
 REPO = Path(__file__).resolve().parents[1]
 TRACEBACK_WORDS = ("Traceback (most recent call last)", 'File "/', "raise ", "^^^^")
 #: One case of each class also runs through the real console script in the default run (all of them with -m slow).
@@ -119,12 +122,16 @@ def store(tmp_path_factory) -> DirectoryStore:
     return store
 
 
-def _vm_hwm_mb() -> float:
+def _status_mb(field: str) -> float:
     with open("/proc/self/status", encoding="ascii") as handle:
         for line in handle:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _vm_hwm_mb() -> float:
+    return _status_mb("VmHWM")
 
 
 def _reset_hwm() -> None:
@@ -141,6 +148,9 @@ def test_the_upload_panel_answers_every_case_and_stays_small(name, tmp_path, sto
     files = build_case(item, tmp_path / "case")
     expect, key = item.panel_expectation()
     _reset_hwm()
+    # This process is the "server": what it held before the case (other tests' caches, when the suite shares the
+    # process) is its baseline; the case may add at most what a server can spare on top of the embedded data.
+    before_mb = _status_mb("VmRSS")
     started = time.monotonic()
     errors, staged = [], None
     try:
@@ -153,7 +163,7 @@ def test_the_upload_panel_answers_every_case_and_stays_small(name, tmp_path, sto
         staged.discard()
     seconds, server_mb = time.monotonic() - started, _vm_hwm_mb()
     assert seconds < ANSWER_S * 2  # several files are read, each within the worker's limits
-    assert server_mb < SERVER_MB, server_mb
+    assert server_mb - before_mb < SERVER_MB - BASELINE_MB, (before_mb, server_mb)
     assert list((store.root / ".tmp").iterdir()) == []  # nothing left behind
     keys = [error.key for error in errors]
     assert not any(k in ("ingest.unreadable", "guard.failed", "guard.crashed") for k in keys), \
