@@ -1,14 +1,19 @@
 """The house's import rules (docs/ARCHITECTURE.md): nothing lower imports anything higher, and the UI libraries
-stay in their rooms. Read from the source with ``ast``, so a lazy import inside a function counts too."""
+stay in their rooms. Read from the source with ``ast``, so a lazy import inside a function counts too.
+
+And the document itself: every module has its line in the module map, and every path, module and name the
+document mentions exists, so a module added without a line, or renamed, fails here."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+ARCHITECTURE = REPO / "docs" / "ARCHITECTURE.md"
 #: Layers, low to high; a module may import its own layer and the ones before it.
 LAYERS = ["i18n", "loaders", "analysis", "dashboard.query", "dashboard.render", "dashboard.cli", "dashboard.app"]
 #: The two top layers stand side by side: neither imports the other.
@@ -87,3 +92,74 @@ def test_settings_and_environment_are_read_in_one_place():
         text = path.read_text(encoding="utf-8")
         assert "os.environ" not in text and "getenv" not in text, f"{name} reads the environment"
         assert "settings.toml" not in text or "load_settings" in text or name.startswith("dashboard.app"), name
+
+
+# -- the document: docs/ARCHITECTURE.md says what every module is, and names only what exists ---------------------
+
+
+def section(title: str) -> str:
+    """The body of the ``## title`` section of docs/ARCHITECTURE.md (up to the next ``## ``)."""
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:] if end == -1 else text[start:end]
+
+
+def module_map_paths() -> list[str]:
+    """The paths in the first column of the module map, one per row (``| `path` | what |``)."""
+    return re.findall(r"^\| `([^`]+)` \|", section("Module map"), re.MULTILINE)
+
+
+def top_level_names(path: Path) -> set[str]:
+    """What a module defines or imports at its top level (read with ``ast``, nothing is imported)."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.Assign):
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def module_file(parts: list[str]) -> Path | None:
+    """The file of a dotted module name, or None."""
+    base = REPO.joinpath(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def test_every_module_has_a_line_in_the_module_map():
+    named = module_map_paths()
+    doubles = sorted({path for path in named if named.count(path) > 1})
+    assert not doubles, f"named twice in the module map: {doubles}"
+    missing = [path.relative_to(REPO).as_posix() for _, path in ALL
+               if path.stem not in ("__init__", "__main__") and path.relative_to(REPO).as_posix() not in named]
+    assert not missing, f"modules without a line in docs/ARCHITECTURE.md's module map: {missing}"
+
+
+def test_every_path_in_the_module_map_exists():
+    named = module_map_paths()
+    assert len(named) > 100, "the module map's rows were not found: is each path in backticks in the first column?"
+    gone = [path for path in named if not any(REPO.glob(path.rstrip("/")))]
+    assert not gone, f"docs/ARCHITECTURE.md names paths that do not exist: {gone}"
+
+
+def test_every_module_and_name_the_document_names_exists():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    dotted = set(re.findall(r"`((?:i18n|loaders|analysis|dashboard)(?:\.\w+)+)", text))
+    assert dotted, "no dotted names found in docs/ARCHITECTURE.md"
+    wrong = []
+    for name in sorted(dotted):
+        parts = name.split(".")
+        depth = next((k for k in range(len(parts), 0, -1) if module_file(parts[:k])), 0)
+        if depth == 0:
+            wrong.append(name)
+        elif depth < len(parts) and parts[depth] not in top_level_names(module_file(parts[:depth])):
+            wrong.append(name)
+    assert not wrong, f"docs/ARCHITECTURE.md names modules or names that do not exist: {wrong}"
