@@ -41,6 +41,7 @@ from dashboard.render.codec import DECODER_JS, script_safe_json
 from dashboard.render.geofiles import GeometryLayer, publish_text
 from dashboard.render.legend import Legend, Outline, legend_of, tooltip_labels, unit_texts
 from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_CSS, NO_DATA_HATCH
+from dashboard.render.webmap_script import RenderedText
 from dashboard.render.webmap_view import MapExtras, map_css, map_layers, view_layers
 from i18n import t
 
@@ -94,27 +95,12 @@ def _css(style: MapStyle) -> str:
     )
 
 
-class _RenderedText(Element):
-    """Text that is already rendered.
-
-    branca wraps each element's rendered script in ``Element(text)``, which compiles the text as a Jinja
-    template: seconds for a few MB of GeoJSON, twice per map in streamlit-folium. This element skips that.
-    """
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs) -> str:
-        return self._text
-
-
 class _ScriptElement(MacroElement):
     """A MacroElement with only a ``script`` macro, added to the page without a Jinja re-compile."""
 
     def render(self, **kwargs) -> None:
         script = self._template.module.script(self, kwargs)
-        self.get_root().script.add_child(_RenderedText(script), name=self.get_name())
+        self.get_root().script.add_child(RenderedText(script), name=self.get_name())
 
 
 class ChoroplethLayer(_ScriptElement):

@@ -51,7 +51,13 @@ class RawJson(str):
     """Data already serialised as script-safe JSON (e.g. :func:`dashboard.render.codec.feature_collection`)."""
 
 
-class _RawScript(Element):
+class RenderedText(Element):
+    """Text that is already rendered.
+
+    branca wraps each element's rendered script in ``Element(text)``, which compiles the text as a Jinja
+    template: seconds for a few MB of GeoJSON, twice per map in streamlit-folium. This element skips that.
+    """
+
     def __init__(self, text: str):
         super().__init__()
         self._text = text
@@ -101,7 +107,7 @@ class MapScript(MacroElement):
         return "(function() {\n" + HELPERS_JS + text + "\n})();\n"
 
     def render(self, **kwargs) -> None:
-        self.get_root().script.add_child(_RawScript(self.script_text()), name=self.get_name())
+        self.get_root().script.add_child(RenderedText(self.script_text()), name=self.get_name())
 
 
 def add_css(m, css: str, name: str) -> None:
