@@ -47,6 +47,15 @@ def test_apply_prints_the_preview_and_merges(cli, tmp_path, capsys):
     assert cli("rollback", "--yes") == 0 and cli.store().active_id() is None
 
 
+def test_the_history_names_the_local_operator_in_words(cli, tmp_path, capsys):
+    path = stats_csv(tmp_path / "q3.csv", [("03980", "2025-Q3", {"teams": 2})])
+    assert cli("apply", str(path), "--yes") == 0
+    capsys.readouterr()
+    assert cli("history", "--lang", "vi") == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("* v0001 ") and "người quản trị máy chủ" in first and "local" not in first
+
+
 def test_an_implausible_row_stops_the_cli_with_its_reason(cli, tmp_path, capsys):
     path = stats_csv(tmp_path / "q3.csv", [("03980", "2025-Q3", {"population_15plus": 3314,
                                                                   "smartphone_users": 999999})])

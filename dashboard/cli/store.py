@@ -166,7 +166,8 @@ def _use(store, args, identity, tz, settings) -> int:
 
 
 def _history(store, args, identity, tz, settings) -> int:
-    from loaders.store.ledger import event_line, history
+    from i18n import Term, t
+    from loaders.store.ledger import event_line, history, who
 
     lines = history(store, tz)
     if args.json:
@@ -176,7 +177,9 @@ def _history(store, args, identity, tz, settings) -> int:
         return 0
     for line in lines:
         mark = "*" if line.active else " "
-        print(f"{mark} {line.version}  {line.when}  {line.who}  {', '.join(line.files)}")
+        person = who(line.who if line.who != "—" else None)  # the local operator in words, as the panel says
+        person = t(person, args.lang) if isinstance(person, Term) else person
+        print(f"{mark} {line.version}  {line.when}  {person}  {', '.join(line.files)}")
         for message in line.what:
             print(f"      {message.text(args.lang)}")
     for event in store.events():
