@@ -26,12 +26,15 @@ def _inline_layer(key: str, level: str, province, commune):
     return geofiles.geometry_layer(cache.source(key), level, province, commune, inline=True)
 
 
-def web_map(key, view, lang, *, notes=(), lines=(), height=620, widget_key, returned=("last_active_drawing",)):
+def web_map(key, view, lang, *, notes=(), lines=(), height=620, widget_key, returned=("last_active_drawing",),
+            extras=None):
     spec = view.spec
     style = webmap.MapStyle(font_scale=1.6 if S.get("present") else 1.0,
                             border_weight=0.25 if view.level == "commune" and not spec.province else 0.6)
     layer = _inline_layer(key, view.level, spec.province, spec.commune if view.level == "hamlet" else None)
-    m = webmap.web_map(view, layer, lang, notes=notes, outlines=lines, basemap=S.get("basemap"), style=style)
+    # the same map and extra layers as the dashboard's, all in one document sent on every rerun
+    m = webmap.web_map(view, layer, lang, notes=notes, outlines=lines, basemap=S.get("basemap"), style=style,
+                       extras=extras)
     return st_folium(m, key=widget_key, height=height, use_container_width=True, returned_objects=list(returned))
 
 
