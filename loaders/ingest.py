@@ -257,6 +257,8 @@ def _combined(ours, theirs):
 def _join(check: UploadCheck, units: pd.DataFrame, loads, level: str) -> None:
     """Join the figures once; keep matched rows for the merge, report every other row as ignored."""
     from loaders.join import MATCH_LEGACY, MATCH_NONE, join_stats
+    from loaders.join_report import AMBIGUOUS, IMPLAUSIBLE, INCOMPLETE, NOT_DATA
+    from loaders.plausibility import check_plausibility
 
     table = pd.concat([s.table.assign(source_file=Path(s.info["path"]).name) for s in loads], ignore_index=True)
     result = join_stats(units, table, level)
@@ -264,10 +266,20 @@ def _join(check: UploadCheck, units: pd.DataFrame, loads, level: str) -> None:
     matched = joined[joined["match"] != MATCH_NONE].reset_index(drop=True)
     check.upload.stats[level] = matched
     kept = set(zip(matched["source_file"], matched["source_sheet"], matched["source_row"]))
-    for row in table.assign(match=[r["match"] for r in result.report["rows"]]).to_dict("records"):
+    reasons = {}  # impossible rows the join did not keep: their first impossible value
+    for found in check_plausibility(table.reset_index(drop=True)):
+        reasons.setdefault(found.position, found.message)
+    rows = table.assign(match=[r["match"] for r in result.report["rows"]],
+                        row_class=[r["class"] for r in result.report["rows"]])
+    for position, row in enumerate(rows.to_dict("records")):
         where = (row.get("source_file"), row.get("source_sheet"), row.get("source_row"))
         if row["match"] == MATCH_NONE:
-            check.upload.ignored.append(finding_for(row, level, _message("store.check.unmatched"), blocking=False))
+            if row["row_class"] == IMPLAUSIBLE and (where in kept or position not in reasons):
+                continue  # kept with its unit: the store's preview refuses it with its reason
+            message = reasons[position] if row["row_class"] == IMPLAUSIBLE else _message(
+                f"store.check.{row['row_class']}" if row["row_class"] in (AMBIGUOUS, INCOMPLETE, NOT_DATA)
+                else "store.check.unmatched")
+            check.upload.ignored.append(finding_for(row, level, message, blocking=False))
         elif row["match"] != MATCH_LEGACY and where not in kept:
             check.upload.ignored.append(finding_for(row, level, _message("store.check.duplicate"), blocking=False))
 

@@ -61,7 +61,8 @@ def test_an_implausible_row_stops_the_cli_with_its_reason(cli, tmp_path, capsys)
                                                                   "smartphone_users": 999999})])
     assert cli("apply", str(path), "--yes") == 2
     captured = capsys.readouterr()
-    assert "999,999 exceeds population aged 15+ 3,314" in captured.out and "refused" in captured.err
+    assert "999,999 is above population aged 15+ = 3,314" in captured.out and "refused" in captured.err
+    assert "matches no administrative unit" not in captured.out  # refused for what it is, once
     assert cli.store().versions() == []
 
 
