@@ -69,6 +69,11 @@ var apply = function(o, zoom) {
 var fit = function() {
   var size = map.getSize();
   if (!size.x || !size.y || memory.moved || !window.cmChoropleth) { return; }
+  // Framing tries many zooms and corners (each a redraw): done again only when the frame, the map's size or the
+  // legend's size changed (an indicator or period switch with a legend of the same size keeps the frame).
+  var signature = JSON.stringify([memory.frame, size.x, size.y, legends().map(function(el) {
+    return [el.offsetWidth, el.offsetHeight]; })]);
+  if (signature === memory.signature) { return; }
   fitting = true;
   var pad = 10, top = pad;
   var title = document.getElementById('cm-title');
@@ -94,6 +99,7 @@ var fit = function() {
     apply(base, best.zoom);
   }
   fitting = false;
+  memory.signature = signature;
   window.cmFitted = {zoom: map.getZoom(), corner: best && best.corner, size: [size.x, size.y]};
 };
 // The user's own moves end the automatic framing; the map's and the legend's size changes refit it.
@@ -113,7 +119,7 @@ CM.beforeNextView(function() {
   if (observer) { observer.disconnect(); }
 });
 map.whenReady(fit);
-window.cmFit = function() { memory.moved = false; fit(); };
+window.cmFit = function() { memory.moved = false; memory.signature = null; fit(); };
 window.cmMap = map;
 """
 
