@@ -61,7 +61,7 @@ def render() -> None:
     comparison = cache.compare_views(key, S.spec())
     for message in comparison.a.notices:  # A's own (a partial earlier period); B's are said above
         if message not in comparison.b.notices:
-            st.info(message.text(lang))
+            st.info(components.md_escape(message.text(lang)))
     columns = st.columns(2)
     for column, view, widget_key in ((columns[0], comparison.a, "compare_a"), (columns[1], comparison.b, "compare_b")):
         _headline(column, key, view, lang)
