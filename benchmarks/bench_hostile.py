@@ -99,11 +99,11 @@ def run_panel(item, files: list[Path], store) -> dict:
 def make_store(folder: Path):
     from loaders.archive import stage_files
     from loaders.ingest import apply_upload, check_upload
-    from loaders.store import DatasetStore
+    from loaders.store import DirectoryStore
     from upload_fixtures import commune_boundaries, commune_stats_csv
 
     folder.mkdir(parents=True, exist_ok=True)
-    store = DatasetStore(folder / "store")
+    store = DirectoryStore(folder / "store")
     for path in (commune_boundaries(folder / "ranh_gioi.geojson"), commune_stats_csv(folder / "q3.csv")):
         staged = stage_files([path], store.staging_dir())
         apply_upload(store, staged, check_upload(staged, store))

@@ -20,7 +20,7 @@ from loaders.archive import stage_files
 from loaders.errors import LoaderError
 from loaders.ingest import apply_upload, check_upload
 from loaders.limits import current
-from loaders.store import DatasetStore
+from loaders.store import DirectoryStore
 from upload_fixtures import commune_boundaries, commune_stats_csv
 
 CASES = all_cases()
@@ -105,10 +105,10 @@ def test_the_console_script_answers_in_a_subprocess(name, tmp_path, good_boundar
 
 # -- the upload panel's code path -----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> DatasetStore:
+def store(tmp_path_factory) -> DirectoryStore:
     """A store whose active version has the four communes of the fixtures and their figures."""
     folder = tmp_path_factory.mktemp("hostile-store")
-    store = DatasetStore(folder / "store")
+    store = DirectoryStore(folder / "store")
     for path in (commune_boundaries(folder / "ranh_gioi.geojson"), commune_stats_csv(folder / "q3.csv")):
         staged = stage_files([path], store.staging_dir())
         apply_upload(store, staged, check_upload(staged, store))
