@@ -28,7 +28,7 @@ def _refusal(identity, action: str, lang: str) -> str | None:
     try:
         identity.require_national(action)
     except AccessDenied as error:
-        return t("panel.not_allowed", lang, reason=error.text(lang))
+        return md_escape(t("panel.not_allowed", lang, reason=error.text(lang)))  # a tooltip: Markdown
     return None
 
 
