@@ -199,6 +199,18 @@ def test_every_hostile_unit_name_shows_literally_in_details_and_search(app_on_st
         assert sentinel in shown, (sentinel, shown)  # the details heading of that unit
 
 
+def test_the_map_legend_names_the_province_literally(app_on_store):
+    """The legend under the web map is HTML the map's script inserts: the place in its notes is escaped."""
+    from test_app_pages import maps, values
+
+    at = run_page("map", {"province": "14"})
+    legends = [values(args)["legend"] for args in maps(at)]
+    assert legends
+    for legend in legends:
+        assert "<b>t</b>" not in legend and "<img" not in legend, legend
+        assert _words(PROVINCE_NAME) in _words(html.unescape(re.sub(r"<[^>]+>", " ", legend))), legend
+
+
 # -- every export -----------------------------------------------------------------------------------------------------
 def _views(store):
     settings = load_settings()
