@@ -1,10 +1,10 @@
 """Text from data is text (issue 14): unit and province names and link parameters carrying Markdown, HTML and
 spreadsheet formulas show literally on every page and in every export.
 
-The data: 13 communes of Sơn La uploaded through the Dữ liệu page's own path (stage, check, apply) whose names
+The data: 15 communes of Sơn La uploaded through the Dữ liệu page's own path (stage, check, apply) whose names
 are hostile (``![x](http://evil/x.png)``, ``[link](http://evil)``, ``**b**``, ``# h``, ``<img … onerror=…>``,
-``</script>``, ``=1+1``, full-width ``＝1+1``, ``+``, ``-``, ``@``, tab and CR prefixes), in a province named
-with Markdown and a matplotlib formula. Every name ends in a sentinel (``ZQ07``): wherever a sentinel is shown,
+``</script>``, ``=1+1``, full-width ``＝1+1`` and ``＠``, small ``﹦``, ``+``, ``-``, ``@``, tab and CR prefixes), in
+a province named with Markdown and a matplotlib formula. Every name ends in a sentinel (``ZQ07``): wherever a sentinel is shown,
 the whole name must be shown with it, character for character, once Streamlit's Markdown is rendered (by a
 CommonMark renderer with raw HTML on, stricter than Streamlit's). An interpreted name loses its punctuation
 (``**b** ZQ02`` → ``b ZQ02``) and fails; a name never shown fails the "shown" assertions.
@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 PAGES = {"map": None, "gaps": "gaps_page", "compare": "compare_page", "data": "data_page", "about": "about_page"}
 UNIT_PAYLOADS = ["![x](http://evil/x.png)", "[link](http://evil)", "**b**", "# h", "<img src=x onerror=alert(1)>",
-                 "</script><b>s</b>", "=1+1", "＝1+1", "+1", "-1", "@SUM(1)", "\t=2", "\r=3"]
+                 "</script><b>s</b>", "=1+1", "＝1+1", "﹦1+1", "+1", "-1", "@SUM(1)", "＠SUM(2)", "\t=2", "\r=3"]
 PROVINCE_NAME = "Tỉnh **Sơn** [La](http://evil) $x^2$ <b>t</b> ZP00"
 #: Link parameters (the view's fields are cut at 64 characters, ``sel`` at 32).
 URL_PAYLOADS = {"province": "![x](http://evil/p.png) ZU01", "commune": "[c](http://evil) ZU02",
