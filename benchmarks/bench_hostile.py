@@ -39,7 +39,8 @@ def classify_cli(item, done: dict) -> tuple[str, bool]:
     err = done["err"]
     if "Traceback (most recent call last)" in err or done["code"] not in (0, 2) or len(err.strip().splitlines()) > 1:
         return "traceback", False
-    if done["code"] == 0:
+    # read (exit 0), or read and judged: none of its rows gives figures to the four test communes
+    if done["code"] == 0 or (done["out"] and fragment("join.cannot_apply") in err):
         report = json.loads(done["out"])
         problems = [str(p) for p in report["boundaries"]["problems"]]
         problems += [str(p) for entry in report.get("stats", []) for p in entry["problems"]]
@@ -99,14 +100,16 @@ def run_panel(item, files: list[Path], store) -> dict:
 def make_store(folder: Path):
     from loaders.archive import stage_files
     from loaders.ingest import apply_upload, check_upload
-    from loaders.store import DatasetStore
+    from loaders.store import DirectoryStore
+    from loaders.store.plan import ApplyOptions
     from upload_fixtures import commune_boundaries, commune_stats_csv
 
     folder.mkdir(parents=True, exist_ok=True)
-    store = DatasetStore(folder / "store")
+    store = DirectoryStore(folder / "store")
     for path in (commune_boundaries(folder / "ranh_gioi.geojson"), commune_stats_csv(folder / "q3.csv")):
         staged = stage_files([path], store.staging_dir())
-        apply_upload(store, staged, check_upload(staged, store))
+        # instead of the embedded demo level (merged onto it, its figures would refuse these as implausible)
+        apply_upload(store, staged, check_upload(staged, store), options=ApplyOptions(replace_level=True))
     return store
 
 

@@ -121,6 +121,7 @@ def read_boundaries(path, level: str | None = None, crs=None, communes=None) -> 
         from loaders.hamlet_communes import attach_communes
 
         units = attach_communes(units, communes, problems)
+    units = _names_by_code(units)
     units[GEOMETRY_SOURCE] = f"loaded: {path.name}"
     info = {
         "path": str(path), "layer": source.layer, "level": level, "features": int(len(units)),
@@ -263,12 +264,12 @@ def _bound_vertices(frame: gpd.GeoDataFrame, limits: Limits, problems: list) -> 
     if not len(large):
         return frame
     for index in large:
-        geometries[index] = _simplify_below(geometries[index], cap)
+        geometries[index] = simplify_below(geometries[index], cap)
     problems.append(Message("boundaries.simplified", {"n": len(large), "limit": cap, "largest": int(counts.max())}))
     return frame.set_geometry(gpd.GeoSeries(geometries, index=frame.index, crs=frame.crs))
 
 
-def _simplify_below(geometry, cap: int):
+def simplify_below(geometry, cap: int):
     """The shape with at most ``cap`` vertices: simplified, then (a unit of countless islands or holes) only its
     largest parts kept; lines and point clouds thinned out."""
     if shapely.get_type_id(geometry) not in (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON):
@@ -419,6 +420,26 @@ def _canonical_units(frame, level, path, problems):
     ordered = [c for c in expected if c in data] + [c for c in data.columns if c not in expected]
     units = gpd.GeoDataFrame(data[ordered], geometry="geometry", crs=frame.crs).reset_index(drop=True)
     return units, level, not_nfc, ignored
+
+
+def _names_by_code(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Province and commune names the file lacks, from the 2025 register by code (else the code itself).
+
+    Every page and file names the places it shows: a layer applied without province names made every page of
+    the app fail (issue 14). A name the file gives is kept as it is.
+    """
+    from loaders.register import official_units
+
+    for level in ("province", "commune"):
+        code, name = f"{level}_code", f"{level}_name"
+        if code not in units or (name in units and units[name].notna().all()):
+            continue
+        register = official_units().drop_duplicates(code).set_index(code)[f"{level}_fullname"]
+        found = units[code].map(register)
+        found = found.where(found.notna(), units[code])
+        given = units[name] if name in units else pd.Series(None, index=units.index, dtype=object)
+        units[name] = given.where(given.notna(), found).astype(object)
+    return units
 
 
 def _hamlet_ids(data: pd.DataFrame) -> pd.Series:

@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from hostile.geo import communes, many_points, with_geometries, zigzag
-from loaders.boundaries import _simplify_below, read_boundaries
+from loaders.boundaries import simplify_below, read_boundaries
 from loaders.boundary_files import detail
 from loaders.encodings import codec_for_cpg
 from loaders.errors import LoaderError
@@ -23,7 +23,7 @@ from loaders.limits import Limits, use
                          + [shapely.box(200 + i, 0, 200.5 + i, 0.5) for i in range(5000)]),
 ])
 def test_a_unit_over_the_vertex_cap_is_reduced_to_a_valid_shape_under_it(shape):
-    simple = _simplify_below(shape, 1000)
+    simple = simplify_below(shape, 1000)
     assert shapely.get_num_coordinates(simple) <= 1000 and shapely.is_valid(simple) and not simple.is_empty
     assert simple.geom_type in ("Polygon", "MultiPolygon")
     assert abs(simple.area - shape.area) / shape.area < 0.6  # the largest parts stay

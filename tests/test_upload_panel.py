@@ -101,7 +101,7 @@ def test_upload_report_preview_apply_and_rollback(store, tmp_path):
         in _texts(app)
     assert list((store.root / ".tmp").glob("upload-*")) == []  # the check ended: its files are gone
     rollback = _button(app, "ledger_rollback")
-    assert rollback.label.startswith("Quay lại phiên bản v0002 (") and rollback.label.endswith("bỏ dùng v0003")
+    assert rollback.label.startswith("Quay lại phiên bản v0002 \\(") and rollback.label.endswith("bỏ dùng v0003")
     rollback.click()
     app.run()
     assert store.active_id() == "v0002" and "Đã đổi: v0002 đang được dùng." in _texts(app)
@@ -117,7 +117,7 @@ def test_use_a_version_and_the_diff_between_two(store, tmp_path):
     choice.set_value("v0001")
     app.run()
     use = _button(app, "ledger_use")
-    assert use.label.startswith("Dùng phiên bản v0001 (") and not use.disabled
+    assert use.label.startswith("Dùng phiên bản v0001 \\(") and not use.disabled
     use.click()
     app.run()
     assert store.active_id() == "v0001"
@@ -154,7 +154,7 @@ def test_english_labels_and_templates(store, monkeypatch):
     monkeypatch.setenv("PANEL_LANG", "en")
     app = _run()
     assert "Version history" in _texts(app)
-    assert _button(app, "ledger_rollback").label.startswith("Roll back to version v0001 (")
+    assert _button(app, "ledger_rollback").label.startswith("Roll back to version v0001 \\(")
     assert len(app.get("download_button")) == 2
 
 

@@ -8,7 +8,6 @@ or HTML: a unit called ``[x](http://…)`` stays text on the projector.
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +16,7 @@ from analysis.indicators import INDICATORS, get_indicator, overall_value
 from analysis.view import AREA_FILTERS, ViewSpec
 from dashboard.app import cache
 from dashboard.app import state as S
+from dashboard.app.escape import md_escape
 from dashboard.query import ShownView
 from dashboard.render import formats
 from dashboard.render.legend import Outline
@@ -53,18 +53,12 @@ OUTLINE_STYLE = {
 }
 #: Optional choices: "" in the widget (a None value would show an empty placeholder), None in the state.
 _OPTIONAL = {"to_widget": lambda v: v or "", "from_widget": lambda v: v or None}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def help_markdown(name: str, lang: str) -> str:
     """A ``help.*`` text as written (Markdown, several lines: ``t`` would join them into one line)."""
     vi, en = catalogue()[f"help.{name}"]
     return en if lang == "en" else vi
-
-
-def md_escape(text) -> str:
-    """Markdown-escaped text, so words from data show literally inside a Markdown line."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def start_page(title: str, subtitle: str | None = None, *, page: str | None = None) -> None:
@@ -79,7 +73,7 @@ def start_page(title: str, subtitle: str | None = None, *, page: str | None = No
         if page:
             navigation.present_nav(page, lang)
     head, tools = st.columns([5, 1], vertical_alignment="center")
-    head.title(title, anchor=False)
+    head.title(md_escape(title), anchor=False)
     if page and has_key(f"help.{page}") and not present:
         with tools.popover(t("help.title", lang), icon=":material/help:", width="stretch"):
             st.markdown(help_markdown(page, lang))
@@ -100,7 +94,7 @@ def start_page(title: str, subtitle: str | None = None, *, page: str | None = No
 def notices(view: ShownView, lang: str) -> None:
     """What the view could not show as asked (a stale link, a period without figures), in words."""
     for message in view.notices:
-        st.info(message.text(lang))
+        st.info(md_escape(message.text(lang)))
 
 
 def place_name(view: ShownView, lang: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app.upload_report import md_escape
+from dashboard.app.escape import md_escape
 from i18n import Term, t
 from loaders.errors import LoaderError
 from loaders.store import AccessDenied
@@ -28,7 +28,7 @@ def _refusal(identity, action: str, lang: str) -> str | None:
     try:
         identity.require_national(action)
     except AccessDenied as error:
-        return t("panel.not_allowed", lang, reason=error.text(lang))
+        return md_escape(t("panel.not_allowed", lang, reason=error.text(lang)))  # a tooltip: Markdown
     return None
 
 
@@ -76,14 +76,14 @@ def _render_buttons(store, identity, tz: str, lang: str, versions: list[str], ac
     label = rollback_label(store, tz)
     if label is not None:
         refused = _refusal(identity, "rollback", lang)
-        if st.button(label.text(lang), key="ledger_rollback", disabled=refused is not None, help=refused):
+        if st.button(md_escape(label.text(lang)), key="ledger_rollback", disabled=refused is not None, help=refused):
             _change(lambda: store.rollback(identity), lang)
     choices = [*versions, None]
     chosen = st.selectbox(t("panel.choose_version", lang), choices, key="ledger_use_choice",
                           index=choices.index(active) if active in choices else 0,
                           format_func=lambda v: v or _embedded(lang))
     refused = _refusal(identity, "use", lang)
-    if st.button(use_label(store, chosen, tz).text(lang), key="ledger_use", help=refused,
+    if st.button(md_escape(use_label(store, chosen, tz).text(lang)), key="ledger_use", help=refused,
                  disabled=chosen == active or refused is not None):
         _change(lambda: store.activate(chosen, identity) or chosen, lang)
 

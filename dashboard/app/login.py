@@ -16,6 +16,7 @@ import logging
 import streamlit as st
 
 from dashboard.app import state as S
+from dashboard.app.escape import md_escape
 from i18n import t
 from loaders.store import AccessDenied, Identity, identity_for
 
@@ -81,7 +82,7 @@ def gate(settings, lang: str) -> Identity:
         person = identity(settings)
     except AccessDenied as error:
         st.title(t("app_title", lang), anchor=False)
-        st.error(t("login.refused", lang, reason=error.text(lang)))
+        st.error(md_escape(t("login.refused", lang, reason=error.text(lang))))  # the reason names the e-mail
         if st.button(t("login.logout", lang), key="logout"):
             st.logout()
         st.stop()

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard.app import cache, map_cache
 from dashboard.app import state as S
+from dashboard.app.escape import md_escape
 from dashboard.query import ShownView
 from i18n import t
 from loaders.schema import KEY_COLUMN
@@ -93,15 +94,9 @@ def breadcrumb(key: str, view: ShownView, lang: str) -> None:
             if position:
                 st.markdown("›")
             if target is None:
-                st.markdown(f"**{_escape(text)}**")
+                st.markdown(f"**{md_escape(text)}**")
             else:
-                st.button(text, key=f"crumb_{position}", type="tertiary", on_click=_set, kwargs=target)
-
-
-def _escape(text: str) -> str:
-    from dashboard.app.components import md_escape
-
-    return md_escape(text)
+                st.button(md_escape(text), key=f"crumb_{position}", type="tertiary", on_click=_set, kwargs=target)
 
 
 def _result_label(row, lang: str) -> str:
@@ -120,7 +115,7 @@ def search_box(key: str, lang: str) -> None:
         return
     found = map_cache.search(key, text.strip())
     if found.empty:
-        st.caption(t("search.none", lang, text=text.strip()))
+        st.caption(md_escape(t("search.none", lang, text=text.strip())))
         return
 
     def choose(row):
@@ -129,7 +124,7 @@ def search_box(key: str, lang: str) -> None:
 
     with st.container(key="search_results"):
         for index, row in enumerate(found.itertuples(index=False)):
-            st.button(_result_label(row, lang), key=f"search_hit_{index}", type="tertiary", on_click=choose,
+            st.button(md_escape(_result_label(row, lang)), key=f"search_hit_{index}", type="tertiary", on_click=choose,
                       args=(row,))
 
 

@@ -27,7 +27,8 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard.app import ledger_panel
-from dashboard.app.upload_report import error_text, md_escape, render_report
+from dashboard.app.escape import md_escape
+from dashboard.app.upload_report import error_text, render_report
 from i18n import Message, Period, Term, t
 from loaders.archive import UPLOAD_EXTENSIONS, ArchiveLimits, StagedUpload, stage_files
 from loaders.errors import LoaderError

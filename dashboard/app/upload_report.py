@@ -7,12 +7,12 @@ Markdown-escaped, never shown as HTML.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.app.escape import md_escape
 from dashboard.app.upload_messages import translate, translate_error
 from i18n import Message, format_number, t
 from loaders.errors import LoaderError
@@ -20,14 +20,6 @@ from loaders.ingest import UploadCheck
 
 #: report lines shown before "… more" (a province's archive accounts for hundreds of rows)
 SHOWN_LINES = 12
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text) -> str:
-    """Escape Markdown so text from files shows literally (no links, images, emphasis or HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
 
 def error_text(error: Exception, lang: str) -> str:
     """One line for a refusal, in the user's language."""

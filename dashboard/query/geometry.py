@@ -184,8 +184,9 @@ def _write(target: Path, shapes: np.ndarray, crs) -> None:
         pass  # a full or read-only disk only costs the next process the work
 
 
-def evict(cache_dir: Path, max_bytes: int = CACHE_MAX_BYTES) -> None:
+def evict(cache_dir: Path, max_bytes: int | None = None) -> None:
     """Remove the least recently used entries until the folder holds at most ``max_bytes``."""
+    max_bytes = CACHE_MAX_BYTES if max_bytes is None else max_bytes  # read now: the cap can be changed
     entries = []
     for path in [*cache_dir.glob("simplified-*"), *cache_dir.glob("cleaned-*")]:
         try:

@@ -100,8 +100,9 @@ def _store(folder: Path, source) -> None:
         shutil.rmtree(temp, ignore_errors=True)
 
 
-def evict(cache_dir: Path, max_bytes: int = MAX_BYTES, keep: Path | None = None) -> None:
+def evict(cache_dir: Path, max_bytes: int | None = None, keep: Path | None = None) -> None:
     """Remove the least recently used entries until the folder holds at most ``max_bytes``."""
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes  # read now: the cap can be changed
     entries = []
     for folder in cache_dir.iterdir():
         if folder.name.startswith(".") or not folder.is_dir():

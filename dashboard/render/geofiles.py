@@ -164,8 +164,9 @@ def publish(name: str, make: Callable[[], str], directory: Path | None = None) -
     return f"{GEO_URL}/{name}"
 
 
-def evict(folder: Path, max_bytes: int = MAX_BYTES, keep: Path | None = None) -> None:
+def evict(folder: Path, max_bytes: int | None = None, keep: Path | None = None) -> None:
     """Remove the least recently used files until the folder holds at most ``max_bytes`` (never ``keep``)."""
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes  # read now: the cap can be changed
     entries = []
     for path in folder.glob(".*.tmp"):  # left by a process that died while writing
         try:

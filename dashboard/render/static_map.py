@@ -35,10 +35,14 @@ from dashboard.render.palettes import NO_DATA_COLOUR, NO_DATA_HATCH  # noqa: E40
 from dashboard.render.sheet import MapSheet  # noqa: E402
 from dashboard.render.tiny import tiny_parts as find_tiny  # noqa: E402
 from i18n import t  # noqa: E402
+from loaders.boundaries import simplify_below  # noqa: E402
 
 FORMATS = ("png", "pdf", "svg")
 MIME = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
 DEFAULT_SIZE = (1920, 1080)
+#: Vertices of one shape above which it is made smaller before Douglas-Peucker (which crashed at 100,000 on a
+#: comb-like ring; see :func:`simplify`).
+SAFE_VERTICES = 20_000
 DEFAULT_DPI = 150
 PAPER_MM = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}  # landscape
 #: Text as text in SVG (editable titles); TrueType (Type 42) fonts embedded in PDF.
@@ -94,6 +98,17 @@ def project(geometries, crs: str) -> np.ndarray:
     return shapely.transform(array, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
+def _under_safe_size(geometries: np.ndarray) -> np.ndarray:
+    """The shapes with more than :data:`SAFE_VERTICES` vertices simplified below it (see :func:`simplify`)."""
+    huge = np.flatnonzero(shapely.get_num_coordinates(geometries) > SAFE_VERTICES)
+    if not len(huge):
+        return geometries
+    geometries = geometries.copy()
+    for index in huge:
+        geometries[index] = simplify_below(geometries[index], SAFE_VERTICES)
+    return geometries
+
+
 def simplify(geometries: np.ndarray, tolerance: float) -> np.ndarray:
     """Drop vertices closer than ``tolerance`` (half a pixel): invisible at the output size.
 
@@ -101,7 +116,12 @@ def simplify(geometries: np.ndarray, tolerance: float) -> np.ndarray:
     below what a 1920-pixel image can show. (Coverage simplification, :mod:`analysis.simplify`, takes ~4.7 s for
     the national commune layer: more than the whole export budget.) A unit that would collapse keeps its
     shape, so no commune disappears from the map.
+
+    GEOS's Douglas-Peucker recurses once per vertex of a comb-like ring: a unit of 400,001 vertices crashed the
+    whole server (SIGSEGV, issue 14). Uploads are capped by the loaders; shapes from elsewhere (a dataset
+    directory) above :data:`SAFE_VERTICES` are first brought under it by the loaders' iterative simplification.
     """
+    geometries = _under_safe_size(np.asarray(geometries, dtype=object))
     simplified = shapely.simplify(geometries, tolerance, preserve_topology=False)
     collapsed = shapely.is_empty(simplified) & ~shapely.is_empty(geometries)
     if collapsed.any():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from analysis.indicators import INDICATORS, get_indicator, overall_value
@@ -13,10 +14,19 @@ from i18n import Period, format_period, format_value, t
 MAP_HEIGHT = 480
 
 
+def _label(view: ShownView, lang: str) -> str:
+    """"Điện thoại thông minh — Quý 3/2025": which map of the two."""
+    return f"{components.capital(view.indicator.short(lang))} — {format_period(view.period, lang)}"
+
+
+def _no_figures(view: ShownView) -> bool:
+    return view.table.empty or pd.to_numeric(view.table["value"], errors="coerce").isna().all()
+
+
 def _headline(column, key: str, view: ShownView, lang: str) -> None:
     indicator = view.indicator
     value = format_value(overall_value(view.table, indicator.key, view.level), indicator.unit(lang), lang)
-    column.metric(f"{components.capital(indicator.short(lang))} — {format_period(view.period, lang)}", value)
+    column.metric(_label(view, lang), value)
     covered = partial.covers(key, view, lang)
     if covered:
         column.caption(covered)
@@ -61,7 +71,10 @@ def render() -> None:
     comparison = cache.compare_views(key, S.spec())
     for message in comparison.a.notices:  # A's own (a partial earlier period); B's are said above
         if message not in comparison.b.notices:
-            st.info(message.text(lang))
+            st.info(components.md_escape(message.text(lang)))
+    if _no_figures(comparison.a) and _no_figures(comparison.b):  # e.g. the islands of a province without any
+        st.info(components.md_escape(t("empty.compare_no_data", lang, place=components.place_name(comparison.b, lang),
+                                       a=_label(comparison.a, lang), b=_label(comparison.b, lang))))
     columns = st.columns(2)
     for column, view, widget_key in ((columns[0], comparison.a, "compare_a"), (columns[1], comparison.b, "compare_b")):
         _headline(column, key, view, lang)

@@ -44,7 +44,7 @@ def summary(key: str, meta: dict, lang: str) -> None:
         if f"{level}s" in counts:
             column.metric(t(f"level_{level}", lang), format_number(counts[f"{level}s"], lang))
     columns[3].metric(t("periods", lang), format_number(len(periods), lang))
-    st.write(f"{t('periods', lang)}: " + ", ".join(format_period(p, lang) for p in periods))
+    st.markdown(components.md_escape(f"{t('periods', lang)}: " + ", ".join(format_period(p, lang) for p in periods)))
 
 
 def join_report(meta: dict, lang: str) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from analysis.indicators import INDICATORS, get_indicator
 from dashboard.app import cache, components, map_cache, navigation, partial
 from dashboard.app import state as S
+from dashboard.app.escape import md_escape
 from dashboard.query import ShownView
 from dashboard.render.texts import headline
 from i18n import Period, format_number, format_period, format_value, t
@@ -33,7 +34,7 @@ def clicked_key(result) -> str | None:
 
 def details(key: str, view: ShownView, level: str, unit: str, lang: str) -> None:
     """All indicators of one unit for the period shown, its counts, and the trend of the map's indicator."""
-    st.subheader(navigation.unit_name(key, view, level, unit), anchor=False)
+    st.subheader(md_escape(navigation.unit_name(key, view, level, unit)), anchor=False)
     history = cache.unit_history(key, level, unit)
     if history.empty:
         st.info(t("empty.no_history", lang))
@@ -47,7 +48,7 @@ def details(key: str, view: ShownView, level: str, unit: str, lang: str) -> None
             lines.append((t("count_" + count, lang), format_number(values[count], lang)))
     st.table(pd.DataFrame(lines, columns=[t("indicator", lang), t("value", lang)]).set_index(t("indicator", lang)))
     if level == "commune" and view.level == "commune" and cache.source(key).has_level("hamlet"):
-        st.button(t("drill.open_hamlets", lang, name=navigation.unit_name(key, view, level, unit)),
+        st.button(md_escape(t("drill.open_hamlets", lang, name=navigation.unit_name(key, view, level, unit))),
                   key="open_hamlets", on_click=_open_hamlets, args=(unit,))
     trend(history, view, lang)
 
