@@ -47,7 +47,7 @@ def test_json_report_has_the_spec_shape(capsys, small_dataset):
     assert stats["path"] == str(csv) and stats["rows"] == 3 and stats["periods"] == ["2025-Q3"]
     assert {"commune_code", "commune_name", "teams", "team_members", "period"} <= set(stats["columns"])
     assert report["join"]["matched_by_code"] == 1 and report["join"]["matched_by_name"] == 1
-    assert report["join"]["unmatched_stats"] == [{"name": "Ba Vìì", "suggestion": "Xã Ba Vì (09700)"}]
+    assert report["join"]["unmatched_stats"] == [{"name": "Ba Vìì", "suggestion": "Xã Ba Vì (09700, Thành phố Hà Nội)"}]
     assert report["join"]["units_without_stats"] == 1
     first = report["sample"][0]
     assert first["commune_code"] == "09877" and first["commune_name"] == "Xã An Khánh"
@@ -61,10 +61,10 @@ def test_text_report_is_readable(capsys, small_dataset):
     assert "Boundaries: xa.shp" in out and "encoding: TCVN3" in out
     assert ("3 rows read: 1 matched by code, 1 by name, 0 pre-2025 rows summed into 0 2025 units, 0 pre-2025 "
             "rows not summable, 0 ambiguous, 0 duplicates, 1 unmatched, 0 rejected as implausible, 0 not data") in out
-    assert "so_lieu_2025-Q3.csv row 4: 'Ba Vìì' not found → suggestion (not applied): Xã Ba Vì (09700)" in out
+    assert "so_lieu_2025-Q3.csv row 4: 'Ba Vìì' not found → suggestion (not applied): Xã Ba Vì (09700, Thành phố Hà Nội)" in out
     code, out, _ = _run(capsys, "--boundaries", str(shp), "--stats", str(csv), "--lang", "vi")
     assert code == 0 and "Ranh giới: xa.shp" in out and "bảng mã: TCVN3" in out
-    assert "so_lieu_2025-Q3.csv dòng 4: không tìm thấy 'Ba Vìì' → gợi ý (không tự áp dụng): Xã Ba Vì (09700)" in out
+    assert "so_lieu_2025-Q3.csv dòng 4: không tìm thấy 'Ba Vìì' → gợi ý (không tự áp dụng): Xã Ba Vì (09700, Thành phố Hà Nội)" in out
 
 
 @pytest.mark.real_data

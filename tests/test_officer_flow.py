@@ -6,6 +6,7 @@ with its reason (issue 12, Done when)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +55,11 @@ def open_page(page: str | None = None, params: dict | None = None) -> AppTest:
 def texts(at: AppTest) -> str:
     return "\n".join(str(e.value) for kind in ("markdown", "caption", "success", "error", "warning", "text", "info")
                      for e in getattr(at, kind))
+
+
+def infos(at: AppTest) -> list[str]:
+    """The info boxes as the reader sees them (text from data is escaped Markdown: the escapes do not show)."""
+    return [re.sub(r"\\(.)", r"\1", i.value) for i in at.info]
 
 
 def button(at: AppTest, key: str):
@@ -114,7 +120,7 @@ def test_a_new_quarter_for_five_communes_keeps_every_row_and_is_marked_partial(s
     # the start page stays on the last complete quarter and says why; the list marks the new one as partial
     at = open_page()
     assert any("Quý 4/2025" in m.value for m in at.markdown), "the subtitle names the period shown"
-    notices = [i.value for i in at.info]
+    notices = infos(at)
     assert "Đang hiện Quý 4/2025, kỳ đầy đủ gần nhất; Quý 1/2026 mới có số liệu của 5 / 3.321 xã" in notices
     select = period_select(at)
     assert select.options[:3] == ["Quý 4/2025 (kỳ đầy đủ gần nhất)", "Quý 1/2026 — 5 / 3.321 xã", "Quý 4/2025"]
@@ -125,7 +131,7 @@ def test_a_new_quarter_for_five_communes_keeps_every_row_and_is_marked_partial(s
     at = open_page(params={"period": NEW_PERIOD, "province": "14"})
     assert period_select(at).value == NEW_PERIOD
     assert "Số liệu của 5 / 75 xã" in [c.value for c in at.caption]
-    assert "Quý 1/2026 chưa đầy đủ: mới có số liệu của 5 / 75 xã" in [i.value for i in at.info]
+    assert "Quý 1/2026 chưa đầy đủ: mới có số liệu của 5 / 75 xã" in infos(at)
     assert "Số liệu của 5 / 75 xã" in legend(maps(at)[0])  # in the legend
 
 
@@ -134,11 +140,11 @@ def test_every_page_says_what_a_partial_period_covers(store):
         .button(key="upload_apply").click().run()
     assert store.active_id() == "v0001"
     gaps = open_page("gaps_page", {"period": NEW_PERIOD, "province": "14"})
-    assert "Quý 1/2026 chưa đầy đủ: mới có số liệu của 5 / 75 xã" in [i.value for i in gaps.info]
+    assert "Quý 1/2026 chưa đầy đủ: mới có số liệu của 5 / 75 xã" in infos(gaps)
     assert "Số liệu của 5 / 75 xã" in legend(maps(gaps)[0])  # in the legend
     for params in ({"period": NEW_PERIOD}, {"pa": NEW_PERIOD}):  # the partial quarter as map B, then as map A
         compare = open_page("compare_page", {**params, "province": "14"})
-        assert "Quý 1/2026 chưa đầy đủ: mới có số liệu của 5 / 75 xã" in [i.value for i in compare.info]
+        assert "Quý 1/2026 chưa đầy đủ: mới có số liệu của 5 / 75 xã" in infos(compare)
         assert "Số liệu của 5 / 75 xã" in [c.value for c in compare.caption]  # under that map's headline
 
 
