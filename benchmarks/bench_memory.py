@@ -31,16 +31,23 @@ def measure(browser, naive: bool) -> dict:
             page.open(path, units=units)
             pages.append(page)
         samples.append((0, server.rss_mb()))
-        current = [None] * len(pages)
+        # what each tab shows, per selectbox: choosing the option already shown changes nothing (no new map)
+        from analysis.indicators import get_indicator
+        from analysis.view import ViewSpec
+
+        shown = get_indicator(ViewSpec().indicator).label("vi")  # every tab opens on the default indicator
+        current = [{indicator_label: shown} for _ in pages]
         for n in range(1, RERUNS + 1):
             index = (n - 1) % len(pages)
             page = pages[index]
-            label, option = choices[(n // len(pages) + index) % len(choices)]
-            if option == current[index]:
-                label, option = choices[(n // len(pages) + index + 1) % len(choices)]
+            step = n // len(pages) + index
+            label, option = choices[step % len(choices)]
+            while current[index].get(label) == option:
+                step += 1
+                label, option = choices[step % len(choices)]
             settle(page.page, 0)
             pick(page.page, label, option)
-            current[index] = option
+            current[index][label] = option
             if n % 50 == 0:
                 samples.append((n, server.rss_mb()))
         for page in pages:
