@@ -30,6 +30,7 @@ import shapely
 
 from analysis.simplify import ALGORITHM_VERSION, clean_geometries, simplify_cleaned, view_scale
 from analysis.view import area_mask
+from dashboard.query.disk import evict_least_recent, file_entries
 from loaders.schema import KEY_COLUMN
 
 #: Where cleaned and simplified layers are kept (git-ignored; safe to delete at any time).
@@ -187,19 +188,8 @@ def _write(target: Path, shapes: np.ndarray, crs) -> None:
 def evict(cache_dir: Path, max_bytes: int | None = None) -> None:
     """Remove the least recently used entries until the folder holds at most ``max_bytes``."""
     max_bytes = CACHE_MAX_BYTES if max_bytes is None else max_bytes  # read now: the cap can be changed
-    entries = []
-    for path in [*cache_dir.glob("simplified-*"), *cache_dir.glob("cleaned-*")]:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        entries.append((stat.st_mtime, stat.st_size, path))
-    total = sum(size for _, size, _ in entries)
-    for _, size, path in sorted(entries):
-        if total <= max_bytes:
-            break
-        path.unlink(missing_ok=True)
-        total -= size
+    entries = file_entries([*cache_dir.glob("simplified-*"), *cache_dir.glob("cleaned-*")])
+    evict_least_recent(entries, max_bytes)
 
 
 def area_outline(source, area: str, province: str | None = None):

@@ -20,6 +20,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.query.disk import evict_least_recent
 from dashboard.query.geometry import in_background
 
 REPO = Path(__file__).resolve().parents[2]
@@ -112,10 +113,4 @@ def evict(cache_dir: Path, max_bytes: int | None = None, keep: Path | None = Non
             entries.append(((folder / "meta.json").stat().st_mtime, size, folder))
         except OSError:
             continue
-    total = sum(size for _, size, _ in entries)
-    for _, size, folder in sorted(entries):
-        if total <= max_bytes:
-            break
-        if folder != keep:
-            shutil.rmtree(folder, ignore_errors=True)
-            total -= size
+    evict_least_recent(entries, max_bytes, keep)

@@ -28,6 +28,7 @@ import pandas as pd
 import shapely
 
 from dashboard.query import prepared_shapes
+from dashboard.query.disk import evict_least_recent, file_entries
 from dashboard.query.geometry import shapes_key
 from dashboard.render import offline
 from dashboard.render.codec import FORMAT_VERSION, geometry_file
@@ -167,24 +168,10 @@ def publish(name: str, make: Callable[[], str], directory: Path | None = None) -
 def evict(folder: Path, max_bytes: int | None = None, keep: Path | None = None) -> None:
     """Remove the least recently used files until the folder holds at most ``max_bytes`` (never ``keep``)."""
     max_bytes = MAX_BYTES if max_bytes is None else max_bytes  # read now: the cap can be changed
-    entries = []
     for path in folder.glob(".*.tmp"):  # left by a process that died while writing
         try:
             if path.stat().st_mtime < time.time() - 3600:
                 path.unlink(missing_ok=True)
         except OSError:
             pass
-    for path in folder.glob("*.json"):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        entries.append((stat.st_mtime, stat.st_size, path))
-    total = sum(size for _, size, _ in entries)
-    for _, size, path in sorted(entries):
-        if total <= max_bytes:
-            break
-        if path == keep:
-            continue
-        path.unlink(missing_ok=True)
-        total -= size
+    evict_least_recent(file_entries(folder.glob("*.json")), max_bytes, keep)
