@@ -14,7 +14,10 @@ Clicking a dot or a bubble is clicking its unit (the page then opens or selects 
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -213,15 +216,32 @@ def fit_clear(bounds) -> MapScript | None:
     return MapScript(_FIT_JS, [round(float(b), 5) for b in bounds], "cm_fit")
 
 
+#: Tiny parts found per (layer, units shown), the layer kept with them (an id alone could be reused).
+_TINY: OrderedDict = OrderedDict()
+_TINY_LOCK = threading.Lock()
+
+
 def tiny_parts(shapes: PreparedShapes, keys) -> list[list]:
     """Parts of the shown units that may be too small to see (:func:`dashboard.render.tiny.tiny_parts`):
     [lat, lon, extent°, gap° to the nearest other unit (9 when none near), unit key]."""
     keep_keys = set(map(str, keys))
     wanted = np.fromiter((key in keep_keys for key in shapes.keys), dtype=bool, count=len(shapes.keys))
+    # Every indicator or period switch asks again for the same units (a second for detailed real files): the
+    # answer is kept per layer (the app's shapes are one cached object) and set of units shown.
+    memo = (id(shapes), hashlib.sha1(wanted.tobytes()).hexdigest())
+    with _TINY_LOCK:  # sessions run in threads of one server
+        kept = _TINY.get(memo)
+        if kept is not None and kept[0] is shapes:
+            return kept[1]
     found = find_tiny(shapes.shapes[wanted], TINY_EXTENT, TINY_MIN_GAP, TINY_FAR)
     unit_keys = shapes.keys[wanted]
-    return [[round(float(y), 5), round(float(x), 5), round(float(e), 5), round(float(min(g, ALONE)), 5),
-             str(unit_keys[o])] for x, y, e, g, o in zip(found.x, found.y, found.extent, found.gap, found.owner)]
+    parts = [[round(float(y), 5), round(float(x), 5), round(float(e), 5), round(float(min(g, ALONE)), 5),
+              str(unit_keys[o])] for x, y, e, g, o in zip(found.x, found.y, found.extent, found.gap, found.owner)]
+    with _TINY_LOCK:
+        _TINY[memo] = (shapes, parts)
+        while len(_TINY) > 32:
+            _TINY.popitem(last=False)
+    return parts
 
 
 def tiny_dots(parts: list[list], font_scale: float = 1.0) -> MapScript | None:
