@@ -3,33 +3,19 @@ page's filters in force, bubbles, help, the map page at /ban-do."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from test_app_pages import maps, run_app as run
+
 REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
-
-
-def run(params: dict | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(f"dashboard/app/pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def map_scripts(at: AppTest) -> list[str]:
     """Each map's script with the view's values (sent apart, as streamlit-folium's feature group)."""
-    arguments = [json.loads(el.proto.json_args) for el in at.get("component_instance")
-                 if el.proto.component_name.endswith("st_folium")]
-    return [a["script"] + (a.get("feature_group") or "") for a in arguments]
+    return [a["script"] + (a.get("feature_group") or "") for a in maps(at)]
 
 
 def test_the_start_page_answers_where_the_gaps_are():
